@@ -1,0 +1,40 @@
+export { splitText, TextStream, type Window } from './data/text-stream.js';
+export { UNKNOWN_TOKEN, Vocab } from './data/vocab.js';
+export * from './errors.js';
+export {
+  type BackendReport,
+  type DType,
+  defaultKernels,
+  describeBackend,
+  type Floats,
+  type Kernels,
+  RefKernels,
+  useBackend,
+} from './kernels/index.js';
+export { softmaxCrossEntropy } from './loss/cross-entropy.js';
+export {
+  type Evaluation,
+  type GenerateOptions,
+  type Generation,
+  LanguageModel,
+  type LanguageModelOptions,
+  type ModelConfig,
+} from './models/language-model.js';
+export { LMNetwork, type NetworkShape } from './models/lm-network.js';
+export { Embedding } from './nn/embedding.js';
+export { initNormal, initOrthogonal, initUniform, initXavierUniform } from './nn/init.js';
+export { Linear } from './nn/linear.js';
+export {
+  LSTM,
+  type LSTMCache,
+  type LSTMGrads,
+  type LSTMOptions,
+  type LSTMWeights,
+  lstmBackward,
+  lstmForward,
+} from './nn/lstm.js';
+export { ParamArena, type ParamEntry, type ParamSpec } from './nn/params.js';
+export { clipGradNorm } from './optim/clip.js';
+export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
+export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';
+export { Rng, type RngState } from './rng.js';

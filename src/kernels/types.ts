@@ -1,0 +1,148 @@
+/**
+ * The kernel interface: every hot loop of the engine goes through one of these methods, so a
+ * WebAssembly or native implementation slots in without touching the layers.
+ *
+ * Conventions for every method:
+ * - Matrices are row-major; `ld*` is the row stride in elements (>= the logical row length), so a
+ *   kernel may work on a block of a wider matrix. Nothing outside the logical block is touched.
+ * - Arrays are views handed out by `alloc` of the same backend (for WebAssembly and native backends
+ *   they must live in the backend's memory); `subarray` views of them are fine.
+ * - Kernels never allocate user-visible memory and never validate user input: the layers check
+ *   shapes once at the public boundary.
+ */
+
+/** Element storage: float32 in production, float64 for gradient checks (reference backend only). */
+export type Floats = Float32Array | Float64Array;
+
+export type DType = 'float32' | 'float64';
+
+export interface Kernels {
+  /** Short name for messages and `lstm info --backend`: 'js', 'js-f64', 'wasm', 'native'. */
+  readonly name: string;
+  readonly dtype: DType;
+
+  /** A zero-filled array of `length` elements in this backend's memory. */
+  alloc(length: number): Floats;
+
+  /**
+   * C (M, N) = beta · C + op(A) · op(B), beta ∈ {0, 1}.
+   *   op(A) is (M, K): A is (M, K) with row stride lda, or (K, M) when transA.
+   *   op(B) is (K, N): B is (K, N) with row stride ldb, or (N, K) when transB.
+   */
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    A: Floats,
+    lda: number,
+    B: Floats,
+    ldb: number,
+    C: Floats,
+    ldc: number,
+    beta: 0 | 1,
+  ): void;
+
+  /** C (M, N) = broadcast of the row vector bias (N) to every row; C has row stride ldc. */
+  fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void;
+
+  /** out (N) += Σ_rows A (M, N): column sums, used for bias gradients. */
+  addColumnSums(M: number, N: number, A: Floats, out: Floats): void;
+
+  /**
+   * Fused LSTM cell, forward, for one time step of a batch (gate order i, f, g, o):
+   *   in:  gates (B, 4H) holds the pre-activations a; cPrev (B, H)
+   *   out: gates (B, 4H) overwritten with [σ(a_i), σ(a_f), tanh(a_g), σ(a_o)],
+   *        c (B, H) = f ⊙ cPrev + i ⊙ g,  tanhC (B, H) = tanh(c),  h (B, H) = o ⊙ tanhC
+   */
+  lstmCellForward(B: number, H: number, gates: Floats, cPrev: Floats, c: Floats, tanhC: Floats, h: Floats): void;
+
+  /**
+   * Fused LSTM cell, backward, for one time step (the mirror of lstmCellForward):
+   *   in:  dh (B, H) total gradient into h_t; dc (B, H) gradient into c_t from step t+1;
+   *        gates (B, 4H) activated gates; cPrev (B, H); tanhC (B, H)
+   *   out: dGates (B, 4H) gradient w.r.t. the pre-activations a;
+   *        dcPrev (B, H) = (dc + dh ⊙ o ⊙ (1 − tanh²c)) ⊙ f.  dcPrev may alias dc.
+   */
+  lstmCellBackward(
+    B: number,
+    H: number,
+    dh: Floats,
+    dc: Floats,
+    gates: Floats,
+    cPrev: Floats,
+    tanhC: Floats,
+    dGates: Floats,
+    dcPrev: Floats,
+  ): void;
+
+  /** out (N, E): row n = table[ids[n]] (table is (V, E)). */
+  gatherRows(N: number, E: number, table: Floats, ids: Int32Array, out: Floats): void;
+
+  /** dTable (V, E): row ids[n] += dOut row n, for n < N. */
+  scatterAddRows(N: number, E: number, dOut: Floats, ids: Int32Array, dTable: Floats): void;
+
+  /**
+   * Softmax cross-entropy over N rows of V logits, targets in [0, V).
+   * Writes dLogits (N, V) = (softmax(logits) − onehot(target)) · gradScale (dLogits may alias
+   * logits) and returns Σ_n −log softmax(logits_n)[target_n] (the summed loss, in nats).
+   */
+  softmaxCrossEntropy(
+    N: number,
+    V: number,
+    logits: Floats,
+    targets: Int32Array,
+    dLogits: Floats,
+    gradScale: number,
+  ): number;
+
+  /** probs (V) = softmax(logits / temperature) for one row; returns nothing. */
+  softmaxRow(V: number, logits: Floats, temperature: number, probs: Floats): void;
+
+  /** Σ x_i² over n elements, accumulated in float64. */
+  sumSquares(n: number, x: Floats): number;
+
+  /** x (n) *= s. */
+  scale(n: number, x: Floats, s: number): void;
+
+  /** y (n) += x (n). */
+  addInPlace(n: number, x: Floats, y: Floats): void;
+
+  /**
+   * One Adam/AdamW update over n parameters (Kingma & Ba; Loshchilov & Hutter for decoupled decay):
+   *   g' = g + l2 · p;  m = β1 m + (1 − β1) g';  v = β2 v + (1 − β2) g'²
+   *   p −= lr · (m / bc1) / (√(v / bc2) + eps) + lr · decoupled · p
+   * with bc1 = 1 − β1^t, bc2 = 1 − β2^t computed by the caller.
+   */
+  adamUpdate(
+    n: number,
+    p: Floats,
+    g: Floats,
+    m: Floats,
+    v: Floats,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    l2: number,
+    decoupled: number,
+    bc1: number,
+    bc2: number,
+  ): void;
+
+  /**
+   * One SGD update with momentum over n parameters (PyTorch's form, dampening 0):
+   *   g' = g + l2 · p;  buf = μ · buf + g';  step = nesterov ? g' + μ · buf : buf;  p −= lr · step
+   */
+  sgdUpdate(
+    n: number,
+    p: Floats,
+    g: Floats,
+    buf: Floats,
+    lr: number,
+    momentum: number,
+    l2: number,
+    nesterov: boolean,
+  ): void;
+}

@@ -1,0 +1,249 @@
+/**
+ * A character-level language model: the vocabulary, the network and its parameters, and what it
+ * can do: evaluate (nats and bits per character), generate, and (train/fit.ts) learn.
+ * Saving and loading go through io/model-file.ts (bytes) and node/files.ts (files).
+ */
+
+import { Vocab } from '../data/vocab.js';
+import { ConfigError, checkInteger, checkNumber } from '../errors.js';
+import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
+import { ParamArena } from '../nn/params.js';
+import { Rng } from '../rng.js';
+import type { TrainingState, TrainingTensors } from '../train/state.js';
+import { LMNetwork, type NetworkShape } from './lm-network.js';
+import { argmax, sampleIndex } from './sampling.js';
+
+export interface LanguageModelOptions {
+  /** The vocabulary, or the text to build it from (its sorted set of characters). */
+  vocab?: Vocab;
+  text?: string;
+  embeddingSize?: number;
+  hiddenSize?: number;
+  numLayers?: number;
+  /** Seed of the initial weights. */
+  seed?: number;
+  /** 'default' (Xavier, orthogonal recurrent, forget bias 1) or 'pytorch' (PyTorch's defaults). */
+  init?: 'default' | 'pytorch';
+  kernels?: Kernels;
+}
+
+export interface ModelConfig {
+  embeddingSize: number;
+  hiddenSize: number;
+  numLayers: number;
+}
+
+export interface Evaluation {
+  /** Mean cross-entropy in nats per predicted character. */
+  nats: number;
+  /** The same in bits (nats / ln 2). */
+  bitsPerChar: number;
+  /** How many characters were predicted (the text's length − 1). */
+  predictions: number;
+}
+
+export interface GenerateOptions {
+  /** Text the model reads first; generation continues it. Default: a newline. */
+  prime?: string;
+  /** Characters to generate at most (default 200). */
+  length?: number;
+  /** Softmax temperature; 0 is greedy. Default 0.8. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  /** Stop when the generated text ends with this string (it is kept). */
+  stop?: string;
+  /** Seed of the sampler; the same seed and options give the same text. */
+  seed?: number;
+  /** Return each generated character's probability and the most likely alternatives. */
+  withProbabilities?: boolean;
+}
+
+export interface GeneratedStep {
+  char: string;
+  probability: number;
+  top: Array<{ char: string; probability: number }>;
+}
+
+export interface Generation {
+  text: string;
+  steps?: GeneratedStep[];
+  warnings: string[];
+}
+
+export class LanguageModel {
+  readonly vocab: Vocab;
+  readonly config: ModelConfig;
+  readonly kernels: Kernels;
+  readonly arena: ParamArena;
+  /** The network used for training (its caches hold the last training window). */
+  readonly network: LMNetwork;
+  private inference: LMNetwork | undefined;
+  /** Where training stopped, when the model came from a checkpoint or a fit; see train/fit.ts. */
+  training: { state: TrainingState; tensors: TrainingTensors } | undefined;
+
+  constructor(vocab: Vocab, config: ModelConfig, kernels: Kernels = defaultKernels()) {
+    const where = 'LanguageModel';
+    checkInteger(where, 'embeddingSize', config.embeddingSize, 1, 65536);
+    checkInteger(where, 'hiddenSize', config.hiddenSize, 1, 65536);
+    checkInteger(where, 'numLayers', config.numLayers, 1, 64);
+    this.vocab = vocab;
+    this.config = { ...config };
+    this.kernels = kernels;
+    this.arena = new ParamArena(kernels, LMNetwork.paramSpecs(this.shape));
+    this.network = new LMNetwork(kernels, this.arena, this.shape);
+  }
+
+  /** A new model with freshly initialised weights. */
+  static create(opts: LanguageModelOptions): LanguageModel {
+    let vocab = opts.vocab;
+    if (vocab === undefined) {
+      if (opts.text === undefined) {
+        throw new ConfigError('LanguageModel.create', 'needs a vocab or a text to build one from.');
+      }
+      vocab = Vocab.fromText(opts.text);
+    }
+    const model = new LanguageModel(
+      vocab,
+      {
+        embeddingSize: opts.embeddingSize ?? 64,
+        hiddenSize: opts.hiddenSize ?? 128,
+        numLayers: opts.numLayers ?? 2,
+      },
+      opts.kernels ?? defaultKernels(),
+    );
+    const init = opts.init ?? 'default';
+    if (init !== 'default' && init !== 'pytorch') {
+      throw new ConfigError(
+        'LanguageModel.create',
+        `init must be 'default' or 'pytorch', got ${JSON.stringify(init)}.`,
+      );
+    }
+    model.network.init(new Rng(opts.seed ?? 1), init);
+    return model;
+  }
+
+  get shape(): NetworkShape {
+    return { vocabSize: this.vocab.size, ...this.config };
+  }
+
+  get parameterCount(): number {
+    return this.arena.size;
+  }
+
+  private inferenceNetwork(): LMNetwork {
+    this.inference ??= new LMNetwork(this.kernels, this.arena, this.shape);
+    return this.inference;
+  }
+
+  /**
+   * Cross-entropy of predicting text[i+1] from text[..i], for every i: one streaming pass with
+   * batch 1 and the state carried across chunks of `chunk` characters.
+   */
+  evaluate(text: string, opts: { chunk?: number; maxChars?: number } = {}): Evaluation {
+    const chunk = checkInteger('evaluate', 'chunk', opts.chunk ?? 1000, 1);
+    let ids = this.vocab.encode(text);
+    if (opts.maxChars !== undefined && ids.length > opts.maxChars) ids = ids.subarray(0, opts.maxChars);
+    if (ids.length < 2) {
+      throw new ConfigError(
+        'evaluate',
+        `the text has ${ids.length} character(s); at least 2 are needed to predict one.`,
+      );
+    }
+    const net = this.inferenceNetwork();
+    const L = this.config.numLayers;
+    const H = this.config.hiddenSize;
+    const h = this.kernels.alloc(L * H);
+    const c = this.kernels.alloc(L * H);
+    let total = 0;
+    const n = ids.length - 1;
+    for (let start = 0; start < n; start += chunk) {
+      const T = Math.min(chunk, n - start);
+      const inputs = ids.subarray(start, start + T);
+      const targets = ids.subarray(start + 1, start + T + 1);
+      const { logits, hN, cN } = net.forward(inputs, T, 1, h, c);
+      total += net.loss(targets, logits) * T;
+      h.set(hN);
+      c.set(cN);
+    }
+    const nats = total / n;
+    return { nats, bitsPerChar: nats / Math.LN2, predictions: n };
+  }
+
+  /** Probabilities of the next character after `text` (most likely first). */
+  nextCharProbabilities(text: string, temperature = 1): Array<{ char: string; probability: number }> {
+    const { probs } = this.readPrime(text.length === 0 ? '\n' : text, temperature);
+    return this.rank(probs, this.vocab.size);
+  }
+
+  generate(opts: GenerateOptions = {}): Generation {
+    const where = 'generate';
+    const length = checkInteger(where, 'length', opts.length ?? 200, 0, 10_000_000);
+    const temperature = checkNumber(where, 'temperature', opts.temperature ?? 0.8, 0, 100);
+    const topK = checkInteger(where, 'topK', opts.topK ?? 0, 0);
+    const topP = checkNumber(where, 'topP', opts.topP ?? 1, 0, 1, true);
+    const prime = opts.prime ?? '';
+    const warnings: string[] = [];
+    const unknown = this.vocab.unknownChars(prime);
+    if (unknown.length > 0) {
+      warnings.push(
+        `the prime text has ${unknown.length} character(s) the model never saw (${unknown.map((ch) => JSON.stringify(ch)).join(', ')}); they are read as the unknown token.`,
+      );
+    }
+    const rng = new Rng(opts.seed ?? Date.now() % 4294967296);
+    const state = this.readPrime(prime.length === 0 ? this.defaultPrime() : prime, Math.max(temperature, 1e-6));
+    const net = this.inferenceNetwork();
+    const steps: GeneratedStep[] = [];
+    const ids = new Int32Array(1);
+    let text = '';
+    for (let i = 0; i < length; i++) {
+      const id =
+        temperature === 0
+          ? argmax(Array.from(state.probs).map((p, j) => (j === this.vocab.unknownId ? -1 : p)))
+          : sampleIndex(state.probs, { temperature, topK, topP }, rng, this.vocab.unknownId);
+      const ch = this.vocab.chars[id] as string;
+      if (opts.withProbabilities === true) {
+        steps.push({ char: ch, probability: state.probs[id] as number, top: this.rank(state.probs, 5) });
+      }
+      text += ch;
+      if (opts.stop !== undefined && opts.stop.length > 0 && text.endsWith(opts.stop)) break;
+      if (i === length - 1) break;
+      ids[0] = id;
+      const { logits, hN, cN } = net.forward(ids, 1, 1, state.h, state.c);
+      state.h.set(hN);
+      state.c.set(cN);
+      this.kernels.softmaxRow(this.vocab.size, logits, Math.max(temperature, 1e-6), state.probs);
+    }
+    return opts.withProbabilities === true ? { text, steps, warnings } : { text, warnings };
+  }
+
+  private defaultPrime(): string {
+    return this.vocab.has('\n') ? '\n' : (this.vocab.chars[0] as string);
+  }
+
+  /** Run the prime through the network; returns the carried state and next-token probabilities. */
+  private readPrime(prime: string, temperature: number): { h: Floats; c: Floats; probs: Floats } {
+    const net = this.inferenceNetwork();
+    const L = this.config.numLayers;
+    const H = this.config.hiddenSize;
+    const V = this.vocab.size;
+    const ids = this.vocab.encode(prime);
+    const { logits, hN, cN } = net.forward(ids, ids.length, 1, null, null);
+    const h = this.kernels.alloc(L * H);
+    const c = this.kernels.alloc(L * H);
+    h.set(hN);
+    c.set(cN);
+    const probs = this.kernels.alloc(V);
+    this.kernels.softmaxRow(V, logits.subarray((ids.length - 1) * V, ids.length * V), temperature, probs);
+    return { h, c, probs };
+  }
+
+  private rank(probs: Floats, count: number): Array<{ char: string; probability: number }> {
+    const out: Array<{ char: string; probability: number }> = [];
+    for (let i = 0; i < this.vocab.chars.length; i++) {
+      out.push({ char: this.vocab.chars[i] as string, probability: probs[i] as number });
+    }
+    out.sort((a, b) => b.probability - a.probability);
+    return out.slice(0, count);
+  }
+}
