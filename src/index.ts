@@ -1,6 +1,8 @@
 export { splitText, TextStream, type Window } from './data/text-stream.js';
 export { UNKNOWN_TOKEN, Vocab } from './data/vocab.js';
 export * from './errors.js';
+export { decodeModel, type EncodeOptions, encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './io/model-file.js';
+export { crc32, decodeSafetensors, encodeSafetensors, type TensorRecord } from './io/safetensors.js';
 export {
   type BackendReport,
   type DType,
@@ -38,3 +40,5 @@ export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';
 export { Rng, type RngState } from './rng.js';
+export { type FitOptions, type FitResult, fit, type Progress } from './train/fit.js';
+export { hashText, type TrainingRecipe, type TrainingState } from './train/state.js';

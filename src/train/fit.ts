@@ -215,6 +215,9 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     saveState();
     report('eval');
     await opts.onCheckpoint?.(model);
+    // the next speed report measures training only, not this pass
+    lastReport = performance.now();
+    stepsAtReport = state.step;
   };
 
   const report = (kind: Progress['kind']): void => {
@@ -292,6 +295,12 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     if (performance.now() - lastReport > 250) report('step');
     if (evalEvery > 0 && state.step % evalEvery === 0) await evaluate(false);
     await yieldToEventLoop();
+  }
+  if (stoppedBy === 'abort') {
+    // stopped by the user: save where we are at once, without a slow validation pass
+    saveState();
+    await opts.onCheckpoint?.(model);
+    return { steps: state.step, stoppedBy, trainLoss: lastLoss, validation: lastValidation, seconds: seconds() };
   }
   // the final evaluation reads the whole validation text, unless this step was just evaluated so
   const lastRecord = state.history[state.history.length - 1];

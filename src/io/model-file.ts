@@ -1,0 +1,165 @@
+/**
+ * The model file: one safetensors file holding
+ *   tensors   the weights under PyTorch-style names (embedding.weight, lstm.weight_ih_l0 …,
+ *             head.weight, head.bias), and, for a checkpoint, training.optimizer.<m|v|momentum>,
+ *             training.h and training.c (the carried state, (L, B, H));
+ *   metadata  format = 'lstm-model', format_version, config (JSON), vocab (JSON list of
+ *             characters), training (JSON TrainingState, checkpoints only) and data_crc32 (CRC-32 of
+ *             the tensor bytes, so a damaged file is refused rather than loaded with wrong weights).
+ * Loading checks every field and says what is wrong.
+ */
+
+import { Vocab } from '../data/vocab.js';
+import { ModelFileError } from '../errors.js';
+import { defaultKernels, type Kernels } from '../kernels/index.js';
+import { LanguageModel, type ModelConfig } from '../models/language-model.js';
+import type { TrainingState } from '../train/state.js';
+import { crc32, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { checkTrainingState } from './training-state-check.js';
+
+export const MODEL_FORMAT = 'lstm-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface EncodeOptions {
+  /** Store the training state (optimizer moments, data position …) for `--resume`. Default true. */
+  includeTraining?: boolean;
+}
+
+export function encodeModel(model: LanguageModel, opts: EncodeOptions = {}): Uint8Array {
+  const tensors: Array<{ name: string; shape: readonly number[]; data: ArrayLike<number> }> = model.arena.entries.map(
+    (e) => ({ name: e.name, shape: e.shape, data: model.arena.value(e.name) }),
+  );
+  const metadata: Record<string, string> = {
+    format: MODEL_FORMAT,
+    format_version: String(MODEL_FORMAT_VERSION),
+    config: JSON.stringify({ type: 'char-lm', vocabSize: model.vocab.size, ...model.config }),
+    vocab: JSON.stringify(model.vocab.chars),
+  };
+  const training = model.training;
+  if ((opts.includeTraining ?? true) && training !== undefined) {
+    metadata.training = JSON.stringify(training.state);
+    const { numLayers: L, hiddenSize: H } = model.config;
+    const B = training.state.recipe.batchSize;
+    for (const [name, arr] of Object.entries(training.tensors.optimizer)) {
+      tensors.push({ name: `training.optimizer.${name}`, shape: [arr.length], data: arr });
+    }
+    tensors.push({ name: 'training.h', shape: [L, B, H], data: training.tensors.h });
+    tensors.push({ name: 'training.c', shape: [L, B, H], data: training.tensors.c });
+  }
+  return encodeSafetensors(tensors, metadata, 'data_crc32');
+}
+
+function parseJson(where: string, field: string, text: string | undefined): unknown {
+  if (text === undefined)
+    throw new ModelFileError(where, `the header has no '${field}' entry.`, 'the file is not a complete lstm model.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ModelFileError(where, `the '${field}' entry is not valid JSON.`, 'the file is damaged.');
+  }
+}
+
+function checkConfig(where: string, raw: unknown): ModelConfig & { vocabSize: number } {
+  const c = raw as Record<string, unknown>;
+  if (typeof c !== 'object' || c === null || c.type !== 'char-lm') {
+    throw new ModelFileError(where, `config.type must be 'char-lm', got ${JSON.stringify(c?.type)}.`);
+  }
+  const sizes = ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const;
+  for (const key of sizes) {
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 1 << 20) {
+      throw new ModelFileError(where, `config.${key} must be a positive integer, got ${JSON.stringify(v)}.`);
+    }
+  }
+  return c as unknown as ModelConfig & { vocabSize: number };
+}
+
+/** Rebuild a model (and its training state, when present) from the bytes of a model file. */
+export function decodeModel(
+  bytes: Uint8Array,
+  kernels: Kernels = defaultKernels(),
+  where = 'loadModel',
+): LanguageModel {
+  const { metadata, tensors, dataSection } = decodeSafetensors(bytes, where);
+  if (metadata.format !== MODEL_FORMAT) {
+    const names = [...tensors.keys()].slice(0, 4).join(', ');
+    throw new ModelFileError(
+      where,
+      `this is a safetensors file but not an lstm model (format ${JSON.stringify(metadata.format ?? null)}; tensors: ${names || 'none'}).`,
+      'to bring in PyTorch weights, a converter is needed; this loader reads files saved by lstm.',
+    );
+  }
+  if (metadata.format_version !== String(MODEL_FORMAT_VERSION)) {
+    throw new ModelFileError(
+      where,
+      `format_version ${metadata.format_version} is not supported (this build reads ${MODEL_FORMAT_VERSION}).`,
+      'upgrade lstm.',
+    );
+  }
+  const expectedCrc = metadata.data_crc32;
+  const actualCrc = crc32(dataSection).toString(16).padStart(8, '0');
+  if (expectedCrc !== actualCrc) {
+    throw new ModelFileError(
+      where,
+      `the weights' checksum is ${actualCrc}, the header says ${expectedCrc}.`,
+      'the file is damaged; use an earlier checkpoint.',
+    );
+  }
+  const config = checkConfig(where, parseJson(where, 'config', metadata.config));
+  const chars = parseJson(where, 'vocab', metadata.vocab);
+  if (!Array.isArray(chars) || !chars.every((ch) => typeof ch === 'string')) {
+    throw new ModelFileError(where, 'vocab must be a list of characters.');
+  }
+  let vocab: Vocab;
+  try {
+    vocab = new Vocab(chars as string[]);
+  } catch (e) {
+    throw new ModelFileError(where, `the vocabulary is invalid: ${(e as Error).message}`);
+  }
+  if (vocab.size !== config.vocabSize) {
+    throw new ModelFileError(
+      where,
+      `config.vocabSize is ${config.vocabSize} but the vocabulary has ${vocab.size} entries (with <unk>).`,
+    );
+  }
+  const model = new LanguageModel(vocab, config, kernels);
+  for (const e of model.arena.entries) {
+    const t = tensors.get(e.name);
+    if (t === undefined) throw new ModelFileError(where, `tensor '${e.name}' is missing.`, 'the file is incomplete.');
+    if (t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) {
+      throw new ModelFileError(where, `tensor '${e.name}' has shape [${t.shape}], the config needs [${e.shape}].`);
+    }
+    model.arena.value(e.name).set(t.data);
+  }
+  for (let i = 0; i < model.arena.size; i++) {
+    if (!Number.isFinite(model.arena.values[i] as number)) {
+      throw new ModelFileError(
+        where,
+        'the weights contain NaN or infinite values.',
+        'this checkpoint was saved after training diverged; use an earlier one.',
+      );
+    }
+  }
+  if (metadata.training !== undefined) {
+    const state: TrainingState = checkTrainingState(where, parseJson(where, 'training', metadata.training));
+    const optimizer: Record<string, Float32Array | Float64Array> = {};
+    for (const [name, t] of tensors) {
+      if (!name.startsWith('training.optimizer.')) continue;
+      if (t.data.length !== model.arena.size) {
+        throw new ModelFileError(
+          where,
+          `tensor '${name}' has ${t.data.length} values; the model has ${model.arena.size} parameters.`,
+        );
+      }
+      optimizer[name.slice('training.optimizer.'.length)] = t.data;
+    }
+    const h = tensors.get('training.h');
+    const c = tensors.get('training.c');
+    const stateSize = config.numLayers * state.recipe.batchSize * config.hiddenSize;
+    if (h === undefined || c === undefined || h.data.length !== stateSize || c.data.length !== stateSize) {
+      throw new ModelFileError(where, `the carried state (training.h, training.c) must hold ${stateSize} values each.`);
+    }
+    model.training = { state, tensors: { optimizer, h: h.data, c: c.data } };
+  }
+  return model;
+}

@@ -1,0 +1,76 @@
+/**
+ * Files, for Node only: text corpora read with clear errors, and atomic writes (a temporary
+ * file in the same folder, flushed, then renamed over the target), so a crash or Ctrl-C never
+ * leaves a half-written model and the previous checkpoint stays intact until the new one is whole.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { DataError, ModelFileError } from '../errors.js';
+import { decodeModel, type EncodeOptions, encodeModel } from '../io/model-file.js';
+import type { Kernels } from '../kernels/index.js';
+import type { LanguageModel } from '../models/language-model.js';
+
+function describeFsError(e: unknown, path: string): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return `there is no file at ${path}.`;
+  if (code === 'EISDIR') return `${path} is a folder, not a file.`;
+  if (code === 'EACCES') return `${path} cannot be read (permission denied).`;
+  return `${path} cannot be read: ${(e as Error).message}`;
+}
+
+/** Read a UTF-8 text corpus; refuses missing, empty and binary files. */
+export function readTextFile(path: string, who = 'readTextFile'): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new DataError(who, describeFsError(e, path));
+  }
+  if (bytes.length === 0) throw new DataError(who, `${path} is empty; a text corpus is needed.`);
+  const sample = bytes.subarray(0, 1 << 16);
+  if (sample.includes(0)) {
+    throw new DataError(
+      who,
+      `${path} looks binary (it contains NUL bytes); expected UTF-8 text.`,
+      'pass a plain-text file.',
+    );
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new DataError(who, `${path} is not valid UTF-8 text.`, 'convert it to UTF-8 first (e.g. iconv -t utf-8).');
+  }
+}
+
+/** Write bytes to path atomically: temporary file, fsync, rename. */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function saveModel(path: string, model: LanguageModel, opts: EncodeOptions = {}): void {
+  writeFileAtomic(path, encodeModel(model, opts));
+}
+
+export function loadModel(path: string, kernels?: Kernels): LanguageModel {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new ModelFileError('loadModel', describeFsError(e, path));
+  }
+  return decodeModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), kernels, `loadModel(${path})`);
+}

@@ -1,0 +1,2 @@
+export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
+export { loadModel, readTextFile, saveModel, writeFileAtomic } from './files.js';
