@@ -97,9 +97,40 @@ function gemmABt(
       for (let r = 0; r < 4; r++) dotInto(K, A, (i + r) * lda, B, N2 * ldb, C, (i + r) * ldc + N2, beta);
     }
   }
-  // the last M % 4 rows, one dot product per entry
+  // the last M % 4 rows (all of them for a matrix-vector product, batch 1): 4 columns at a time
+  const N4 = N - (N % 4);
   for (let i = M4; i < M; i++) {
-    for (let j = 0; j < N; j++) dotInto(K, A, i * lda, B, j * ldb, C, i * ldc + j, beta);
+    const a = i * lda;
+    const c = i * ldc;
+    for (let j = 0; j < N4; j += 4) {
+      const b0 = j * ldb;
+      const b1 = b0 + ldb;
+      const b2 = b1 + ldb;
+      const b3 = b2 + ldb;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const y = A[a + k];
+        s0 += y * B[b0 + k];
+        s1 += y * B[b1 + k];
+        s2 += y * B[b2 + k];
+        s3 += y * B[b3 + k];
+      }
+      if (beta === 0) {
+        C[c + j] = s0;
+        C[c + j + 1] = s1;
+        C[c + j + 2] = s2;
+        C[c + j + 3] = s3;
+      } else {
+        C[c + j] += s0;
+        C[c + j + 1] += s1;
+        C[c + j + 2] += s2;
+        C[c + j + 3] += s3;
+      }
+    }
+    for (let j = N4; j < N; j++) dotInto(K, A, a, B, j * ldb, C, c + j, beta);
   }
 }
 
