@@ -304,7 +304,9 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
   }
   // the final evaluation reads the whole validation text, unless this step was just evaluated so
   const lastRecord = state.history[state.history.length - 1];
-  const evaluatedFully = lastRecord !== undefined && lastRecord.step === state.step && opts.evalChars === undefined;
+  const periodicReadsAll =
+    opts.evalChars === undefined || valText === undefined || [...valText].length <= opts.evalChars;
+  const evaluatedFully = lastRecord !== undefined && lastRecord.step === state.step && periodicReadsAll;
   if (!evaluatedFully) await evaluate(true);
   return { steps: state.step, stoppedBy, trainLoss: lastLoss, validation: lastValidation, seconds: seconds() };
 }

@@ -9,7 +9,20 @@ const PAD = 3; // extra columns in every row: strides wider than the data
 const SENTINEL = -777;
 
 /** Naive C = beta·C + op(A)·op(B) in float64, straight from the definition. */
-function naive(tA: boolean, tB: boolean, M: number, N: number, K: number, A: Float64Array, lda: number, B: Float64Array, ldb: number, C: Float64Array, ldc: number, beta: 0 | 1): void {
+function naive(
+  tA: boolean,
+  tB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: Float64Array,
+  lda: number,
+  B: Float64Array,
+  ldb: number,
+  C: Float64Array,
+  ldc: number,
+  beta: 0 | 1,
+): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s = 0;
@@ -59,7 +72,10 @@ describe('reference kernels', () => {
               k.gemm(tA, tB, M, N, K, A, lda, B, ldb, C, ldc, beta);
               for (let i = 0; i < C.length; i++) {
                 const diff = Math.abs((C[i] as number) - (expected[i] as number));
-                assert.ok(diff < 1e-12, `at ${i} (row ${Math.floor(i / ldc)}, col ${i % ldc}): ref=${C[i]}, naive=${expected[i]}, M×N×K=${M}×${N}×${K} beta=${beta}`);
+                assert.ok(
+                  diff < 1e-12,
+                  `at ${i} (row ${Math.floor(i / ldc)}, col ${i % ldc}): ref=${C[i]}, naive=${expected[i]}, M×N×K=${M}×${N}×${K} beta=${beta}`,
+                );
               }
             }
           }
@@ -89,7 +105,8 @@ describe('reference kernels', () => {
     const tanhC = new Float64Array(2);
     const h = new Float64Array(2);
     k.lstmCellForward(1, H, gates, cPrev, c, tanhC, h);
-    const near = (a: ArrayLike<number>, b: number[]): boolean => b.every((v, i) => Math.abs((a[i] as number) - v) < 1e-12);
+    const near = (a: ArrayLike<number>, b: number[]): boolean =>
+      b.every((v, i) => Math.abs((a[i] as number) - v) < 1e-12);
     // rows [i i | f f | g g | o o]: σ(±300) is 1 or 5e-131, tanh(±300) is ±1
     assert.ok(near(gates, [1, 0, 1, 0, -1, 1, 0, 1]), `gates ${Array.from(gates)}`);
     // c = f·cPrev + i·g: unit 0 has i=1, f=1, g=−1 → 0.5 − 1; unit 1 has i≈0, f≈0 → 0
