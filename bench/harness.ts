@@ -1,0 +1,89 @@
+/**
+ * Timing: warm up, calibrate how many operations make one repetition, time several repetitions
+ * and keep the median (the machines are shared and noisy; the median ignores a disturbed rep).
+ *
+ * An "operation" is whatever a configuration counts: one training step, one generated sequence,
+ * one forward pass, one matrix product. Its throughput is operations per second times what one
+ * operation produces (characters, tokens, sequences).
+ */
+
+/** What a configuration builds for one backend: the operation to time, and its warm-up. */
+export interface Workload {
+  /** One operation. */
+  run(): void;
+  /**
+   * A cheaper call through the same code (for configurations whose operation takes many
+   * seconds): it compiles the hot functions and sizes the buffers. Default: run().
+   */
+  warmup?(): void;
+}
+
+/** How long to measure. */
+export interface Budget {
+  /** Timed repetitions; the median is reported. */
+  reps: number;
+  /** A repetition repeats the operation until it lasts at least this long (calibrated once). */
+  minRepSeconds: number;
+  /** Warm-up time before calibration (at least one warm-up call). */
+  warmupSeconds: number;
+  /** When set, a repetition is exactly this many operations, with no calibration (slow configs). */
+  fixedOps?: number;
+}
+
+export interface Timing {
+  /** Operations in each repetition. */
+  opsPerRep: number;
+  /** Wall-clock seconds of each repetition, in the order they ran. */
+  repSeconds: number[];
+  /** Operations per second of the median repetition. */
+  opsPerSecond: number;
+  /** (slowest − fastest) / median repetition: how noisy the measurement was. */
+  spread: number;
+}
+
+const now = (): number => performance.now() / 1000;
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('median: no values.');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+export function measure(w: Workload, budget: Budget): Timing {
+  const warm = w.warmup?.bind(w) ?? w.run.bind(w);
+  // warm-up: at least one call, then until warmupSeconds have passed
+  // (the fastest call sizes the repetitions: one slow call, e.g. a GC pause, should not)
+  const warmStart = now();
+  let fastest = Number.POSITIVE_INFINITY;
+  do {
+    const t0 = now();
+    warm();
+    fastest = Math.min(fastest, now() - t0);
+  } while (now() - warmStart < budget.warmupSeconds);
+
+  let opsPerRep = budget.fixedOps ?? 1;
+  if (budget.fixedOps === undefined) {
+    // time one real operation (the warm-up call may be a cheaper one) and size the repetition
+    if (w.warmup !== undefined) {
+      const t0 = now();
+      w.run();
+      fastest = now() - t0;
+    }
+    opsPerRep = Math.max(1, Math.ceil(budget.minRepSeconds / Math.max(fastest, 1e-9)));
+  }
+
+  const repSeconds: number[] = [];
+  for (let r = 0; r < budget.reps; r++) {
+    const t0 = now();
+    for (let i = 0; i < opsPerRep; i++) w.run();
+    repSeconds.push(now() - t0);
+  }
+  const mid = median(repSeconds);
+  return {
+    opsPerRep,
+    repSeconds,
+    opsPerSecond: opsPerRep / mid,
+    spread: (Math.max(...repSeconds) - Math.min(...repSeconds)) / mid,
+  };
+}
