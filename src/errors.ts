@@ -7,36 +7,31 @@ function compose(where: string, problem: string, hint?: string): string {
   return `${where}: ${problem}${hint === undefined ? '' : ` Hint: ${hint}`}`;
 }
 
-/** An array of the wrong length or shape. */
-export class ShapeError extends Error {
-  override name = 'ShapeError' as const;
+/** The base of every error this library throws for bad input: "where: problem Hint: hint". */
+export class LstmError extends Error {
   constructor(where: string, problem: string, hint?: string) {
     super(compose(where, problem, hint));
   }
+}
+
+/** An array of the wrong length or shape. */
+export class ShapeError extends LstmError {
+  override name = 'ShapeError' as const;
 }
 
 /** An option out of range or of the wrong kind. */
-export class ConfigError extends Error {
+export class ConfigError extends LstmError {
   override name = 'ConfigError' as const;
-  constructor(where: string, problem: string, hint?: string) {
-    super(compose(where, problem, hint));
-  }
 }
 
 /** Training or evaluation data that cannot be used (empty, binary, too short …). */
-export class DataError extends Error {
+export class DataError extends LstmError {
   override name = 'DataError' as const;
-  constructor(where: string, problem: string, hint?: string) {
-    super(compose(where, problem, hint));
-  }
 }
 
 /** A model file that is truncated, damaged, or not one of ours. */
-export class ModelFileError extends Error {
+export class ModelFileError extends LstmError {
   override name = 'ModelFileError' as const;
-  constructor(where: string, problem: string, hint?: string) {
-    super(compose(where, problem, hint));
-  }
 }
 
 /** Training stopped because the loss stopped being a finite number. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `lstm` command: dispatches to train, generate, eval and info; the math lives in the library. */
-import { ConfigError, DataError, ModelFileError, ShapeError, useBackend } from '../index.js';
+import { LstmError, useBackend } from '../index.js';
 import { UsageError } from './args.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
 import { GENERATE_HELP, generateCommand } from './generate.js';
@@ -68,13 +68,7 @@ main(process.argv.slice(2)).then(
     if (e instanceof UsageError) {
       console.error(e.message);
       process.exitCode = 2;
-    } else if (
-      e instanceof ConfigError ||
-      e instanceof DataError ||
-      e instanceof ModelFileError ||
-      e instanceof ShapeError ||
-      (e instanceof Error && e.message.startsWith('useBackend'))
-    ) {
+    } else if (e instanceof LstmError || (e instanceof Error && e.message.startsWith('useBackend'))) {
       console.error(e.message.startsWith('lstm') ? e.message : `lstm: ${e.message}`);
       process.exitCode = 1;
     } else {
