@@ -47,10 +47,9 @@ export class DivergenceError extends Error {
   }
 }
 
-/** Describe a number for messages: integers plainly, others with a few digits. */
+/** A value as it should appear in a message: strings quoted, missing values named. */
 export function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
   if (value === undefined) return 'nothing';
   return JSON.stringify(value) ?? String(value);
 }

@@ -53,10 +53,20 @@ export function learningRateAt(schedule: Schedule, lr: number, step: number): nu
   }
 }
 
+const SCHEDULE_FORMS =
+  "use 'constant', 'step:EVERY:GAMMA' (e.g. step:1000:0.5) or 'cosine:WARMUP:TOTAL[:MINLR]' (e.g. cosine:100:5000).";
+
 /** Parse the CLI form: 'constant', 'step:EVERY:GAMMA', 'cosine:WARMUP:TOTAL[:MINLR]'. */
 export function parseSchedule(text: string): Schedule {
   const [kind, ...rest] = text.split(':');
   const nums = rest.map(Number);
+  if (nums.some((n) => !Number.isFinite(n))) {
+    throw new ConfigError(
+      'schedule',
+      `cannot read ${JSON.stringify(text)}: every part after the kind must be a number.`,
+      SCHEDULE_FORMS,
+    );
+  }
   if (kind === 'constant' && rest.length === 0) return { kind: 'constant' };
   if (kind === 'step' && rest.length === 2) {
     return checkSchedule({ kind: 'step', every: nums[0] as number, gamma: nums[1] as number });
@@ -64,9 +74,5 @@ export function parseSchedule(text: string): Schedule {
   if (kind === 'cosine' && (rest.length === 2 || rest.length === 3)) {
     return checkSchedule({ kind: 'cosine', warmup: nums[0] as number, total: nums[1] as number, minLr: nums[2] ?? 0 });
   }
-  throw new ConfigError(
-    'schedule',
-    `cannot read ${JSON.stringify(text)}.`,
-    "use 'constant', 'step:EVERY:GAMMA' (e.g. step:1000:0.5) or 'cosine:WARMUP:TOTAL[:MINLR]' (e.g. cosine:100:5000).",
-  );
+  throw new ConfigError('schedule', `cannot read ${JSON.stringify(text)}.`, SCHEDULE_FORMS);
 }
