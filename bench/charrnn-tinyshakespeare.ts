@@ -6,7 +6,7 @@
  * Prints one JSON line per evaluation and writes bench/results/charrnn-tinyshakespeare-<seed>.json.
  * The PyTorch side is bench/pytorch/charrnn_tinyshakespeare.py (same recipe, same protocol).
  *
- *   node dist/bench/charrnn-tinyshakespeare.js [--steps 3000] [--eval-every 500] [--seed 1] [--init default|pytorch]
+ *   node dist/bench/charrnn-tinyshakespeare.js [--steps 3000] [--eval-every 500] [--seed 1] [--init pytorch|orthogonal]
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,14 +18,14 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '3000' },
     'eval-every': { type: 'string', default: '500' },
     seed: { type: 'string', default: '1' },
-    init: { type: 'string', default: 'default' },
+    init: { type: 'string', default: 'pytorch' },
     text: { type: 'string', default: '../shared/data/tinyshakespeare/input.txt' },
     out: { type: 'string' },
   },
 });
 const steps = Number(values.steps);
 const seed = Number(values.seed);
-const init = values.init === 'pytorch' ? 'pytorch' : 'default';
+const init = values.init === 'orthogonal' ? 'orthogonal' : 'pytorch';
 const text = readFileSync(values.text, 'utf8');
 const model = LanguageModel.create({ text, embeddingSize: 64, hiddenSize: 128, numLayers: 2, seed, init });
 const evaluations: unknown[] = [];

@@ -153,7 +153,7 @@ function lstmInfer(): BenchConfig {
       const opts = { inputSize: D, hiddenSize: H, numLayers: 1 };
       const arena = new ParamArena(k, LSTM.paramSpecs(opts));
       const lstm = new LSTM(k, arena, opts);
-      lstm.initLikePyTorch(rng);
+      lstm.init(rng, 'pytorch');
       const x = randomFloats(k, rng, T * B * D);
       return { run: () => void lstm.forward(x, T, B, null, null) };
     },
@@ -178,7 +178,7 @@ function seriesTrain(): BenchConfig {
       const arena = new ParamArena(k, [...LSTM.paramSpecs(opts), ...Linear.paramSpecs('head.', H, 1)]);
       const lstm = new LSTM(k, arena, opts);
       const head = new Linear(k, arena, 'head.', H, 1);
-      lstm.initLikePyTorch(rng);
+      lstm.init(rng, 'pytorch');
       head.init(rng);
       const opt = createOptimizer(k, arena, { name: 'adam' });
       const x = randomFloats(k, rng, T * B * D);

@@ -31,6 +31,7 @@ export {
   type LSTMCache,
   type LSTMGrads,
   type LSTMOptions,
+  type LSTMInit,
   type LSTMWeights,
   lstmBackward,
   lstmForward,

@@ -29,8 +29,9 @@ Model (new runs only):
   --layers N              stacked LSTM layers                          (default 2)
   --hidden N              hidden size H of each layer                  (default 128)
   --embedding N           character embedding size                     (default 64)
-  --init default|pytorch  initialisation: Xavier + orthogonal recurrent + forget bias 1,
-                          or PyTorch's U(±1/√H)                          (default default)
+  --init NAME             pytorch: every LSTM weight U(±1/√H), as nn.LSTM; orthogonal: Xavier
+                          input weights, orthogonal recurrent blocks, forget bias 1
+                                                                       (default pytorch)
 
 Training (new runs only):
   --seq-len T             characters per truncated-BPTT window         (default 50)
@@ -143,9 +144,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const momentum = numberFlag(c, values, 'momentum', undefined, 0, 0.999);
   if (momentum !== undefined) optimizer.momentum = momentum;
   const scheduleText = stringFlag(values, 'schedule');
-  const init = stringFlag(values, 'init') ?? 'default';
-  if (init !== 'default' && init !== 'pytorch')
-    throw new UsageError(`lstm train: --init must be default or pytorch, got ${JSON.stringify(init)}.`);
+  const init = stringFlag(values, 'init') ?? 'pytorch';
+  if (init !== 'pytorch' && init !== 'orthogonal')
+    throw new UsageError(`lstm train: --init must be pytorch or orthogonal, got ${JSON.stringify(init)}.`);
   const seed = intFlag(c, values, 'seed', 1, 0, 4294967295) as number;
   const samples = intFlag(c, values, 'samples', 300, 0) as number;
   const savePath = stringFlag(values, 'save') ?? resumePath ?? 'model.lstm';

@@ -7,6 +7,7 @@
 import { Vocab } from '../data/vocab.js';
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
+import type { LSTMInit } from '../nn/lstm.js';
 import { ParamArena } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import type { TrainingState, TrainingTensors } from '../train/state.js';
@@ -22,8 +23,8 @@ export interface LanguageModelOptions {
   numLayers?: number;
   /** Seed of the initial weights. */
   seed?: number;
-  /** 'default' (Xavier, orthogonal recurrent, forget bias 1) or 'pytorch' (PyTorch's defaults). */
-  init?: 'default' | 'pytorch';
+  /** 'pytorch' (default: U(±1/√H), as nn.LSTM) or 'orthogonal' (Xavier, orthogonal recurrent, forget bias 1). */
+  init?: LSTMInit;
   kernels?: Kernels;
 }
 
@@ -112,11 +113,11 @@ export class LanguageModel {
       },
       opts.kernels ?? defaultKernels(),
     );
-    const init = opts.init ?? 'default';
-    if (init !== 'default' && init !== 'pytorch') {
+    const init = opts.init ?? 'pytorch';
+    if (init !== 'pytorch' && init !== 'orthogonal') {
       throw new ConfigError(
         'LanguageModel.create',
-        `init must be 'default' or 'pytorch', got ${JSON.stringify(init)}.`,
+        `init must be 'pytorch' or 'orthogonal', got ${JSON.stringify(init)}.`,
       );
     }
     model.network.init(new Rng(opts.seed ?? 1), init);

@@ -8,7 +8,7 @@ import type { Floats, Kernels } from '../kernels/index.js';
 import { softmaxCrossEntropy } from '../loss/cross-entropy.js';
 import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
-import { LSTM } from '../nn/lstm.js';
+import { LSTM, type LSTMInit } from '../nn/lstm.js';
 import type { ParamArena, ParamSpec } from '../nn/params.js';
 import type { Rng } from '../rng.js';
 
@@ -54,11 +54,10 @@ export class LMNetwork {
     this.head = new Linear(k, arena, 'head.', shape.hiddenSize, shape.vocabSize);
   }
 
-  /** 'default': our initialisers (see LSTM.init); 'pytorch': PyTorch's defaults everywhere. */
-  init(rng: Rng, scheme: 'default' | 'pytorch' = 'default'): void {
+  /** Embedding N(0, 1), the LSTM by `scheme` (see LSTM.init), the head U(±1/√H), as PyTorch. */
+  init(rng: Rng, scheme: LSTMInit = 'pytorch'): void {
     this.embedding.init(rng);
-    if (scheme === 'pytorch') this.lstm.initLikePyTorch(rng);
-    else this.lstm.init(rng);
+    this.lstm.init(rng, scheme);
     this.head.init(rng);
   }
 

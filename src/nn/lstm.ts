@@ -165,6 +165,9 @@ export function lstmBackward(
   dc0.set(dcNext);
 }
 
+/** Initialisation schemes of LSTM.init. */
+export type LSTMInit = 'pytorch' | 'orthogonal';
+
 export interface LSTMOptions {
   inputSize: number;
   hiddenSize: number;
@@ -242,11 +245,22 @@ export class LSTM {
   }
 
   /**
-   * The default initialisation: W_ih Xavier-uniform, each gate's (H, H) block of W_hh orthogonal,
-   * biases zero except the forget gate's b_ih = 1 (Gers et al. 2000; Jozefowicz et al. 2015), so
-   * the cell remembers by default at the start of training.
+   * Initialise the weights.
+   *   'pytorch' (default): every weight and bias U(±1/√H), as nn.LSTM. On the char-rnn recipe it
+   *     learned faster than 'orthogonal' (about 0.06 nats lower validation loss after 1,000–2,000
+   *     updates on tiny-shakespeare; README), so it is the default.
+   *   'orthogonal': W_ih Xavier-uniform, each gate's (H, H) block of W_hh orthogonal (Saxe et al.
+   *     2014), biases zero except the forget gate's b_ih = 1 (Gers et al. 2000; Jozefowicz et al.
+   *     2015), so the cell starts out remembering.
    */
-  init(rng: Rng): void {
+  init(rng: Rng, scheme: LSTMInit = 'pytorch'): void {
+    if (scheme === 'pytorch') {
+      const bound = 1 / Math.sqrt(this.hiddenSize);
+      for (const w of this.weights) {
+        for (const a of [w.wIh, w.wHh, w.bIh, w.bHh]) initUniform(a, rng, bound);
+      }
+      return;
+    }
     const H = this.hiddenSize;
     this.weights.forEach((w, l) => {
       const inSize = l === 0 ? this.inputSize : H;
@@ -256,14 +270,6 @@ export class LSTM {
       w.bHh.fill(0);
       w.bIh.fill(1, H, 2 * H);
     });
-  }
-
-  /** PyTorch's initialisation: every weight and bias U(±1/√H). */
-  initLikePyTorch(rng: Rng): void {
-    const bound = 1 / Math.sqrt(this.hiddenSize);
-    for (const w of this.weights) {
-      for (const a of [w.wIh, w.wHh, w.bIh, w.bHh]) initUniform(a, rng, bound);
-    }
   }
 
   /**
