@@ -153,6 +153,12 @@ describe('lstm command', () => {
     assert.equal(done.stoppedBy, 'abort');
     const saved = loadModel(model);
     assert.equal(saved.training?.state.step, done.steps);
+    // resuming from the Ctrl-C checkpoint lands exactly where an uninterrupted run does
+    const total = String(done.steps + 3);
+    assert.equal(lstm('train', '--resume', model, '--steps', total, '--eval-every', '3', '--samples', '0').code, 0);
+    const straight = join(dir, 'uninterrupted.lstm');
+    assert.equal(lstm('train', corpus, ...TINY, '--steps', total, '--eval-every', '3', '--save', straight).code, 0);
+    assert.deepEqual(Array.from(loadModel(model).arena.values), Array.from(loadModel(straight).arena.values));
   });
 
   it('refuses bad input with a clear message and a non-zero exit', () => {
