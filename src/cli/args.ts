@@ -1,4 +1,5 @@
 /** Command-line parsing helpers: strict options, numbers checked with messages that name the flag. */
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** A usage error: the command line itself is wrong (exit code 2). */
@@ -84,4 +85,15 @@ export function formatDuration(seconds: number): string {
 /** 12345.6 → "12,346". */
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/**
+ * How the user can run this command again: `lstm` when installed as a bin, else the node
+ * invocation that was used (in a checkout, `node dist/src/cli/main.js`).
+ */
+export function commandName(): string {
+  const script = process.argv[1] ?? '';
+  if (/(^|[/\\])lstm$/.test(script) || script.includes(`node_modules`)) return 'lstm';
+  const relativePath = relative(process.cwd(), script);
+  return `node ${relativePath.startsWith('..') || relativePath === '' ? script : relativePath}`;
 }

@@ -10,7 +10,7 @@ import {
   parseSchedule,
 } from '../index.js';
 import { CORPORA, loadCorpus, loadModel, readTextFile, saveModel } from '../node/index.js';
-import { formatCount, formatDuration, intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
+import { commandName, formatCount, formatDuration, intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
 import { ProgressPrinter } from './progress.js';
 
 export const TRAIN_HELP = `Usage: lstm train [FILE] [options]
@@ -227,8 +227,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       `stopped (${result.stoppedBy}) after update ${result.steps} in ${formatDuration(result.seconds)}${val}; saved ${savePath}`,
     );
     if (samples > 0) printSamples(model, samples, seed);
-    console.error(`\nContinue training:  lstm train --resume ${savePath} --steps ${result.steps + 1000}`);
-    console.error(`Generate more:      lstm generate ${savePath} --prime "The " --length 500 --temperature 0.8`);
+    const lstm = commandName();
+    console.error(`\nContinue training:  ${lstm} train --resume ${savePath} --steps ${result.steps + 1000}`);
+    console.error(`Generate more:      ${lstm} generate ${savePath} --prime "The " --length 500 --temperature 0.8`);
     return 0;
   } catch (e) {
     printer.endLine();
