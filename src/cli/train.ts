@@ -10,7 +10,16 @@ import {
   parseSchedule,
 } from '../index.js';
 import { CORPORA, loadCorpus, loadModel, readTextFile, saveModel } from '../node/index.js';
-import { commandName, formatCount, formatDuration, intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
+import {
+  commandName,
+  formatCount,
+  formatDuration,
+  intFlag,
+  numberFlag,
+  parseCommand,
+  stringFlag,
+  UsageError,
+} from './args.js';
 import { ProgressPrinter } from './progress.js';
 
 export const TRAIN_HELP = `Usage: lstm train [FILE] [options]
