@@ -12,7 +12,7 @@ import { ParamArena } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import type { TrainingState, TrainingTensors } from '../train/state.js';
 import { LMNetwork, type NetworkShape } from './lm-network.js';
-import { argmax, sampleIndex } from './sampling.js';
+import { sampleIndex } from './sampling.js';
 
 export interface LanguageModelOptions {
   /** The vocabulary, or the text to build it from (its sorted set of characters). */
@@ -199,9 +199,8 @@ export class LanguageModel {
     let text = '';
     for (let i = 0; i < length; i++) {
       const id =
-        temperature === 0
-          ? argmax(Array.from(state.probs).map((p, j) => (j === this.vocab.unknownId ? -1 : p)))
-          : sampleIndex(state.probs, { temperature, topK, topP }, rng, this.vocab.unknownId);
+        // temperature 0 is greedy; the unknown token is never generated
+        sampleIndex(state.probs, { temperature, topK, topP }, rng, this.vocab.unknownId);
       const ch = this.vocab.chars[id] as string;
       if (opts.withProbabilities === true) {
         steps.push({ char: ch, probability: state.probs[id] as number, top: this.rank(state.probs, 5) });

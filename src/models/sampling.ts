@@ -15,13 +15,6 @@ export interface SamplingOptions {
   topP: number;
 }
 
-/** Index of the largest entry. */
-export function argmax(p: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < p.length; i++) if ((p[i] as number) > (p[best] as number)) best = i;
-  return best;
-}
-
 /**
  * Sample an index from probs (V) under top-k / top-p; `excluded` ids get probability 0
  * (the unknown token is never generated).

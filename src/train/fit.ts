@@ -168,7 +168,7 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     throw new ConfigError('fit', 'needs a budget: maxSteps, maxSeconds or both.');
   }
   const evalEvery = checkInteger('fit', 'evalEvery', opts.evalEvery ?? 0, 0);
-  if ([...text].length < 2) throw new DataError('fit', 'the training text is empty.');
+  if (text.length < 2) throw new DataError('fit', 'the training text has fewer than 2 characters.');
   const { train, validation } = splitText(text, recipe.validationFraction);
   const k = model.kernels;
   const T = recipe.seqLength;
@@ -187,6 +187,7 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
   let lastLoss = Number.NaN;
   let lastGoodLoss: number | undefined;
   let lastValidation: Evaluation | undefined;
+  let lastGradNorm = 0;
   let stoppedBy: FitResult['stoppedBy'] = 'steps';
   let lastReport = performance.now();
   let stepsAtReport = state.step;
@@ -247,7 +248,6 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     }
   };
 
-  let lastGradNorm = 0;
   for (;;) {
     if (maxSteps !== undefined && state.step >= maxSteps) break;
     if (maxSeconds !== undefined && seconds() >= maxSeconds) {
@@ -304,8 +304,7 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
   }
   // the final evaluation reads the whole validation text, unless this step was just evaluated so
   const lastRecord = state.history[state.history.length - 1];
-  const periodicReadsAll =
-    opts.evalChars === undefined || valText === undefined || [...valText].length <= opts.evalChars;
+  const periodicReadsAll = opts.evalChars === undefined || valText === undefined || valText.length <= opts.evalChars;
   const evaluatedFully = lastRecord !== undefined && lastRecord.step === state.step && periodicReadsAll;
   if (!evaluatedFully) await evaluate(true);
   return { steps: state.step, stoppedBy, trainLoss: lastLoss, validation: lastValidation, seconds: seconds() };
