@@ -7,7 +7,7 @@
  */
 
 import type { Kernels } from '../src/kernels/index.js';
-import { RefKernels } from '../src/kernels/index.js';
+import { RefKernels, WasmKernels, wasmUnavailableReason } from '../src/kernels/index.js';
 import type { BenchConfig } from './configs.js';
 import type { Result, RunMode } from './report.js';
 
@@ -26,6 +26,16 @@ export const BACKENDS: readonly Backend[] = [
     note: 'plain TypeScript loops (src/kernels/ref.ts), float32',
     threads: 1,
     load: async () => new RefKernels('float32'),
+  },
+  {
+    name: 'wasm',
+    note: 'WebAssembly SIMD matrix products (assembly/gemm.ts); other kernels still the reference loops',
+    threads: 1,
+    load: async () => {
+      const why = wasmUnavailableReason();
+      if (why !== undefined) throw new Error(why);
+      return new WasmKernels();
+    },
   },
 ];
 

@@ -36,7 +36,7 @@ function takeBackend(command: string, argv: string[]): string[] {
     if (arg.startsWith('--backend=')) useBackend(arg.slice(10), `--backend ${arg.slice(10)}`);
     else if (arg === '--backend' && command !== 'info') {
       const name = argv[i + 1];
-      if (name === undefined) throw new UsageError('lstm: --backend needs a name (js).');
+      if (name === undefined) throw new UsageError('lstm: --backend needs a name (js or wasm).');
       useBackend(name, `--backend ${name}`);
       i++;
     } else out.push(arg);

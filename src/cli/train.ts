@@ -66,7 +66,7 @@ Evaluation and output:
   --save PATH             where the model is saved (default model.lstm; with --resume, MODEL)
   --samples N             characters of sample text printed at the end, 0 = none (default 300)
   --json                  machine-readable progress: one JSON object per line on stdout
-  --backend NAME          kernel implementation: js (default: the fastest available)
+  --backend NAME          kernels: js (plain TypeScript, the default) or wasm (WebAssembly SIMD)
   -h, --help              this help
 
 Ctrl-C stops after the current update and saves a checkpoint; press it twice to quit at once

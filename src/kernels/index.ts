@@ -2,17 +2,19 @@
  * The choice of kernel implementation. Layers take a `Kernels` object explicitly; code that does
  * not care asks `defaultKernels()`, which is chosen once at load time.
  *
- * Backends available now: 'js' (plain TypeScript loops, float32). Faster backends register here
- * and are preferred automatically when they load; `LSTM_BACKEND=js` (or `--backend js` on the
- * command line) forces one.
+ * Backends: 'js' (plain TypeScript loops, float32; the default for now) and 'wasm' (WebAssembly
+ * SIMD matrix products in one shared memory; opt-in until every kernel has moved into it).
+ * `LSTM_BACKEND=wasm` (or `--backend wasm` on the command line) selects one.
  */
 import { RefKernels } from './ref.js';
 import type { DType, Kernels } from './types.js';
+import { WasmKernels, wasmUnavailableReason } from './wasm.js';
 
 export { RefKernels } from './ref.js';
+export { WasmKernels, wasmUnavailableReason } from './wasm.js';
 export type { DType, Floats, Kernels } from './types.js';
 
-export type BackendName = 'js';
+export type BackendName = 'js' | 'wasm';
 
 /** What `describeBackend` reports: the backend in use, and why it was chosen. */
 export interface BackendReport {
@@ -22,7 +24,7 @@ export interface BackendReport {
   available: Array<{ name: string; loaded: boolean; note: string }>;
 }
 
-const BACKEND_NAMES: readonly BackendName[] = ['js'];
+const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm'];
 
 let current: Kernels | undefined;
 let currentReason = '';
@@ -37,6 +39,11 @@ function create(name: BackendName): Kernels {
   switch (name) {
     case 'js':
       return new RefKernels('float32');
+    case 'wasm': {
+      const why = wasmUnavailableReason();
+      if (why !== undefined) throw new Error(`useBackend: the 'wasm' backend cannot run here: ${why}.`);
+      return new WasmKernels();
+    }
   }
 }
 
@@ -58,7 +65,7 @@ export function defaultKernels(): Kernels {
   if (current === undefined) {
     const fromEnv = envBackend();
     if (fromEnv !== undefined) useBackend(fromEnv, `LSTM_BACKEND=${fromEnv}`);
-    else useBackend('js', 'the only backend built so far (plain TypeScript loops)');
+    else useBackend('js', 'the default until the WebAssembly backend is complete (plain TypeScript loops)');
   }
   return current as Kernels;
 }
@@ -69,6 +76,14 @@ export function describeBackend(): BackendReport {
     name: k.name,
     dtype: k.dtype,
     reason: currentReason,
-    available: [{ name: 'js', loaded: true, note: 'plain TypeScript loops, runs everywhere' }],
+    available: [
+      { name: 'js', loaded: true, note: 'plain TypeScript loops, runs everywhere' },
+      (() => {
+        const why = wasmUnavailableReason();
+        return why === undefined
+          ? { name: 'wasm', loaded: true, note: 'WebAssembly SIMD matrix products (opt-in: --backend wasm)' }
+          : { name: 'wasm', loaded: false, note: why };
+      })(),
+    ],
   };
 }

@@ -1,0 +1,177 @@
+/**
+ * The WebAssembly backend: every array lives in one shared WebAssembly.Memory (growth never
+ * detaches a view; worker threads will be able to read it), and the matrix products run in the
+ * f32x4 SIMD kernels of assembly/gemm.ts (4 × 8 register tiles over a packed B). The other kernels
+ * are, for now, the reference loops running on views of the same memory (inherited from
+ * RefKernels); they move into WebAssembly one by one.
+ *
+ *   gemm: op(A) is made (M, K) row-major (transposed in WebAssembly when transA), op(B) is packed
+ *   to (K, N) contiguous (transposed or copied), then C = beta·C + op(A)·P in 4 × 8 tiles.
+ *   Thin products A·Bᵀ (M < 8: batch-1 generation) skip the packing and take SIMD dot products
+ *   along the rows of B in place.
+ */
+import { RefKernels } from './ref.js';
+import type { Floats } from './types.js';
+import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
+
+interface KernelExports {
+  gemmPacked(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    lda: number,
+    P: number,
+    C: number,
+    ldc: number,
+    beta: number,
+  ): void;
+  transpose(rows: number, cols: number, src: number, ld: number, dst: number): void;
+  copyRows(rows: number, cols: number, src: number, ld: number, dst: number): void;
+  gemmABtRows(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+    beta: number,
+  ): void;
+}
+
+/** Below this many rows, A·Bᵀ reads B in place: packing it would cost as much as the product. */
+const SMALL_M = 8;
+
+const PAGE = 65536;
+const MAX_PAGES = 16384; // 1 GiB
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Why the WebAssembly backend cannot run here, or undefined when it can. */
+export function wasmUnavailableReason(): string | undefined {
+  if (typeof WebAssembly !== 'object') return 'this JavaScript engine has no WebAssembly';
+  if (typeof SharedArrayBuffer !== 'function') {
+    return 'SharedArrayBuffer is unavailable (in a browser, the page must be cross-origin isolated)';
+  }
+  try {
+    if (!WebAssembly.validate(decodeBase64(KERNELS_WASM_BASE64)))
+      return 'this engine lacks WebAssembly SIMD or threads';
+  } catch (e) {
+    return `the kernels do not validate: ${(e as Error).message}`;
+  }
+  return undefined;
+}
+
+export class WasmKernels extends RefKernels {
+  override readonly name: string = 'wasm';
+  private readonly memory: WebAssembly.Memory;
+  private readonly wasm: KernelExports;
+  private top = 64; // bump pointer, 16-byte aligned; the first bytes stay unused
+  private packB: Float32Array | undefined;
+  // every buffer object views were made on: a shared memory's `buffer` is a new object after each
+  // growth, and views on the older objects still address the same memory
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /** Products computed by the SIMD kernel (the others took the reference path): for tests. */
+  simdGemmCalls = 0;
+  private packA: Float32Array | undefined;
+
+  constructor() {
+    // RefKernels' constructor allocates its scratch through alloc, before our fields exist:
+    // it gets ordinary arrays, which this class never uses (gemm packs into wasm memory).
+    super('float32');
+    this.memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
+    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new Error('WasmKernels: a kernel aborted');
+        },
+      },
+    });
+    this.wasm = instance.exports as unknown as KernelExports;
+  }
+
+  /** A zero-filled Float32Array view of `length` elements in the shared memory. */
+  override alloc(length: number): Floats {
+    if (this.memory === undefined) return new Float32Array(length); // during super()
+    const bytes = Math.ceil((length * 4) / 16) * 16;
+    const end = this.top + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) {
+        throw new RangeError(`WasmKernels.alloc: ${length} floats do not fit in the 1 GiB WebAssembly memory.`);
+      }
+      this.memory.grow(pages);
+    }
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    const view = new Float32Array(buffer, this.top, length);
+    this.top = end;
+    return view; // fresh memory is zero; nothing is ever freed and reused
+  }
+
+  private pack(which: 'A' | 'B', length: number): Float32Array {
+    const current = which === 'A' ? this.packA : this.packB;
+    if (current !== undefined && current.length >= length) return current;
+    const grown = this.alloc(Math.max(length, (current?.length ?? 0) * 2)) as Float32Array;
+    if (which === 'A') this.packA = grown;
+    else this.packB = grown;
+    return grown;
+  }
+
+  private inMemory(a: Floats): boolean {
+    return a instanceof Float32Array && this.buffers.has(a.buffer);
+  }
+
+  override gemm(
+    transA: boolean,
+    transB: boolean,
+    M: number,
+    N: number,
+    K: number,
+    A: Floats,
+    lda: number,
+    B: Floats,
+    ldb: number,
+    C: Floats,
+    ldc: number,
+    beta: 0 | 1,
+  ): void {
+    if (M === 0 || N === 0 || K === 0 || !this.inMemory(A) || !this.inMemory(B) || !this.inMemory(C)) {
+      // empty products, and arrays from outside this memory (callers' own), take the reference path
+      super.gemm(transA, transB, M, N, K, A, lda, B, ldb, C, ldc, beta);
+      return;
+    }
+    const w = this.wasm;
+    if (!transA && transB && M < SMALL_M) {
+      // batch-1 generation and other thin products: dot products along B's rows, no packing
+      w.gemmABtRows(M, N, K, A.byteOffset, lda, B.byteOffset, ldb, C.byteOffset, ldc, beta);
+      this.simdGemmCalls++;
+      return;
+    }
+    let aPtr = A.byteOffset;
+    let aStride = lda;
+    if (transA) {
+      const packedA = this.pack('A', M * K);
+      w.transpose(K, M, A.byteOffset, lda, packedA.byteOffset); // (K, M) → (M, K)
+      aPtr = packedA.byteOffset;
+      aStride = K;
+    }
+    const packedB = this.pack('B', K * N);
+    if (transB)
+      w.transpose(N, K, B.byteOffset, ldb, packedB.byteOffset); // (N, K) → (K, N)
+    else w.copyRows(K, N, B.byteOffset, ldb, packedB.byteOffset);
+    w.gemmPacked(M, N, K, aPtr, aStride, packedB.byteOffset, C.byteOffset, ldc, beta);
+    this.simdGemmCalls++;
+  }
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RefKernels, WasmKernels, wasmUnavailableReason } from '../../src/kernels/index.js';
+import { LSTM } from '../../src/nn/lstm.js';
+import { ParamArena } from '../../src/nn/params.js';
+import { Rng } from '../../src/rng.js';
+
+// Sizes around the 4 × 8 register tile and the 1 × 8 edge tile: 1, tile − 1, tile, tile + 1, primes.
+const SIZES = [1, 3, 4, 5, 7, 8, 9, 13, 17];
+const PAD = 5; // row strides wider than the data
+const SENTINEL = -555;
+
+describe('WebAssembly backend', { skip: wasmUnavailableReason() }, () => {
+  const wasm = new WasmKernels();
+  const ref = new RefKernels('float32');
+
+  function filled(n: number, rng: Rng): Float32Array {
+    const a = wasm.alloc(n) as Float32Array;
+    for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+    return a;
+  }
+
+  for (const [tA, tB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const) {
+    it(`gemm ${tA ? 'Aᵀ' : 'A'}·${tB ? 'Bᵀ' : 'B'} matches the reference over edge sizes, wide strides, padding untouched`, () => {
+      const rng = new Rng(21);
+      const before = wasm.simdGemmCalls;
+      let calls = 0;
+      for (const M of SIZES) {
+        for (const N of SIZES) {
+          for (const K of [1, 2, 9, 33]) {
+            const lda = (tA ? M : K) + PAD;
+            const ldb = (tB ? K : N) + PAD;
+            const ldc = N + PAD;
+            const A = filled((tA ? K : M) * lda, rng);
+            const B = filled((tB ? N : K) * ldb, rng);
+            for (const beta of [0, 1] as const) {
+              const C = filled(M * ldc, rng);
+              for (let i = 0; i < M; i++) C.fill(SENTINEL, i * ldc + N, (i + 1) * ldc);
+              const expected = Float32Array.from(C);
+              ref.gemm(tA, tB, M, N, K, A, lda, B, ldb, expected, ldc, beta);
+              wasm.gemm(tA, tB, M, N, K, A, lda, B, ldb, C, ldc, beta);
+              calls++;
+              for (let i = 0; i < C.length; i++) {
+                const diff = Math.abs((C[i] as number) - (expected[i] as number));
+                // float32 sums in another order: the tolerance grows with the reduction length
+                assert.ok(
+                  diff <= 1e-6 * (K + 1) * 4,
+                  `at (${Math.floor(i / ldc)},${i % ldc}): ref=${expected[i]}, wasm=${C[i]}, M×N×K=${M}×${N}×${K} beta=${beta}`,
+                );
+              }
+            }
+          }
+        }
+      }
+      assert.equal(wasm.simdGemmCalls - before, calls, 'every product must run in the SIMD kernel');
+    });
+  }
+
+  it('views handed out before the memory grows stay valid and shared with the kernels', () => {
+    const k = new WasmKernels();
+    const A = k.alloc(4 * 3) as Float32Array;
+    const B = k.alloc(3 * 8) as Float32Array;
+    A.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    B.fill(1);
+    k.alloc(40 * 1024 * 1024); // 160 MB: forces the memory to grow
+    const C = k.alloc(4 * 8) as Float32Array;
+    k.gemm(false, false, 4, 8, 3, A, 3, B, 8, C, 8, 0);
+    assert.equal(k.simdGemmCalls, 1, 'views from before the growth must still take the SIMD path');
+    assert.deepEqual(Array.from(C.subarray(0, 8)), new Array(8).fill(6));
+    assert.deepEqual(Array.from(C.subarray(24, 32)), new Array(8).fill(33));
+  });
+
+  it('an LSTM forward and backward on the WebAssembly backend match the reference (float32)', () => {
+    const opts = { inputSize: 5, hiddenSize: 12, numLayers: 2 };
+    const run = (k: RefKernels) => {
+      const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+      const rng = new Rng(8);
+      for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.5, 0.5);
+      const lstm = new LSTM(k, arena, opts);
+      const x = k.alloc(6 * 3 * 5);
+      for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
+      const dy = k.alloc(6 * 3 * 12);
+      for (let i = 0; i < dy.length; i++) dy[i] = rng.uniform(-1, 1);
+      const y = Float32Array.from(lstm.forward(x, 6, 3, null, null).y);
+      const { dx } = lstm.backward(dy, null, null);
+      return { y, dx: Float32Array.from(dx), grads: Float32Array.from(arena.grads) };
+    };
+    const a = run(new RefKernels('float32'));
+    const wasmKernels = new WasmKernels();
+    const b = run(wasmKernels);
+    assert.ok(wasmKernels.simdGemmCalls > 10);
+    for (const key of ['y', 'dx', 'grads'] as const) {
+      for (let i = 0; i < a[key].length; i++) {
+        assert.ok(Math.abs((a[key][i] as number) - (b[key][i] as number)) < 1e-5, `${key}[${i}]`);
+      }
+    }
+  });
+});
