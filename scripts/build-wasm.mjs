@@ -10,7 +10,7 @@ const out = join('dist', 'kernels.wasm');
 mkdirSync('dist', { recursive: true });
 const asc = join('node_modules', 'assemblyscript', 'bin', 'asc.js');
 const flags = [
-  'assembly/gemm.ts',
+  'assembly/index.ts',
   '--outFile',
   out,
   '--enable',

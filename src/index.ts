@@ -11,6 +11,8 @@ export {
   type Floats,
   type Kernels,
   RefKernels,
+  WasmKernels,
+  wasmUnavailableReason,
   useBackend,
 } from './kernels/index.js';
 export { softmaxCrossEntropy } from './loss/cross-entropy.js';

@@ -1,9 +1,10 @@
 /**
  * The WebAssembly backend: every array lives in one shared WebAssembly.Memory (growth never
  * detaches a view; worker threads will be able to read it), and the matrix products run in the
- * f32x4 SIMD kernels of assembly/gemm.ts (4 × 8 register tiles over a packed B). The other kernels
- * are, for now, the reference loops running on views of the same memory (inherited from
- * RefKernels); they move into WebAssembly one by one.
+ * f32x4 SIMD kernels of assembly/gemm.ts (4 × 8 register tiles over a packed B), and the fused
+ * LSTM cell forward in assembly/lstm-cell.ts. The other kernels are, for now, the reference loops
+ * running on views of the same memory (inherited from RefKernels); they move into WebAssembly one
+ * by one.
  *
  *   gemm: op(A) is made (M, K) row-major (transposed in WebAssembly when transA), op(B) is packed
  *   to (K, N) contiguous (transposed or copied), then C = beta·C + op(A)·P in 4 × 8 tiles.
@@ -15,6 +16,8 @@ import type { Floats } from './types.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
 
 interface KernelExports {
+  heapBase(): number;
+  lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
   gemmPacked(
     M: number,
     N: number,
@@ -74,7 +77,7 @@ export class WasmKernels extends RefKernels {
   override readonly name: string = 'wasm';
   private readonly memory: WebAssembly.Memory;
   private readonly wasm: KernelExports;
-  private top = 64; // bump pointer, 16-byte aligned; the first bytes stay unused
+  private top = 0; // bump pointer, 16-byte aligned, above the module's static data
   private packB: Float32Array | undefined;
   // every buffer object views were made on: a shared memory's `buffer` is a new object after each
   // growth, and views on the older objects still address the same memory
@@ -98,6 +101,8 @@ export class WasmKernels extends RefKernels {
       },
     });
     this.wasm = instance.exports as unknown as KernelExports;
+    // below heapBase lie the module's own static data (Mathf.exp's tables): never hand it out
+    this.top = Math.ceil((this.wasm.heapBase() + 16) / 16) * 16;
   }
 
   /** A zero-filled Float32Array view of `length` elements in the shared memory. */
@@ -131,6 +136,22 @@ export class WasmKernels extends RefKernels {
 
   private inMemory(a: Floats): boolean {
     return a instanceof Float32Array && this.buffers.has(a.buffer);
+  }
+
+  override lstmCellForward(
+    B: number,
+    H: number,
+    gates: Floats,
+    cPrev: Floats,
+    c: Floats,
+    tanhC: Floats,
+    h: Floats,
+  ): void {
+    if ([gates, cPrev, c, tanhC, h].every((a) => this.inMemory(a))) {
+      this.wasm.lstmCellForward(B, H, gates.byteOffset, cPrev.byteOffset, c.byteOffset, tanhC.byteOffset, h.byteOffset);
+    } else {
+      super.lstmCellForward(B, H, gates, cPrev, c, tanhC, h);
+    }
   }
 
   override gemm(

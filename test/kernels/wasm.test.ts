@@ -61,6 +61,40 @@ describe('WebAssembly backend', { skip: wasmUnavailableReason() }, () => {
     });
   }
 
+  it('the fused LSTM cell forward matches the reference, saturating inputs of ±300 included', () => {
+    const rng = new Rng(31);
+    for (const [B, H] of [
+      [1, 1],
+      [3, 5],
+      [4, 17],
+    ] as const) {
+      const make = (k: RefKernels) => {
+        const gates = k.alloc(B * 4 * H);
+        const cPrev = k.alloc(B * H);
+        return { gates, cPrev, c: k.alloc(B * H), tanhC: k.alloc(B * H), h: k.alloc(B * H) };
+      };
+      const a = make(ref);
+      const b = make(wasm);
+      for (let i = 0; i < a.gates.length; i++)
+        a.gates[i] = i % 11 === 0 ? (i % 2 === 0 ? 300 : -300) : rng.uniform(-6, 6);
+      for (let i = 0; i < a.cPrev.length; i++) a.cPrev[i] = rng.uniform(-2, 2);
+      b.gates.set(a.gates);
+      b.cPrev.set(a.cPrev);
+      ref.lstmCellForward(B, H, a.gates, a.cPrev, a.c, a.tanhC, a.h);
+      wasm.lstmCellForward(B, H, b.gates, b.cPrev, b.c, b.tanhC, b.h);
+      for (const key of ['gates', 'c', 'tanhC', 'h'] as const) {
+        for (let i = 0; i < a[key].length; i++) {
+          const x = a[key][i] as number;
+          const y = b[key][i] as number;
+          assert.ok(
+            Number.isFinite(y) && Math.abs(x - y) <= 1e-6 * Math.max(1, Math.abs(x)),
+            `${key}[${i}] ref=${x} wasm=${y} B×H=${B}×${H}`,
+          );
+        }
+      }
+    }
+  });
+
   it('views handed out before the memory grows stay valid and shared with the kernels', () => {
     const k = new WasmKernels();
     const A = k.alloc(4 * 3) as Float32Array;

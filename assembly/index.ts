@@ -1,0 +1,9 @@
+// Entry of the WebAssembly kernels: everything exported here is callable from src/kernels/wasm.ts.
+export { gemmPacked, gemmABtRows, transpose, copyRows } from './gemm';
+export { lstmCellForward } from './lstm-cell';
+
+// The first byte past the module's static data (lookup tables of Mathf.exp …): the JavaScript
+// allocator hands out memory from here on, never below.
+export function heapBase(): usize {
+  return __heap_base;
+}
