@@ -213,6 +213,34 @@ export class RefKernels implements Kernels {
     gemmABt(M, N, K, a, aStride, b, bStride, C, ldc, beta);
   }
 
+  /** The reference layout is op(B)ᵀ, (N, K) row-major, for the dot-product form A·Bᵀ. */
+  packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void {
+    if (transB) {
+      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) packed[n * K + k] = B[n * ldb + k];
+    } else {
+      transposeInto(K, N, B, ldb, packed);
+    }
+  }
+
+  gemmPrepacked(
+    M: number,
+    N: number,
+    K: number,
+    A: Floats,
+    lda: number,
+    packed: Floats,
+    C: Floats,
+    ldc: number,
+    beta: 0 | 1,
+  ): void {
+    if (M === 0 || N === 0) return;
+    if (K === 0) {
+      if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, i * ldc, i * ldc + N);
+      return;
+    }
+    gemmABt(M, N, K, A, lda, packed, K, C, ldc, beta);
+  }
+
   fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void {
     for (let i = 0; i < M; i++) {
       const c = i * ldc;

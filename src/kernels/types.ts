@@ -44,6 +44,26 @@ export interface Kernels {
     beta: 0 | 1,
   ): void;
 
+  /**
+   * Pack op(B) (K, N) once into this backend's own layout, for many products with the same B
+   * (the recurrent weight, reused at every time step). B is (K, N) with row stride ldb, or (N, K)
+   * when transB; `packed` holds K·N elements and is only meaningful to gemmPrepacked.
+   */
+  packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void;
+
+  /** C (M, N) = beta · C + A (M, K) · op(B), with op(B) from packB. A has row stride lda. */
+  gemmPrepacked(
+    M: number,
+    N: number,
+    K: number,
+    A: Floats,
+    lda: number,
+    packed: Floats,
+    C: Floats,
+    ldc: number,
+    beta: 0 | 1,
+  ): void;
+
   /** C (M, N) = broadcast of the row vector bias (N) to every row; C has row stride ldc. */
   fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void;
 

@@ -78,13 +78,13 @@ export class WasmKernels extends RefKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly wasm: KernelExports;
   private top = 0; // bump pointer, 16-byte aligned, above the module's static data
-  private packB: Float32Array | undefined;
+  private packBufferB: Float32Array | undefined;
   // every buffer object views were made on: a shared memory's `buffer` is a new object after each
   // growth, and views on the older objects still address the same memory
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** Products computed by the SIMD kernel (the others took the reference path): for tests. */
   simdGemmCalls = 0;
-  private packA: Float32Array | undefined;
+  private packBufferA: Float32Array | undefined;
 
   constructor() {
     // RefKernels' constructor allocates its scratch through alloc, before our fields exist:
@@ -126,11 +126,11 @@ export class WasmKernels extends RefKernels {
   }
 
   private pack(which: 'A' | 'B', length: number): Float32Array {
-    const current = which === 'A' ? this.packA : this.packB;
+    const current = which === 'A' ? this.packBufferA : this.packBufferB;
     if (current !== undefined && current.length >= length) return current;
     const grown = this.alloc(Math.max(length, (current?.length ?? 0) * 2)) as Float32Array;
-    if (which === 'A') this.packA = grown;
-    else this.packB = grown;
+    if (which === 'A') this.packBufferA = grown;
+    else this.packBufferB = grown;
     return grown;
   }
 
@@ -152,6 +152,33 @@ export class WasmKernels extends RefKernels {
     } else {
       super.lstmCellForward(B, H, gates, cPrev, c, tanhC, h);
     }
+  }
+
+  /** The WebAssembly layout is op(B) itself, (K, N) contiguous, as gemmPacked reads it. */
+  override packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void {
+    if (!this.inMemory(B) || !this.inMemory(packed))
+      throw new Error('WasmKernels.packB: arrays must come from this backend.');
+    if (transB) this.wasm.transpose(N, K, B.byteOffset, ldb, packed.byteOffset);
+    else this.wasm.copyRows(K, N, B.byteOffset, ldb, packed.byteOffset);
+  }
+
+  override gemmPrepacked(
+    M: number,
+    N: number,
+    K: number,
+    A: Floats,
+    lda: number,
+    packed: Floats,
+    C: Floats,
+    ldc: number,
+    beta: 0 | 1,
+  ): void {
+    if (M === 0 || N === 0) return;
+    if (K === 0 || ![A, packed, C].every((a) => this.inMemory(a))) {
+      throw new Error('WasmKernels.gemmPrepacked: arrays must come from this backend and K must be > 0.');
+    }
+    this.wasm.gemmPacked(M, N, K, A.byteOffset, lda, packed.byteOffset, C.byteOffset, ldc, beta);
+    this.simdGemmCalls++;
   }
 
   override gemm(

@@ -52,6 +52,7 @@ export interface LSTMBackwardWork {
   dhNext: Floats; // (B, H) gradient flowing into h_{t} from the future
   dcNext: Floats; // (B, H)
   biasSum: Floats; // (4H) scratch
+  packedWhh: Floats; // (4H · H) W_hh packed for dA · W_hh, reused by every step
 }
 
 /**
@@ -70,6 +71,7 @@ export function lstmForward(
   H: number,
   cache: LSTMCache,
   biasSum: Floats,
+  packedWhh: Floats, // (4H · H) scratch: W_hhᵀ packed once, reused by every step
 ): void {
   const G = 4 * H;
   const BH = B * H;
@@ -81,11 +83,15 @@ export function lstmForward(
   k.gemm(false, true, T * B, G, D, x, D, w.wIh, D, cache.gates, G, 1);
   cache.h.set(h0.subarray(0, BH), 0);
   cache.c.set(c0.subarray(0, BH), 0);
+  // packing W_hhᵀ pays when it is reused; a single step (generation) multiplies in place
+  const reuse = T > 1;
+  if (reuse) k.packB(true, H, G, w.wHh, H, packedWhh);
   for (let t = 0; t < T; t++) {
     const gatesT = cache.gates.subarray(t * BG, (t + 1) * BG);
     const hPrev = cache.h.subarray(t * BH, (t + 1) * BH);
     // the recurrent product: (B, H) · W_hhᵀ (H, 4H)
-    k.gemm(false, true, B, G, H, hPrev, H, w.wHh, H, gatesT, G, 1);
+    if (reuse) k.gemmPrepacked(B, G, H, hPrev, H, packedWhh, gatesT, G, 1);
+    else k.gemm(false, true, B, G, H, hPrev, H, w.wHh, H, gatesT, G, 1);
     k.lstmCellForward(
       B,
       H,
@@ -130,6 +136,8 @@ export function lstmBackward(
   else dhNext.set(dhT.subarray(0, BH));
   if (dcT === null) dcNext.fill(0);
   else dcNext.set(dcT.subarray(0, BH));
+  const reuse = T > 1;
+  if (reuse) k.packB(false, G, H, w.wHh, H, work.packedWhh);
   for (let t = T - 1; t >= 0; t--) {
     // total gradient into h_t: from the layer above (dy) and from step t+1 (dhNext)
     if (dy !== null) k.addInPlace(BH, dy.subarray(t * BH, (t + 1) * BH), dhNext);
@@ -147,7 +155,8 @@ export function lstmBackward(
       dcNext,
     );
     // through the recurrent product: dh_{t−1} = dA_t (B, 4H) · W_hh (4H, H)
-    k.gemm(false, false, B, H, G, dGatesT, G, w.wHh, H, dhNext, H, 0);
+    if (reuse) k.gemmPrepacked(B, H, G, dGatesT, G, work.packedWhh, dhNext, H, 0);
+    else k.gemm(false, false, B, H, G, dGatesT, G, w.wHh, H, dhNext, H, 0);
   }
   const TB = T * B;
   // dW_hh += dAᵀ (4H, T·B) · h_{t−1} (T·B, H): all steps in one product
@@ -311,7 +320,20 @@ export class LSTM {
       const h0l = h0 === null ? zeros : h0.subarray(l * BH, (l + 1) * BH);
       const c0l = c0 === null ? zeros : c0.subarray(l * BH, (l + 1) * BH);
       const w = this.weights[l] as LSTMWeights;
-      lstmForward(this.k, w, input, h0l, c0l, T, B, inSize, H, cache, this.scratch.get('biasSum', 4 * H));
+      lstmForward(
+        this.k,
+        w,
+        input,
+        h0l,
+        c0l,
+        T,
+        B,
+        inSize,
+        H,
+        cache,
+        this.scratch.get('biasSum', 4 * H),
+        this.scratch.get('packedWhh', 4 * H * H),
+      );
       hN.set(cache.h.subarray(T * BH, (T + 1) * BH), l * BH);
       cN.set(cache.c.subarray(T * BH, (T + 1) * BH), l * BH);
       input = cache.h.subarray(BH, (T + 1) * BH);
@@ -344,6 +366,7 @@ export class LSTM {
       dhNext: this.scratch.get('dhNext', BH),
       dcNext: this.scratch.get('dcNext', BH),
       biasSum: this.scratch.get('biasSum', 4 * H),
+      packedWhh: this.scratch.get('packedWhh', 4 * H * H),
     };
     let dOut = dy;
     let dx = this.scratch.get('dx0', 0);

@@ -84,6 +84,31 @@ describe('reference kernels', () => {
     });
   }
 
+  it('packB + gemmPrepacked equal gemm for both layouts of B, odd sizes and wide strides', () => {
+    const rng = new Rng(12);
+    for (const transB of [false, true]) {
+      for (const [M, N, K] of [
+        [1, 1, 1],
+        [5, 9, 3],
+        [8, 4, 13],
+        [3, 17, 8],
+      ] as const) {
+        const ldb = (transB ? K : N) + PAD;
+        const A = filled(M * (K + PAD), rng);
+        const B = filled((transB ? N : K) * ldb, rng);
+        const packed = new Float64Array(K * N);
+        k.packB(transB, K, N, B, ldb, packed);
+        for (const beta of [0, 1] as const) {
+          const C = filled(M * N, rng);
+          const expected = Float64Array.from(C);
+          k.gemm(false, transB, M, N, K, A, K + PAD, B, ldb, expected, N, beta);
+          k.gemmPrepacked(M, N, K, A, K + PAD, packed, C, N, beta);
+          for (let i = 0; i < C.length; i++) assert.ok(Math.abs((C[i] as number) - (expected[i] as number)) < 1e-12);
+        }
+      }
+    }
+  });
+
   it('float32 gemm stays within a K-scaled tolerance of float64', () => {
     const k32 = new RefKernels('float32');
     const rng = new Rng(5);

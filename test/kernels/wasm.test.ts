@@ -61,6 +61,32 @@ describe('WebAssembly backend', { skip: wasmUnavailableReason() }, () => {
     });
   }
 
+  it('packB + gemmPrepacked match the reference for both layouts of B, edge sizes included', () => {
+    const rng = new Rng(41);
+    for (const transB of [false, true]) {
+      for (const [M, N, K] of [
+        [1, 1, 1],
+        [5, 9, 3],
+        [50, 512, 128],
+        [7, 33, 129],
+      ] as const) {
+        const ldb = (transB ? K : N) + PAD;
+        const A = filled(M * K, rng);
+        const B = filled((transB ? N : K) * ldb, rng);
+        const packed = wasm.alloc(K * N);
+        wasm.packB(transB, K, N, B, ldb, packed);
+        const C = filled(M * N, rng);
+        const expected = Float32Array.from(C);
+        ref.gemm(false, transB, M, N, K, A, K, B, ldb, expected, N, 1);
+        const before = wasm.simdGemmCalls;
+        wasm.gemmPrepacked(M, N, K, A, K, packed, C, N, 1);
+        assert.equal(wasm.simdGemmCalls, before + 1);
+        for (let i = 0; i < C.length; i++)
+          assert.ok(Math.abs((C[i] as number) - (expected[i] as number)) <= 4e-6 * (K + 1));
+      }
+    }
+  });
+
   it('the fused LSTM cell forward matches the reference, saturating inputs of ±300 included', () => {
     const rng = new Rng(31);
     for (const [B, H] of [
