@@ -9,7 +9,8 @@
  *   gemm: op(A) is made (M, K) row-major (transposed in WebAssembly when transA), op(B) is packed
  *   to (K, N) contiguous (transposed or copied), then C = beta·C + op(A)·P in 4 × 8 tiles.
  *   Thin products A·Bᵀ (M < 8: batch-1 generation) skip the packing and take SIMD dot products
- *   along the rows of B in place.
+ *   along the rows of B in place. packB + gemmPrepacked let a caller pack a B once and reuse it
+ *   (the LSTM packs W_hh once per forward and once per backward).
  */
 import { RefKernels } from './ref.js';
 import type { Floats } from './types.js';
@@ -78,13 +79,13 @@ export class WasmKernels extends RefKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly wasm: KernelExports;
   private top = 0; // bump pointer, 16-byte aligned, above the module's static data
-  private packBufferB: Float32Array | undefined;
+  private packBufferA: Float32Array | undefined; // op(A) made (M, K) for one gemm call
+  private packBufferB: Float32Array | undefined; // op(B) packed (K, N) for one gemm call
   // every buffer object views were made on: a shared memory's `buffer` is a new object after each
   // growth, and views on the older objects still address the same memory
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** Products computed by the SIMD kernel (the others took the reference path): for tests. */
   simdGemmCalls = 0;
-  private packBufferA: Float32Array | undefined;
 
   constructor() {
     // RefKernels' constructor allocates its scratch through alloc, before our fields exist:
