@@ -1,14 +1,32 @@
 // C (M, N) = beta · C + A (M, K) · P (K, N), f32, WebAssembly 128-bit SIMD.
 // A: row stride lda (elements). P: B packed by the caller into K rows of N contiguous values
-// (row stride N). C: row stride ldc. Tile: 4 rows × 8 columns, 8 f32x4 accumulators; each k step
-// broadcasts 4 values of A and loads 2 vectors of P. Edges (M % 4, N % 8) fall back to scalars.
+// (row stride N). C: row stride ldc. Blocked in KC × NC blocks of P for the cache; inside a block,
+// tiles of 4 rows × 8 columns with 8 f32x4 accumulators (each k step broadcasts 4 values of A and
+// loads 2 vectors of P); leftover rows take 1 × 8 tiles, leftover columns scalars.
 // Tested against the TypeScript reference over odd sizes and strides (test/kernels/wasm.test.ts).
 
 @inline function idx(ptr: usize, i: i32): usize {
   return ptr + (<usize>i << 2);
 }
 
+// Cache blocks: a KC × NC block of P (256 × 256 floats = 256 KiB) stays in L2 while every row
+// block of A passes over it.
+const KC = 256;
+const NC = 256;
+
 export function gemmPacked(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize, C: usize, ldc: i32, beta: i32): void {
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let kc = 0; kc < K; kc += KC) {
+      const kb = min(KC, K - kc);
+      // the first K block applies beta; later ones accumulate onto it
+      tiles(M, nc, kb, idx(A, kc), lda, idx(P, kc * N + jc), N, idx(C, jc), ldc, kc == 0 ? beta : 1);
+    }
+  }
+}
+
+// C (M, N) = beta · C + A (M, K) · P (K, N) with P's row stride ldp: the register tiles.
+function tiles(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize, ldp: i32, C: usize, ldc: i32, beta: i32): void {
   const M4 = M - (M % 4);
   const N8 = N - (N % 8);
   for (let i = 0; i < M4; i += 4) {
@@ -26,7 +44,7 @@ export function gemmPacked(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize,
       let c30 = f32x4.splat(0);
       let c31 = f32x4.splat(0);
       let p = idx(P, j);
-      const pStep = <usize>N << 2;
+      const pStep = <usize>ldp << 2;
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(p);
         const b1 = v128.load(p, 16);
@@ -50,7 +68,7 @@ export function gemmPacked(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize,
       storeTile(idx(C, (i + 2) * ldc + j), c20, c21, beta);
       storeTile(idx(C, (i + 3) * ldc + j), c30, c31, beta);
     }
-    for (let r = i; r < i + 4; r++) scalarRow(r, N8, N, K, A, lda, P, N, C, ldc, beta);
+    for (let r = i; r < i + 4; r++) scalarRow(r, N8, N, K, A, lda, P, ldp, C, ldc, beta);
   }
   // the last M % 4 rows (every row of a matrix-vector product): 1 × 8 tiles, then scalars
   for (let r = M4; r < M; r++) {
@@ -59,7 +77,7 @@ export function gemmPacked(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize,
       let c0 = f32x4.splat(0);
       let c1 = f32x4.splat(0);
       let p = idx(P, j);
-      const pStep = <usize>N << 2;
+      const pStep = <usize>ldp << 2;
       for (let k = 0; k < K; k++) {
         const x = f32x4.splat(load<f32>(a + (<usize>k << 2)));
         c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p)));
@@ -68,7 +86,7 @@ export function gemmPacked(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize,
       }
       storeTile(idx(C, r * ldc + j), c0, c1, beta);
     }
-    scalarRow(r, N8, N, K, A, lda, P, N, C, ldc, beta);
+    scalarRow(r, N8, N, K, A, lda, P, ldp, C, ldc, beta);
   }
 }
 

@@ -69,6 +69,7 @@ describe('WebAssembly backend', { skip: wasmUnavailableReason() }, () => {
         [5, 9, 3],
         [50, 512, 128],
         [7, 33, 129],
+        [13, 600, 530], // beyond the 256 × 256 cache blocks in K and in N
       ] as const) {
         const ldb = (transB ? K : N) + PAD;
         const A = filled(M * K, rng);
