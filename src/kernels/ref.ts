@@ -20,6 +20,7 @@ function sigmoid(x: number): number {
 
 /**
  * C (M, N) (+)= A (M, K) · Bᵀ where B is (N, K); A, B, C with row strides lda, ldb, ldc.
+ * Empty sizes need no special case: K = 0 writes zeros (beta 0) or leaves C (beta 1).
  * 4 rows of A × 2 rows of B per block; the K loop keeps 8 accumulators in registers.
  */
 function gemmABt(
@@ -189,11 +190,6 @@ export class RefKernels implements Kernels {
     ldc: number,
     beta: 0 | 1,
   ): void {
-    if (M === 0 || N === 0) return;
-    if (K === 0) {
-      if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, i * ldc, i * ldc + N);
-      return;
-    }
     let a = A;
     let aStride = lda;
     if (transA) {
@@ -233,11 +229,6 @@ export class RefKernels implements Kernels {
     ldc: number,
     beta: 0 | 1,
   ): void {
-    if (M === 0 || N === 0) return;
-    if (K === 0) {
-      if (beta === 0) for (let i = 0; i < M; i++) C.fill(0, i * ldc, i * ldc + N);
-      return;
-    }
     gemmABt(M, N, K, A, lda, packed, K, C, ldc, beta);
   }
 

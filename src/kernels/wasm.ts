@@ -174,9 +174,12 @@ export class WasmKernels extends RefKernels {
     ldc: number,
     beta: 0 | 1,
   ): void {
-    if (M === 0 || N === 0) return;
-    if (K === 0 || ![A, packed, C].every((a) => this.inMemory(a))) {
-      throw new Error('WasmKernels.gemmPrepacked: arrays must come from this backend and K must be > 0.');
+    if (M === 0 || N === 0 || K === 0) {
+      super.gemmPrepacked(M, N, K, A, lda, packed, C, ldc, beta); // nothing to pack or tile
+      return;
+    }
+    if (![A, packed, C].every((a) => this.inMemory(a))) {
+      throw new Error('WasmKernels.gemmPrepacked: arrays must come from this backend.');
     }
     this.wasm.gemmPacked(M, N, K, A.byteOffset, lda, packed.byteOffset, C.byteOffset, ldc, beta);
     this.simdGemmCalls++;
