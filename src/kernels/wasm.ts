@@ -148,7 +148,7 @@ export class WasmKernels extends RefKernels {
     tanhC: Floats,
     h: Floats,
   ): void {
-    if ([gates, cPrev, c, tanhC, h].every((a) => this.inMemory(a))) {
+    if (this.inMemory(gates) && this.inMemory(cPrev) && this.inMemory(c) && this.inMemory(tanhC) && this.inMemory(h)) {
       this.wasm.lstmCellForward(B, H, gates.byteOffset, cPrev.byteOffset, c.byteOffset, tanhC.byteOffset, h.byteOffset);
     } else {
       super.lstmCellForward(B, H, gates, cPrev, c, tanhC, h);
@@ -178,7 +178,7 @@ export class WasmKernels extends RefKernels {
       super.gemmPrepacked(M, N, K, A, lda, packed, C, ldc, beta); // nothing to pack or tile
       return;
     }
-    if (![A, packed, C].every((a) => this.inMemory(a))) {
+    if (!(this.inMemory(A) && this.inMemory(packed) && this.inMemory(C))) {
       throw new Error('WasmKernels.gemmPrepacked: arrays must come from this backend.');
     }
     this.wasm.gemmPacked(M, N, K, A.byteOffset, lda, packed.byteOffset, C.byteOffset, ldc, beta);
