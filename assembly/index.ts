@@ -1,6 +1,17 @@
 // Entry of the WebAssembly kernels: everything exported here is callable from src/kernels/wasm.ts.
 export { gemmPacked, gemmABtRows, transpose, copyRows } from './gemm';
 export { lstmCellForward } from './lstm-cell';
+export {
+  fillRows,
+  addColumnSums,
+  lstmCellBackward,
+  softmaxCrossEntropy,
+  sumSquares,
+  scale,
+  addInPlace,
+  adamUpdate,
+  sgdUpdate,
+} from './pointwise';
 
 // The first byte past the module's static data (lookup tables of Mathf.exp …): the JavaScript
 // allocator hands out memory from here on, never below.

@@ -32,6 +32,55 @@ interface KernelExports {
   ): void;
   transpose(rows: number, cols: number, src: number, ld: number, dst: number): void;
   copyRows(rows: number, cols: number, src: number, ld: number, dst: number): void;
+  fillRows(M: number, N: number, bias: number, C: number, ldc: number): void;
+  addColumnSums(M: number, N: number, A: number, out: number): void;
+  lstmCellBackward(
+    B: number,
+    H: number,
+    dh: number,
+    dc: number,
+    gates: number,
+    cPrev: number,
+    tanhC: number,
+    dGates: number,
+    dcPrev: number,
+  ): void;
+  softmaxCrossEntropy(
+    N: number,
+    V: number,
+    logits: number,
+    targets: number,
+    dLogits: number,
+    gradScale: number,
+  ): number;
+  sumSquares(n: number, x: number): number;
+  scale(n: number, x: number, s: number): void;
+  addInPlace(n: number, x: number, y: number): void;
+  adamUpdate(
+    n: number,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    l2: number,
+    decoupled: number,
+    bc1: number,
+    bc2: number,
+  ): void;
+  sgdUpdate(
+    n: number,
+    p: number,
+    g: number,
+    buf: number,
+    lr: number,
+    momentum: number,
+    l2: number,
+    nesterov: number,
+  ): void;
   gemmABtRows(
     M: number,
     N: number,
@@ -81,6 +130,7 @@ export class WasmKernels extends RefKernels {
   private top = 0; // bump pointer, 16-byte aligned, above the module's static data
   private packBufferA: Float32Array | undefined; // op(A) made (M, K) for one gemm call
   private packBufferB: Float32Array | undefined; // op(B) packed (K, N) for one gemm call
+  private targetBuffer: Int32Array | undefined; // class ids copied in for softmaxCrossEntropy
   // every buffer object views were made on: a shared memory's `buffer` is a new object after each
   // growth, and views on the older objects still address the same memory
   private readonly buffers = new WeakSet<ArrayBufferLike>();
@@ -137,6 +187,125 @@ export class WasmKernels extends RefKernels {
 
   private inMemory(a: Floats): boolean {
     return a instanceof Float32Array && this.buffers.has(a.buffer);
+  }
+
+  /** Int32 room in the shared memory for `length` ids (grown by doubling, reused). */
+  private targetsIn(ids: Int32Array, length: number): number {
+    if (this.targetBuffer === undefined || this.targetBuffer.length < length) {
+      const floats = this.alloc(Math.max(length, 2 * (this.targetBuffer?.length ?? 0)));
+      this.targetBuffer = new Int32Array(floats.buffer, floats.byteOffset, floats.length);
+    }
+    this.targetBuffer.set(ids.subarray(0, length));
+    return this.targetBuffer.byteOffset;
+  }
+
+  override fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void {
+    if (this.inMemory(bias) && this.inMemory(C)) this.wasm.fillRows(M, N, bias.byteOffset, C.byteOffset, ldc);
+    else super.fillRows(M, N, bias, C, ldc);
+  }
+
+  override addColumnSums(M: number, N: number, A: Floats, out: Floats): void {
+    if (this.inMemory(A) && this.inMemory(out)) this.wasm.addColumnSums(M, N, A.byteOffset, out.byteOffset);
+    else super.addColumnSums(M, N, A, out);
+  }
+
+  override lstmCellBackward(
+    B: number,
+    H: number,
+    dh: Floats,
+    dc: Floats,
+    gates: Floats,
+    cPrev: Floats,
+    tanhC: Floats,
+    dGates: Floats,
+    dcPrev: Floats,
+  ): void {
+    const m = (a: Floats): boolean => this.inMemory(a);
+    if (m(dh) && m(dc) && m(gates) && m(cPrev) && m(tanhC) && m(dGates) && m(dcPrev)) {
+      const w = this.wasm;
+      w.lstmCellBackward(
+        B,
+        H,
+        dh.byteOffset,
+        dc.byteOffset,
+        gates.byteOffset,
+        cPrev.byteOffset,
+        tanhC.byteOffset,
+        dGates.byteOffset,
+        dcPrev.byteOffset,
+      );
+    } else {
+      super.lstmCellBackward(B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
+    }
+  }
+
+  override softmaxCrossEntropy(
+    N: number,
+    V: number,
+    logits: Floats,
+    targets: Int32Array,
+    dLogits: Floats,
+    gradScale: number,
+  ): number {
+    if (N === 0 || !this.inMemory(logits) || !this.inMemory(dLogits)) {
+      return super.softmaxCrossEntropy(N, V, logits, targets, dLogits, gradScale);
+    }
+    const t = this.targetsIn(targets, N);
+    return this.wasm.softmaxCrossEntropy(N, V, logits.byteOffset, t, dLogits.byteOffset, gradScale);
+  }
+
+  override sumSquares(n: number, x: Floats): number {
+    return this.inMemory(x) ? this.wasm.sumSquares(n, x.byteOffset) : super.sumSquares(n, x);
+  }
+
+  override scale(n: number, x: Floats, s: number): void {
+    if (this.inMemory(x)) this.wasm.scale(n, x.byteOffset, s);
+    else super.scale(n, x, s);
+  }
+
+  override addInPlace(n: number, x: Floats, y: Floats): void {
+    if (this.inMemory(x) && this.inMemory(y)) this.wasm.addInPlace(n, x.byteOffset, y.byteOffset);
+    else super.addInPlace(n, x, y);
+  }
+
+  override adamUpdate(
+    n: number,
+    p: Floats,
+    g: Floats,
+    m: Floats,
+    v: Floats,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    l2: number,
+    decoupled: number,
+    bc1: number,
+    bc2: number,
+  ): void {
+    if (this.inMemory(p) && this.inMemory(g) && this.inMemory(m) && this.inMemory(v)) {
+      const [pp, gp, mp, vp] = [p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset];
+      this.wasm.adamUpdate(n, pp, gp, mp, vp, lr, beta1, beta2, eps, l2, decoupled, bc1, bc2);
+    } else {
+      super.adamUpdate(n, p, g, m, v, lr, beta1, beta2, eps, l2, decoupled, bc1, bc2);
+    }
+  }
+
+  override sgdUpdate(
+    n: number,
+    p: Floats,
+    g: Floats,
+    buf: Floats,
+    lr: number,
+    momentum: number,
+    l2: number,
+    nesterov: boolean,
+  ): void {
+    if (this.inMemory(p) && this.inMemory(g) && this.inMemory(buf)) {
+      this.wasm.sgdUpdate(n, p.byteOffset, g.byteOffset, buf.byteOffset, lr, momentum, l2, nesterov ? 1 : 0);
+    } else {
+      super.sgdUpdate(n, p, g, buf, lr, momentum, l2, nesterov);
+    }
   }
 
   override lstmCellForward(
