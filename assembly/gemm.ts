@@ -1,106 +1,170 @@
-// C (M, N) = beta · C + A (M, K) · P (K, N), f32, WebAssembly 128-bit SIMD.
-// A: row stride lda (elements). P: B packed by the caller into K rows of N contiguous values
-// (row stride N). C: row stride ldc. Blocked in KC × NC blocks of P for the cache; inside a block,
-// tiles of 4 rows × 8 columns with 8 f32x4 accumulators (each k step broadcasts 4 values of A and
-// loads 2 vectors of P); leftover rows take 1 × 8 tiles, leftover columns scalars.
+// C (M, N) = beta · C + A (M, K) · op(B) (K, N), f32, WebAssembly 128-bit SIMD, in the BLIS
+// manner: op(B) is packed once into column strips, the product runs in KC × NC cache blocks of
+// the packed B, and inside a block 4 × 8 register tiles accumulate in 8 f32x4 registers (each k
+// step broadcasts 4 values of A straight from memory and loads one 8-wide row of the strip).
+//
+// Packed layout of op(B) (K × N floats in all):
+//   full strips of 8 columns, strip s = columns [8s, 8s + 8): K rows of 8 contiguous floats at
+//   P + s·8K; then the last N mod 8 columns as K rows of N mod 8 floats at P + N8·K.
+// Reading a strip is one contiguous stream, whatever N is (row-major (K, N) would jump N floats
+// per k and, at N = 1024, land every row in the same cache set).
 // Tested against the TypeScript reference over odd sizes and strides (test/kernels/wasm.test.ts).
 
 @inline function idx(ptr: usize, i: i32): usize {
   return ptr + (<usize>i << 2);
 }
 
-// Cache blocks: a KC × NC block of P (256 × 256 floats = 256 KiB) stays in L2 while every row
-// block of A passes over it.
+const NR = 8; // columns per strip and per register tile
+const MR = 4; // rows per register tile
+// Cache blocks: KC rows of NC columns of the packed B (256 × 256 floats = 256 KiB) stay in L2
+// while every row block of A passes over them; 4 rows × KC of A (4 KiB) stay in L1.
 const KC = 256;
 const NC = 256;
 
-export function gemmPacked(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize, C: usize, ldc: i32, beta: i32): void {
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
+// Pack op(B) (K, N) into the strip layout above. transB = 0: B is (K, N) with row stride ldb;
+// transB = 1: B is (N, K) with row stride ldb.
+export function packB(transB: i32, K: i32, N: i32, B: usize, ldb: i32, P: usize): void {
+  const N8 = N - (N % NR);
+  for (let j0 = 0; j0 < N8; j0 += NR) {
+    const strip = idx(P, j0 * K);
+    if (transB == 0) {
+      for (let k = 0; k < K; k++) v128.store(idx(strip, k * NR), v128.load(idx(B, k * ldb + j0)));
+      for (let k = 0; k < K; k++) v128.store(idx(strip, k * NR + 4), v128.load(idx(B, k * ldb + j0 + 4)));
+    } else {
+      for (let c = 0; c < NR; c++) {
+        const src = idx(B, (j0 + c) * ldb);
+        for (let k = 0; k < K; k++) store<f32>(idx(strip, k * NR + c), load<f32>(src + (<usize>k << 2)));
+      }
+    }
+  }
+  const rest = N - N8;
+  const tail = idx(P, N8 * K);
+  for (let c = 0; c < rest; c++) {
+    for (let k = 0; k < K; k++) {
+      const v = transB == 0 ? load<f32>(idx(B, k * ldb + N8 + c)) : load<f32>(idx(B, (N8 + c) * ldb + k));
+      store<f32>(idx(tail, k * rest + c), v);
+    }
+  }
+}
+
+// C = beta · C + A · op(B), op(B) in the packed layout of packB. Columns [j0, j1) of C only
+// (j0 and, unless j1 = N, j1 are multiples of 8): so threads can share a product by strips, and
+// each column is computed the same way whatever the split.
+export function gemmPacked(
+  M: i32,
+  N: i32,
+  K: i32,
+  A: usize,
+  lda: i32,
+  P: usize,
+  C: usize,
+  ldc: i32,
+  beta: i32,
+  j0: i32,
+  j1: i32,
+): void {
+  const N8 = N - (N % NR);
+  const fullEnd = min(j1, N8);
+  for (let jc = j0; jc < fullEnd; jc += NC) {
+    const jEnd = min(jc + NC, fullEnd);
     for (let kc = 0; kc < K; kc += KC) {
       const kb = min(KC, K - kc);
       // the first K block applies beta; later ones accumulate onto it
-      tiles(M, nc, kb, idx(A, kc), lda, idx(P, kc * N + jc), N, idx(C, jc), ldc, kc == 0 ? beta : 1);
+      const b = kc == 0 ? beta : 1;
+      for (let i = 0; i + MR <= M; i += MR) {
+        for (let j = jc; j < jEnd; j += NR) tile4x8(kb, idx(A, i * lda + kc), lda, idx(P, j * K + kc * NR), idx(C, i * ldc + j), ldc, b);
+      }
+      for (let i = M - (M % MR); i < M; i++) {
+        for (let j = jc; j < jEnd; j += NR) tile1x8(kb, idx(A, i * lda + kc), idx(P, j * K + kc * NR), idx(C, i * ldc + j), b);
+      }
     }
   }
+  if (j1 > N8) tailColumns(M, N - N8, K, A, lda, idx(P, N8 * K), idx(C, N8), ldc, beta);
 }
 
-// C (M, N) = beta · C + A (M, K) · P (K, N) with P's row stride ldp: the register tiles.
-function tiles(M: i32, N: i32, K: i32, A: usize, lda: i32, P: usize, ldp: i32, C: usize, ldc: i32, beta: i32): void {
-  const M4 = M - (M % 4);
-  const N8 = N - (N % 8);
-  for (let i = 0; i < M4; i += 4) {
-    const a0 = idx(A, i * lda);
-    const a1 = idx(A, (i + 1) * lda);
-    const a2 = idx(A, (i + 2) * lda);
-    const a3 = idx(A, (i + 3) * lda);
-    for (let j = 0; j < N8; j += 8) {
-      let c00 = f32x4.splat(0);
-      let c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0);
-      let c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0);
-      let c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0);
-      let c31 = f32x4.splat(0);
-      let p = idx(P, j);
-      const pStep = <usize>ldp << 2;
-      for (let k = 0; k < K; k++) {
-        const b0 = v128.load(p);
-        const b1 = v128.load(p, 16);
-        const o = <usize>k << 2;
-        const x0 = f32x4.splat(load<f32>(a0 + o));
-        const x1 = f32x4.splat(load<f32>(a1 + o));
-        const x2 = f32x4.splat(load<f32>(a2 + o));
-        const x3 = f32x4.splat(load<f32>(a3 + o));
-        c00 = f32x4.add(c00, f32x4.mul(x0, b0));
-        c01 = f32x4.add(c01, f32x4.mul(x0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(x1, b0));
-        c11 = f32x4.add(c11, f32x4.mul(x1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(x2, b0));
-        c21 = f32x4.add(c21, f32x4.mul(x2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(x3, b0));
-        c31 = f32x4.add(c31, f32x4.mul(x3, b1));
-        p += pStep;
-      }
-      storeTile(idx(C, i * ldc + j), c00, c01, beta);
-      storeTile(idx(C, (i + 1) * ldc + j), c10, c11, beta);
-      storeTile(idx(C, (i + 2) * ldc + j), c20, c21, beta);
-      storeTile(idx(C, (i + 3) * ldc + j), c30, c31, beta);
-    }
-    for (let r = i; r < i + 4; r++) scalarRow(r, N8, N, K, A, lda, P, ldp, C, ldc, beta);
+// C (4, 8) = beta · C + A (4, K) · S (K, 8), S one strip's K rows of 8.
+@inline function tile4x8(K: i32, A: usize, lda: i32, S: usize, C: usize, ldc: i32, beta: i32): void {
+  const rowBytes = <usize>lda << 2;
+  const a0 = A;
+  const a1 = a0 + rowBytes;
+  const a2 = a1 + rowBytes;
+  const a3 = a2 + rowBytes;
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  let p = S;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(p);
+    const b1 = v128.load(p, 16);
+    const o = <usize>k << 2;
+    const x0 = v128.load32_splat(a0 + o);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    const x1 = v128.load32_splat(a1 + o);
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    const x2 = v128.load32_splat(a2 + o);
+    c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+    const x3 = v128.load32_splat(a3 + o);
+    c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    p += NR << 2;
   }
-  // the last M % 4 rows (every row of a matrix-vector product): 1 × 8 tiles, then scalars
-  for (let r = M4; r < M; r++) {
+  const rowC = <usize>ldc << 2;
+  storeTile(C, c00, c01, beta);
+  storeTile(C + rowC, c10, c11, beta);
+  storeTile(C + 2 * rowC, c20, c21, beta);
+  storeTile(C + 3 * rowC, c30, c31, beta);
+}
+
+// C (1, 8) = beta · C + A (1, K) · S (K, 8): the last M mod 4 rows, every row of a thin product.
+@inline function tile1x8(K: i32, A: usize, S: usize, C: usize, beta: i32): void {
+  let c0 = f32x4.splat(0);
+  let c1 = f32x4.splat(0);
+  let p = S;
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(A + (<usize>k << 2));
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p, 16)));
+    p += NR << 2;
+  }
+  storeTile(C, c0, c1, beta);
+}
+
+// The last `cols` (< 8) columns: C (M, cols) = beta · C + A (M, K) · T (K, cols), plain dot products.
+function tailColumns(M: i32, cols: i32, K: i32, A: usize, lda: i32, T: usize, C: usize, ldc: i32, beta: i32): void {
+  for (let r = 0; r < M; r++) {
     const a = idx(A, r * lda);
-    for (let j = 0; j < N8; j += 8) {
-      let c0 = f32x4.splat(0);
-      let c1 = f32x4.splat(0);
-      let p = idx(P, j);
-      const pStep = <usize>ldp << 2;
-      for (let k = 0; k < K; k++) {
-        const x = f32x4.splat(load<f32>(a + (<usize>k << 2)));
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(p)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p, 16)));
-        p += pStep;
-      }
-      storeTile(idx(C, r * ldc + j), c0, c1, beta);
+    for (let c = 0; c < cols; c++) {
+      let s: f32 = 0;
+      for (let k = 0; k < K; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(idx(T, k * cols + c));
+      const out = idx(C, r * ldc + c);
+      store<f32>(out, beta != 0 ? load<f32>(out) + s : s);
     }
-    scalarRow(r, N8, N, K, A, lda, P, ldp, C, ldc, beta);
   }
 }
 
-// dst (cols, rows) = transpose of src (rows, cols) with row stride ld; dst is contiguous.
+// dst (cols, rows) = transpose of src (rows, cols) with row stride ld; dst is contiguous. In
+// 16 × 16 blocks, so both the rows read and the rows written stay in L1 (a plain double loop
+// strides `rows` floats per write and misses the cache at every element for large matrices).
+const TB = 16;
 export function transpose(rows: i32, cols: i32, src: usize, ld: i32, dst: usize): void {
-  for (let r = 0; r < rows; r++) {
-    const s = idx(src, r * ld);
-    for (let c = 0; c < cols; c++) store<f32>(idx(dst, c * rows + r), load<f32>(s + (<usize>c << 2)));
+  for (let r0 = 0; r0 < rows; r0 += TB) {
+    const r1 = min(r0 + TB, rows);
+    for (let c0 = 0; c0 < cols; c0 += TB) {
+      const c1 = min(c0 + TB, cols);
+      for (let r = r0; r < r1; r++) {
+        const s = idx(src, r * ld);
+        for (let c = c0; c < c1; c++) store<f32>(idx(dst, c * rows + r), load<f32>(s + (<usize>c << 2)));
+      }
+    }
   }
-}
-
-// dst (rows, cols) contiguous = src (rows, cols) with row stride ld.
-export function copyRows(rows: i32, cols: i32, src: usize, ld: i32, dst: usize): void {
-  for (let r = 0; r < rows; r++) memory.copy(idx(dst, r * cols), idx(src, r * ld), <usize>cols << 2);
 }
 
 @inline function storeTile(c: usize, v0: v128, v1: v128, beta: i32): void {
@@ -110,17 +174,6 @@ export function copyRows(rows: i32, cols: i32, src: usize, ld: i32, dst: usize):
   }
   v128.store(c, v0);
   v128.store(c, v1, 16);
-}
-
-// C[r, j0..j1) for one row: plain dot products against the packed columns
-function scalarRow(r: i32, j0: i32, j1: i32, K: i32, A: usize, lda: i32, P: usize, ldp: i32, C: usize, ldc: i32, beta: i32): void {
-  const a = idx(A, r * lda);
-  for (let j = j0; j < j1; j++) {
-    let s: f32 = 0;
-    for (let k = 0; k < K; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(idx(P, k * ldp + j));
-    const c = idx(C, r * ldc + j);
-    store<f32>(c, beta != 0 ? load<f32>(c) + s : s);
-  }
 }
 
 // C (M, N) = beta · C + A (M, K) · Bᵀ, B (N, K) read in place (no packing): for small M

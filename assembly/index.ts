@@ -1,5 +1,5 @@
 // Entry of the WebAssembly kernels: everything exported here is callable from src/kernels/wasm.ts.
-export { gemmPacked, gemmABtRows, transpose, copyRows } from './gemm';
+export { packB, gemmPacked, gemmABtRows, transpose } from './gemm';
 export { lstmCellForward } from './lstm-cell';
 export {
   fillRows,

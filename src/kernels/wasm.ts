@@ -1,16 +1,16 @@
 /**
  * The WebAssembly backend: every array lives in one shared WebAssembly.Memory (growth never
- * detaches a view; worker threads will be able to read it), and the matrix products run in the
- * f32x4 SIMD kernels of assembly/gemm.ts (4 × 8 register tiles over a packed B), and the fused
- * LSTM cell forward in assembly/lstm-cell.ts. The other kernels are, for now, the reference loops
- * running on views of the same memory (inherited from RefKernels); they move into WebAssembly one
- * by one.
+ * detaches a view; worker threads read and write the same memory), and the kernels run in
+ * WebAssembly with f32x4 SIMD: the matrix products (assembly/gemm.ts), the fused LSTM cell
+ * (assembly/lstm-cell.ts) and the element-wise kernels (assembly/pointwise.ts). Embedding rows
+ * (gather, scatter-add) and the one-row softmax of sampling stay the inherited reference loops,
+ * running on views of the same memory: they copy rows or touch V numbers per token.
  *
  *   gemm: op(A) is made (M, K) row-major (transposed in WebAssembly when transA), op(B) is packed
- *   to (K, N) contiguous (transposed or copied), then C = beta·C + op(A)·P in 4 × 8 tiles.
- *   Thin products A·Bᵀ (M < 8: batch-1 generation) skip the packing and take SIMD dot products
- *   along the rows of B in place. packB + gemmPrepacked let a caller pack a B once and reuse it
- *   (the LSTM packs W_hh once per forward and once per backward).
+ *   into strips of 8 columns, then C = beta·C + op(A)·op(B) in 4 × 8 register tiles over
+ *   256 × 256 cache blocks. Thin products A·Bᵀ (M < 8: batch-1 generation) skip the packing and
+ *   take SIMD dot products along the rows of B in place. packB + gemmPrepacked let a caller pack
+ *   a B once and reuse it (the LSTM packs W_hh once per forward and once per backward).
  */
 import { RefKernels } from './ref.js';
 import type { Floats } from './types.js';
@@ -29,9 +29,11 @@ interface KernelExports {
     C: number,
     ldc: number,
     beta: number,
+    j0: number,
+    j1: number,
   ): void;
+  packB(transB: number, K: number, N: number, B: number, ldb: number, P: number): void;
   transpose(rows: number, cols: number, src: number, ld: number, dst: number): void;
-  copyRows(rows: number, cols: number, src: number, ld: number, dst: number): void;
   fillRows(M: number, N: number, bias: number, C: number, ldc: number): void;
   addColumnSums(M: number, N: number, A: number, out: number): void;
   lstmCellBackward(
@@ -324,12 +326,11 @@ export class WasmKernels extends RefKernels {
     }
   }
 
-  /** The WebAssembly layout is op(B) itself, (K, N) contiguous, as gemmPacked reads it. */
+  /** The WebAssembly layout: op(B) in strips of 8 columns (assembly/gemm.ts, packB). */
   override packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void {
     if (!this.inMemory(B) || !this.inMemory(packed))
       throw new Error('WasmKernels.packB: arrays must come from this backend.');
-    if (transB) this.wasm.transpose(N, K, B.byteOffset, ldb, packed.byteOffset);
-    else this.wasm.copyRows(K, N, B.byteOffset, ldb, packed.byteOffset);
+    this.wasm.packB(transB ? 1 : 0, K, N, B.byteOffset, ldb, packed.byteOffset);
   }
 
   override gemmPrepacked(
@@ -350,7 +351,7 @@ export class WasmKernels extends RefKernels {
     if (!(this.inMemory(A) && this.inMemory(packed) && this.inMemory(C))) {
       throw new Error('WasmKernels.gemmPrepacked: arrays must come from this backend.');
     }
-    this.wasm.gemmPacked(M, N, K, A.byteOffset, lda, packed.byteOffset, C.byteOffset, ldc, beta);
+    this.wasm.gemmPacked(M, N, K, A.byteOffset, lda, packed.byteOffset, C.byteOffset, ldc, beta, 0, N);
     this.simdGemmCalls++;
   }
 
@@ -389,10 +390,8 @@ export class WasmKernels extends RefKernels {
       aStride = K;
     }
     const packedB = this.pack('B', K * N);
-    if (transB)
-      w.transpose(N, K, B.byteOffset, ldb, packedB.byteOffset); // (N, K) → (K, N)
-    else w.copyRows(K, N, B.byteOffset, ldb, packedB.byteOffset);
-    w.gemmPacked(M, N, K, aPtr, aStride, packedB.byteOffset, C.byteOffset, ldc, beta);
+    w.packB(transB ? 1 : 0, K, N, B.byteOffset, ldb, packedB.byteOffset);
+    w.gemmPacked(M, N, K, aPtr, aStride, packedB.byteOffset, C.byteOffset, ldc, beta, 0, N);
     this.simdGemmCalls++;
   }
 }
