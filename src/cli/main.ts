@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `lstm` command: dispatches to train, generate, eval and info; the math lives in the library. */
+import '../node/threads.js'; // kernel worker threads for the WebAssembly backend
 import { LstmError, useBackend } from '../index.js';
 import { UsageError } from './args.js';
 import { EVAL_HELP, evalCommand } from './eval.js';

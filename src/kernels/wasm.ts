@@ -13,10 +13,12 @@
  *   a B once and reuse it (the LSTM packs W_hh once per forward and once per backward).
  */
 import { RefKernels } from './ref.js';
+import { defaultThreadCount, KernelThreadPool, workerSpawner } from './thread-pool.js';
+import { ARGS, CONTROL_WORDS, JOB_GEMM_ABT_ROWS, JOB_GEMM_PACKED, type ShareExports } from './thread-protocol.js';
 import type { Floats } from './types.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
 
-interface KernelExports {
+interface KernelExports extends ShareExports {
   heapBase(): number;
   lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
   gemmPacked(
@@ -100,6 +102,20 @@ interface KernelExports {
 /** Below this many rows, A·Bᵀ reads B in place: packing it would cost as much as the product. */
 const SMALL_M = 8;
 
+/**
+ * Products with fewer multiply-adds than this run on one thread: waking the workers costs tens of
+ * microseconds, about what 2^20 multiply-adds take on one core.
+ */
+const PARALLEL_MIN_MACS = 1 << 20;
+
+export interface WasmKernelsOptions {
+  /**
+   * Threads the large products are split over (this one included). Default: every core where
+   * worker threads can start (Node with `lstm/node` loaded, cross-origin isolated pages), else 1.
+   */
+  threads?: number;
+}
+
 const PAGE = 65536;
 const MAX_PAGES = 16384; // 1 GiB
 
@@ -136,10 +152,13 @@ export class WasmKernels extends RefKernels {
   // every buffer object views were made on: a shared memory's `buffer` is a new object after each
   // growth, and views on the older objects still address the same memory
   private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private readonly pool: KernelThreadPool | undefined;
   /** Products computed by the SIMD kernel (the others took the reference path): for tests. */
   simdGemmCalls = 0;
+  /** Products split over more than one thread: for tests. */
+  parallelGemmCalls = 0;
 
-  constructor() {
+  constructor(options: WasmKernelsOptions = {}) {
     // RefKernels' constructor allocates its scratch through alloc, before our fields exist:
     // it gets ordinary arrays, which this class never uses (gemm packs into wasm memory).
     super('float32');
@@ -156,6 +175,74 @@ export class WasmKernels extends RefKernels {
     this.wasm = instance.exports as unknown as KernelExports;
     // below heapBase lie the module's own static data (Mathf.exp's tables): never hand it out
     this.top = Math.ceil((this.wasm.heapBase() + 16) / 16) * 16;
+    const threads = options.threads ?? defaultThreadCount();
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new RangeError(`WasmKernels: threads must be an integer from 1 to 256; got ${String(threads)}.`);
+    }
+    if (threads > 1) {
+      const spawner = workerSpawner();
+      if (spawner === undefined) {
+        throw new Error(
+          `WasmKernels: ${threads} threads asked for, but worker threads cannot start here (in Node, import 'lstm/node'; in a browser, the page must be cross-origin isolated).`,
+        );
+      }
+      const words = this.alloc(CONTROL_WORDS);
+      const control = new Int32Array(words.buffer, words.byteOffset, CONTROL_WORDS);
+      this.pool = new KernelThreadPool(control, this.wasm, module, this.memory, threads, spawner.spawn);
+    }
+  }
+
+  /** Threads the large products are split over (1: no pool). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Threads ready now (workers start in the background; until then fewer take part). */
+  get readyThreads(): number {
+    return this.pool?.readyThreads ?? 1;
+  }
+
+  /** Stop the worker threads; products run on this thread from then on. */
+  dispose(): void {
+    this.pool?.close();
+  }
+
+  /** A pool worth waking for this product, or undefined. */
+  private poolFor(M: number, N: number, K: number): KernelThreadPool | undefined {
+    const pool = this.pool;
+    if (pool === undefined || N < 16 || M * N * K < PARALLEL_MIN_MACS || pool.readyThreads === 1) return undefined;
+    this.parallelGemmCalls++;
+    return pool;
+  }
+
+  /** C = beta·C + A·P with P in packB's layout, split over the pool when it pays. */
+  private gemmPackedAt(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    lda: number,
+    P: number,
+    C: number,
+    ldc: number,
+    beta: number,
+  ): void {
+    const pool = this.poolFor(M, N, K);
+    if (pool === undefined) {
+      this.wasm.gemmPacked(M, N, K, A, lda, P, C, ldc, beta, 0, N);
+      return;
+    }
+    const c = pool.control;
+    c[ARGS] = M;
+    c[ARGS + 1] = N;
+    c[ARGS + 2] = K;
+    c[ARGS + 3] = A;
+    c[ARGS + 4] = lda;
+    c[ARGS + 5] = P;
+    c[ARGS + 6] = C;
+    c[ARGS + 7] = ldc;
+    c[ARGS + 8] = beta;
+    pool.run(JOB_GEMM_PACKED);
   }
 
   /** A zero-filled Float32Array view of `length` elements in the shared memory. */
@@ -351,7 +438,7 @@ export class WasmKernels extends RefKernels {
     if (!(this.inMemory(A) && this.inMemory(packed) && this.inMemory(C))) {
       throw new Error('WasmKernels.gemmPrepacked: arrays must come from this backend.');
     }
-    this.wasm.gemmPacked(M, N, K, A.byteOffset, lda, packed.byteOffset, C.byteOffset, ldc, beta, 0, N);
+    this.gemmPackedAt(M, N, K, A.byteOffset, lda, packed.byteOffset, C.byteOffset, ldc, beta);
     this.simdGemmCalls++;
   }
 
@@ -377,7 +464,23 @@ export class WasmKernels extends RefKernels {
     const w = this.wasm;
     if (!transA && transB && M < SMALL_M) {
       // batch-1 generation and other thin products: dot products along B's rows, no packing
-      w.gemmABtRows(M, N, K, A.byteOffset, lda, B.byteOffset, ldb, C.byteOffset, ldc, beta);
+      const pool = this.poolFor(M, N, K);
+      if (pool === undefined) {
+        w.gemmABtRows(M, N, K, A.byteOffset, lda, B.byteOffset, ldb, C.byteOffset, ldc, beta);
+      } else {
+        const c = pool.control;
+        c[ARGS] = M;
+        c[ARGS + 1] = N;
+        c[ARGS + 2] = K;
+        c[ARGS + 3] = A.byteOffset;
+        c[ARGS + 4] = lda;
+        c[ARGS + 5] = B.byteOffset;
+        c[ARGS + 6] = ldb;
+        c[ARGS + 7] = C.byteOffset;
+        c[ARGS + 8] = ldc;
+        c[ARGS + 9] = beta;
+        pool.run(JOB_GEMM_ABT_ROWS);
+      }
       this.simdGemmCalls++;
       return;
     }
@@ -391,7 +494,7 @@ export class WasmKernels extends RefKernels {
     }
     const packedB = this.pack('B', K * N);
     w.packB(transB ? 1 : 0, K, N, B.byteOffset, ldb, packedB.byteOffset);
-    w.gemmPacked(M, N, K, aPtr, aStride, packedB.byteOffset, C.byteOffset, ldc, beta, 0, N);
+    this.gemmPackedAt(M, N, K, aPtr, aStride, packedB.byteOffset, C.byteOffset, ldc, beta);
     this.simdGemmCalls++;
   }
 }

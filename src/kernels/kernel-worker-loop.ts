@@ -1,0 +1,61 @@
+/**
+ * The body of a kernel worker thread (the same in Node's worker_threads and in a browser's Web
+ * Worker): instantiate the kernel module on the shared memory, announce itself, then wait for jobs
+ * in the control block and compute its share of each (see thread-protocol.ts). It never returns
+ * until the main thread posts JOB_STOP.
+ */
+import {
+  CONTROL_WORDS,
+  DONE,
+  FAILED,
+  GENERATION,
+  JOB_STOP,
+  KIND,
+  NTHREADS,
+  READY,
+  runShare,
+  type ShareExports,
+} from './thread-protocol.js';
+
+/** What a worker receives when it starts. */
+export interface KernelWorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte offset of the control block in the memory. */
+  control: number;
+}
+
+/** Polls before sleeping: a job posted soon after the last one (the next time step) starts sooner. */
+const SPINS = 20000;
+
+export function serveKernels(init: KernelWorkerInit): void {
+  const instance = new WebAssembly.Instance(init.module, {
+    env: {
+      memory: init.memory,
+      abort: () => {
+        throw new Error('kernel worker: a kernel aborted');
+      },
+    },
+  });
+  const w = instance.exports as unknown as ShareExports;
+  const control = new Int32Array(init.memory.buffer, init.control, CONTROL_WORDS);
+  let seen = Atomics.load(control, GENERATION); // before READY: see protocol
+  const index = Atomics.add(control, READY, 1) + 1;
+  for (;;) {
+    for (let i = 0; i < SPINS && Atomics.load(control, GENERATION) === seen; i++);
+    if (Atomics.load(control, GENERATION) === seen) Atomics.wait(control, GENERATION, seen);
+    const generation = Atomics.load(control, GENERATION);
+    if (generation === seen) continue;
+    seen = generation;
+    if (control[KIND] === JOB_STOP) return;
+    const nt = control[NTHREADS];
+    if (index >= nt) continue;
+    try {
+      runShare(w, control, index, nt);
+    } catch {
+      Atomics.store(control, FAILED, 1);
+    }
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The kernel thread pool: threads − 1 workers that share the WebAssembly backend's memory and take
+ * shares of the large products (the main thread takes share 0). Workers start in the background;
+ * jobs use the ones that are ready, so nothing waits for them to start and, with one thread, there
+ * is no pool at all.
+ *
+ * How a worker is started depends on the platform: in browsers a module Web Worker (when the page
+ * is cross-origin isolated, which shared memory needs anyway); in Node, worker_threads, which the
+ * core cannot import (it runs in browsers too), so `lstm/node` registers that spawner with
+ * `setWorkerSpawner` when it loads.
+ */
+import type { KernelWorkerInit } from './kernel-worker-loop.js';
+import {
+  CONTROL_WORDS,
+  DONE,
+  FAILED,
+  GENERATION,
+  JOB_STOP,
+  KIND,
+  NTHREADS,
+  READY,
+  runShare,
+  type ShareExports,
+} from './thread-protocol.js';
+
+export type { KernelWorkerInit } from './kernel-worker-loop.js';
+
+/** Starts one worker running serveKernels(init); returns a way to stop it. */
+export type WorkerSpawner = (init: KernelWorkerInit) => { terminate(): void };
+
+interface SpawnerEntry {
+  spawn: WorkerSpawner;
+  cores: number;
+  where: string;
+}
+
+let registered: SpawnerEntry | undefined;
+
+/** Register how to start kernel workers on this platform and how many cores it has. */
+export function setWorkerSpawner(spawn: WorkerSpawner, cores: number, where: string): void {
+  registered = { spawn, cores: Math.max(1, Math.floor(cores)), where };
+}
+
+interface BrowserScope {
+  Worker?: new (
+    url: URL,
+    options: { type: 'module' },
+  ) => {
+    postMessage(message: unknown): void;
+    terminate(): void;
+  };
+  crossOriginIsolated?: boolean;
+  navigator?: { hardwareConcurrency?: number };
+}
+
+function browserSpawner(): SpawnerEntry | undefined {
+  const scope = globalThis as unknown as BrowserScope;
+  const WorkerClass = scope.Worker;
+  if (typeof WorkerClass !== 'function' || scope.crossOriginIsolated !== true) return undefined;
+  return {
+    spawn: (init) => {
+      const worker = new WorkerClass(new URL('./kernel-worker.js', import.meta.url), { type: 'module' });
+      worker.postMessage(init);
+      return worker;
+    },
+    cores: scope.navigator?.hardwareConcurrency ?? 1,
+    where: 'Web Workers',
+  };
+}
+
+/** How this platform starts kernel workers, or undefined when it cannot (then: one thread). */
+export function workerSpawner(): SpawnerEntry | undefined {
+  return registered ?? browserSpawner();
+}
+
+/** The default thread count: every core, when workers can be started here. */
+export function defaultThreadCount(): number {
+  return workerSpawner()?.cores ?? 1;
+}
+
+function mainThreadCanBlock(probe: Int32Array): boolean {
+  try {
+    Atomics.wait(probe, FAILED, 1, 0); // value differs: returns at once where waiting is allowed
+    return true;
+  } catch {
+    return false; // a browser's main thread may not block
+  }
+}
+
+/** Polls of DONE before the main thread sleeps on it (where it may sleep). */
+const SPINS = 100000;
+
+export class KernelThreadPool {
+  readonly threads: number;
+  private readonly workers: Array<{ terminate(): void }> = [];
+  private readonly canBlock: boolean;
+  private closed = false;
+
+  /**
+   * @param control CONTROL_WORDS Int32 words in the shared memory, zeroed, owned by this pool
+   * @param exports the main thread's instance of the kernel module
+   */
+  constructor(
+    readonly control: Int32Array,
+    private readonly exports: ShareExports,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    threads: number,
+    spawn: WorkerSpawner,
+  ) {
+    if (control.length !== CONTROL_WORDS) throw new Error('KernelThreadPool: wrong control block size');
+    this.threads = threads;
+    this.canBlock = mainThreadCanBlock(control);
+    const init: KernelWorkerInit = { module, memory, control: control.byteOffset };
+    for (let i = 1; i < threads; i++) this.workers.push(spawn(init));
+  }
+
+  /** Threads a job would use now: the main thread plus the workers that are ready. */
+  get readyThreads(): number {
+    if (this.closed) return 1; // a worker still starting may announce itself after close
+    return Math.min(this.threads, 1 + Atomics.load(this.control, READY));
+  }
+
+  /**
+   * Run the job whose arguments the caller wrote at control[ARGS…]: post it, compute share 0 on
+   * this thread, and wait for the others.
+   */
+  run(kind: number): void {
+    const c = this.control;
+    const nt = this.readyThreads;
+    c[KIND] = kind;
+    c[NTHREADS] = nt;
+    if (nt === 1) {
+      runShare(this.exports, c, 0, 1);
+      return;
+    }
+    Atomics.store(c, DONE, 0);
+    Atomics.add(c, GENERATION, 1);
+    Atomics.notify(c, GENERATION);
+    runShare(this.exports, c, 0, nt);
+    const others = nt - 1;
+    for (let i = 0; i < SPINS && Atomics.load(c, DONE) !== others; i++);
+    for (;;) {
+      const done = Atomics.load(c, DONE);
+      if (done === others) break;
+      if (this.canBlock) Atomics.wait(c, DONE, done);
+    }
+    if (Atomics.load(c, FAILED) !== 0) {
+      Atomics.store(c, FAILED, 0);
+      throw new Error('KernelThreadPool: a kernel failed in a worker thread');
+    }
+  }
+
+  /** Stop the workers (they finish no further jobs); the pool runs everything on this thread after. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const c = this.control;
+    c[KIND] = JOB_STOP;
+    Atomics.add(c, GENERATION, 1);
+    Atomics.notify(c, GENERATION);
+    for (const w of this.workers) w.terminate();
+  }
+}
