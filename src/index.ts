@@ -4,6 +4,7 @@ export * from './errors.js';
 export { decodeModel, type EncodeOptions, encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './io/model-file.js';
 export { crc32, decodeSafetensors, encodeSafetensors, type TensorRecord } from './io/safetensors.js';
 export {
+  type BackendOptions,
   type BackendReport,
   type DType,
   defaultKernels,
@@ -11,7 +12,11 @@ export {
   type Floats,
   type Kernels,
   RefKernels,
+  defaultThreadCount,
+  setWorkerSpawner,
   WasmKernels,
+  type WasmKernelsOptions,
+  type WorkerSpawner,
   wasmUnavailableReason,
   useBackend,
 } from './kernels/index.js';

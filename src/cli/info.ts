@@ -28,6 +28,7 @@ export function infoCommand(argv: string[]): number {
     if (json) console.log(JSON.stringify(report));
     else {
       console.log(`backend: ${report.name} (${report.dtype}), chosen because: ${report.reason}`);
+      console.log(`threads: ${report.threads} (${report.threadNote})`);
       for (const a of report.available) console.log(`  ${a.loaded ? 'loaded   ' : 'unusable '} ${a.name}: ${a.note}`);
     }
     return 0;

@@ -19,7 +19,8 @@ Commands:
   info       what a model file holds; --backend: the kernels in use
   help CMD   the full help of a command
 
-Every command accepts --backend NAME (or the variable LSTM_BACKEND=NAME) to force a kernel implementation.
+Every command accepts --backend js|wasm (or LSTM_BACKEND) to force a kernel implementation (default:
+the fastest that loads, WebAssembly) and --threads N (or LSTM_THREADS; default: every core).
 Run 'lstm <command> --help' for the options of each command.`;
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
@@ -29,18 +30,39 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   info: { help: INFO_HELP, run: infoCommand },
 };
 
-/** Take a global --backend NAME / --backend=NAME out of argv, except `info --backend` (a flag there). */
+/**
+ * Take the global --backend NAME and --threads N (also as --opt=value) out of argv and set up the
+ * kernels from them; `info --backend` keeps its flag (it asks for the report).
+ */
 function takeBackend(command: string, argv: string[]): string[] {
   const out: string[] = [];
+  let name: string | undefined;
+  let threads: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg.startsWith('--backend=')) useBackend(arg.slice(10), `--backend ${arg.slice(10)}`);
-    else if (arg === '--backend' && command !== 'info') {
-      const name = argv[i + 1];
-      if (name === undefined) throw new UsageError('lstm: --backend needs a name (js or wasm).');
-      useBackend(name, `--backend ${name}`);
-      i++;
-    } else out.push(arg);
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
+    const isBackend = flag === '--backend' && (inline !== undefined || command !== 'info');
+    if (!isBackend && flag !== '--threads') {
+      out.push(arg);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined)
+      throw new UsageError(`lstm: ${flag} needs a value (${isBackend ? 'js, wasm or auto' : 'a number of threads'}).`);
+    if (isBackend) {
+      name = value;
+      if (command === 'info') out.push('--backend'); // `info --backend=js`: choose it, then report it
+    } else {
+      threads = Number(value);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 256)
+        throw new UsageError(`lstm: --threads expects a whole number from 1 to 256; got '${value}'.`);
+    }
+  }
+  if (name !== undefined) useBackend(name, { threads, reason: `--backend ${name}` });
+  else if (threads !== undefined) {
+    const fromEnv = process.env['LSTM_BACKEND'];
+    if (fromEnv === undefined || fromEnv === '') useBackend('auto', { threads });
+    else useBackend(fromEnv, { threads, reason: `LSTM_BACKEND=${fromEnv}` });
   }
   return out;
 }

@@ -8,6 +8,7 @@ import {
   LanguageModel,
   type OptimizerConfig,
   parseSchedule,
+  WasmKernels,
 } from '../index.js';
 import { CORPORA, loadCorpus, loadModel, readTextFile, saveModel } from '../node/index.js';
 import {
@@ -66,7 +67,8 @@ Evaluation and output:
   --save PATH             where the model is saved (default model.lstm; with --resume, MODEL)
   --samples N             characters of sample text printed at the end, 0 = none (default 300)
   --json                  machine-readable progress: one JSON object per line on stdout
-  --backend NAME          kernels: js (plain TypeScript, the default) or wasm (WebAssembly SIMD)
+  --backend NAME          kernels: wasm (WebAssembly SIMD, the default where it loads) or js
+  --threads N             threads for the large matrix products (default: every core)
   -h, --help              this help
 
 Ctrl-C stops after the current update and saves a checkpoint; press it twice to quit at once
@@ -216,7 +218,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!json) {
     const what = resumed === undefined ? 'training' : `resuming at update ${resumed.training?.state.step}`;
     console.error(
-      `${what}: ${formatCount(model.parameterCount)} parameters (${model.config.numLayers} × ${model.config.hiddenSize} LSTM, embedding ${model.config.embeddingSize}, vocabulary ${model.vocab.size}) on ${name} (${formatCount(text.length)} characters), backend ${kernels.name}`,
+      `${what}: ${formatCount(model.parameterCount)} parameters (${model.config.numLayers} × ${model.config.hiddenSize} LSTM, embedding ${model.config.embeddingSize}, vocabulary ${model.vocab.size}) on ${name} (${formatCount(text.length)} characters), backend ${kernels.name}${kernels instanceof WasmKernels ? ` on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}` : ''}`,
     );
   }
   try {

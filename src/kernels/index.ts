@@ -1,26 +1,39 @@
 /**
  * The choice of kernel implementation. Layers take a `Kernels` object explicitly; code that does
- * not care asks `defaultKernels()`, which is chosen once at load time.
+ * not care asks `defaultKernels()`, which is chosen once, on first use.
  *
- * Backends: 'js' (plain TypeScript loops, float32; the default for now) and 'wasm' (WebAssembly
- * SIMD matrix products in one shared memory; opt-in until every kernel has moved into it).
- * `LSTM_BACKEND=wasm` (or `--backend wasm` on the command line) selects one.
+ * Backends: 'wasm' (WebAssembly SIMD kernels in one shared memory, the large products split over
+ * worker threads; the automatic choice wherever it loads) and 'js' (plain TypeScript loops, float32;
+ * runs everywhere). `LSTM_BACKEND=js|wasm` or `--backend` forces one; `LSTM_THREADS=N` or
+ * `--threads N` sets the thread count (default: every core, where worker threads can start).
  */
 import { RefKernels } from './ref.js';
 import type { DType, Kernels } from './types.js';
+import { workerSpawner } from './thread-pool.js';
 import { WasmKernels, wasmUnavailableReason } from './wasm.js';
 
 export { RefKernels } from './ref.js';
-export { WasmKernels, wasmUnavailableReason } from './wasm.js';
+export { defaultThreadCount, setWorkerSpawner, type WorkerSpawner } from './thread-pool.js';
+export { WasmKernels, type WasmKernelsOptions, wasmUnavailableReason } from './wasm.js';
 export type { DType, Floats, Kernels } from './types.js';
 
 export type BackendName = 'js' | 'wasm';
+
+export interface BackendOptions {
+  /** Threads for the WebAssembly backend's large products (default: every core where workers start). */
+  threads?: number | undefined;
+  /** Why this backend is used, for `describeBackend` (default: "asked for 'NAME'"). */
+  reason?: string | undefined;
+}
 
 /** What `describeBackend` reports: the backend in use, and why it was chosen. */
 export interface BackendReport {
   name: string;
   dtype: DType;
   reason: string;
+  threads: number;
+  /** How the thread count came about (worker support, cores, options). */
+  threadNote: string;
   available: Array<{ name: string; loaded: boolean; note: string }>;
 }
 
@@ -29,61 +42,90 @@ const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm'];
 let current: Kernels | undefined;
 let currentReason = '';
 
-function envBackend(): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.LSTM_BACKEND;
+function env(name: string): string | undefined {
+  const vars = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = vars?.[name];
   return value === undefined || value === '' ? undefined : value;
 }
 
-function create(name: BackendName): Kernels {
+function envThreads(): number | undefined {
+  const text = env('LSTM_THREADS');
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`LSTM_THREADS must be a whole number of threads >= 1; got '${text}'.`);
+  return n;
+}
+
+function create(name: BackendName, threads: number | undefined): Kernels {
   switch (name) {
     case 'js':
       return new RefKernels('float32');
     case 'wasm': {
       const why = wasmUnavailableReason();
       if (why !== undefined) throw new Error(`useBackend: the 'wasm' backend cannot run here: ${why}.`);
-      return new WasmKernels();
+      return new WasmKernels({ threads: threads ?? envThreads() });
     }
   }
 }
 
 /**
- * Select the backend by name. Throws a clear error for an unknown name so a typo in
- * `--backend` or LSTM_BACKEND never silently falls back.
+ * Select the backend by name ('js', 'wasm', or 'auto' for the fastest that loads here). Throws a
+ * clear error for an unknown name, so a typo in `--backend` or LSTM_BACKEND never silently falls
+ * back. The previous default backend's worker threads are stopped.
  */
-export function useBackend(name: string, reason = `asked for '${name}'`): Kernels {
-  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`useBackend: unknown backend '${name}'. Expected one of: ${BACKEND_NAMES.join(', ')}.`);
+export function useBackend(name: string, options: BackendOptions = {}): Kernels {
+  if (name === 'auto') {
+    const why = wasmUnavailableReason();
+    if (why === undefined)
+      return useBackend('wasm', { ...options, reason: options.reason ?? 'the fastest available here' });
+    return useBackend('js', { ...options, reason: `the WebAssembly backend cannot run here: ${why}` });
   }
-  current = create(name as BackendName);
-  currentReason = reason;
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`useBackend: unknown backend '${name}'. Expected one of: ${BACKEND_NAMES.join(', ')}, auto.`);
+  }
+  const next = create(name as BackendName, options.threads);
+  if (current instanceof WasmKernels) current.dispose();
+  current = next;
+  currentReason = options.reason ?? `asked for '${name}'`;
   return current;
 }
 
-/** The process-wide kernels, chosen on first use: LSTM_BACKEND if set, else the fastest loaded. */
+/** The process-wide kernels, chosen on first use: LSTM_BACKEND if set, else the fastest that loads. */
 export function defaultKernels(): Kernels {
   if (current === undefined) {
-    const fromEnv = envBackend();
-    if (fromEnv !== undefined) useBackend(fromEnv, `LSTM_BACKEND=${fromEnv}`);
-    else useBackend('js', 'the default until the WebAssembly backend is complete (plain TypeScript loops)');
+    const fromEnv = env('LSTM_BACKEND');
+    if (fromEnv !== undefined) useBackend(fromEnv, { reason: `LSTM_BACKEND=${fromEnv}` });
+    else useBackend('auto');
   }
   return current as Kernels;
 }
 
+function describeThreads(k: Kernels): { threads: number; threadNote: string } {
+  if (!(k instanceof WasmKernels)) return { threads: 1, threadNote: 'this backend runs on the calling thread' };
+  const spawner = workerSpawner();
+  const where =
+    spawner === undefined
+      ? "worker threads cannot start here (in Node, load 'lstm/node' or the package's node entry; in a browser, the page must be cross-origin isolated)"
+      : `workers: ${spawner.where}, ${spawner.cores} cores`;
+  const fromEnv = env('LSTM_THREADS');
+  const how = fromEnv !== undefined ? `LSTM_THREADS=${fromEnv}; ` : '';
+  return { threads: k.threads, threadNote: `${how}${where}` };
+}
+
 export function describeBackend(): BackendReport {
   const k = defaultKernels();
+  const why = wasmUnavailableReason();
   return {
     name: k.name,
     dtype: k.dtype,
     reason: currentReason,
+    ...describeThreads(k),
     available: [
+      why === undefined
+        ? { name: 'wasm', loaded: true, note: 'WebAssembly 128-bit SIMD kernels, products split over worker threads' }
+        : { name: 'wasm', loaded: false, note: why },
       { name: 'js', loaded: true, note: 'plain TypeScript loops, runs everywhere' },
-      (() => {
-        const why = wasmUnavailableReason();
-        return why === undefined
-          ? { name: 'wasm', loaded: true, note: 'WebAssembly SIMD matrix products (opt-in: --backend wasm)' }
-          : { name: 'wasm', loaded: false, note: why };
-      })(),
     ],
   };
 }

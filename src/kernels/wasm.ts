@@ -113,7 +113,7 @@ export interface WasmKernelsOptions {
    * Threads the large products are split over (this one included). Default: every core where
    * worker threads can start (Node with `lstm/node` loaded, cross-origin isolated pages), else 1.
    */
-  threads?: number;
+  threads?: number | undefined;
 }
 
 const PAGE = 65536;

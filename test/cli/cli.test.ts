@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DivergenceError, encodeSafetensors, fit, LanguageModel } from '../../src/index.js';
@@ -159,6 +159,31 @@ describe('lstm command', () => {
     const straight = join(dir, 'uninterrupted.lstm');
     assert.equal(lstm('train', corpus, ...TINY, '--steps', total, '--eval-every', '3', '--save', straight).code, 0);
     assert.deepEqual(Array.from(loadModel(model).arena.values), Array.from(loadModel(straight).arena.values));
+  });
+
+  it('chooses the WebAssembly backend by default and reports backend and threads; --backend and --threads override', () => {
+    const auto = lstm('info', '--backend', '--json');
+    assert.equal(auto.code, 0, auto.stderr);
+    const report = JSON.parse(auto.stdout);
+    assert.equal(report.name, 'wasm');
+    assert.match(report.reason, /fastest available/);
+    assert.equal(report.threads, availableParallelism());
+    assert.match(report.threadNote, /worker_threads/);
+    const text = lstm('info', '--backend', '--threads', '1');
+    assert.match(text.stdout, /^backend: wasm \(float32\)/m);
+    assert.match(text.stdout, /^threads: 1 /m);
+    const js = JSON.parse(lstm('info', '--backend=js', '--json').stdout);
+    assert.deepEqual([js.name, js.threads, js.reason], ['js', 1, '--backend js']);
+    const bad: Array<[string[], RegExp]> = [
+      [['info', '--backend=gpu'], /unknown backend 'gpu'. Expected one of: js, wasm, auto/],
+      [['info', '--backend', '--threads', '0'], /--threads expects a whole number from 1 to 256; got '0'/],
+      [['info', '--backend', '--threads'], /--threads needs a value/],
+    ];
+    for (const [args, message] of bad) {
+      const r = lstm(...args);
+      assert.notEqual(r.code, 0, `${args.join(' ')} should fail`);
+      assert.match(r.stderr, message, `${args.join(' ')}: ${r.stderr}`);
+    }
   });
 
   it('refuses bad input with a clear message and a non-zero exit', () => {

@@ -8,10 +8,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { type Floats, type Kernels, RefKernels } from '../../src/kernels/index.js';
+import { type Floats, type Kernels, RefKernels, WasmKernels, wasmUnavailableReason } from '../../src/kernels/index.js';
 import { LMNetwork } from '../../src/models/lm-network.js';
 import { LSTM } from '../../src/nn/lstm.js';
 import { ParamArena } from '../../src/nn/params.js';
+import '../../src/node/threads.js';
 
 interface LSTMFixture {
   T: number;
@@ -50,6 +51,18 @@ const fixture = JSON.parse(readFileSync('test/fixtures/lstm2_reference.json', 'u
 // float32 (our production type) must agree to 1e-5 absolute (measured: about 5e-8); float64
 // agrees to round-off (measured: about 2e-16), so it is held to 1e-12.
 const TOL: Record<'float32' | 'float64', number> = { float32: 1e-5, float64: 1e-12 };
+
+/** Every backend the vectors are checked on: the reference in both precisions, WebAssembly on 1 and 2 threads. */
+const BACKENDS: ReadonlyArray<{ label: string; make: () => Kernels; tol: number; skip?: string | undefined }> = [
+  { label: 'js, float64', make: () => new RefKernels('float64'), tol: TOL.float64 },
+  { label: 'js, float32', make: () => new RefKernels('float32'), tol: TOL.float32 },
+  ...[1, 2].map((threads) => ({
+    label: `wasm, float32, ${threads} thread${threads > 1 ? 's' : ''}`,
+    make: () => new WasmKernels({ threads }),
+    tol: TOL.float32,
+    skip: wasmUnavailableReason(),
+  })),
+];
 
 function from(k: Kernels, values: readonly number[]): Floats {
   const a = k.alloc(values.length);
@@ -104,10 +117,10 @@ function runLSTM(k: Kernels, params: Record<string, number[]> = fixture.params) 
   return { arena, y, hN, cN, dx: g.dx, dh0: g.dh0, dc0: g.dc0 };
 }
 
-for (const dtype of ['float64', 'float32'] as const) {
-  describe(`2-layer LSTM against PyTorch (${dtype})`, () => {
-    const k = new RefKernels(dtype);
-    const tol = TOL[dtype];
+for (const backend of BACKENDS) {
+  describe(`2-layer LSTM against PyTorch (${backend.label})`, { skip: backend.skip }, () => {
+    const k = backend.make();
+    const tol = backend.tol;
 
     it('has every PyTorch parameter, under the same name and shape, and nothing else', () => {
       const { D, H, L } = fixture;
@@ -168,30 +181,34 @@ function runLM(k: Kernels) {
   return { arena, logits: logitsCopy, loss };
 }
 
-for (const dtype of ['float64', 'float32'] as const) {
-  describe(`language-model network against PyTorch (${dtype}, zero initial state)`, () => {
-    const k = new RefKernels(dtype);
-    const tol = TOL[dtype];
-    const lm = fixture.lm;
+for (const backend of BACKENDS) {
+  describe(
+    `language-model network against PyTorch (${backend.label}, zero initial state)`,
+    { skip: backend.skip },
+    () => {
+      const k = backend.make();
+      const tol = backend.tol;
+      const lm = fixture.lm;
 
-    it('names its parameters as PyTorch does (embedding.weight, lstm.*, head.weight, head.bias)', () => {
-      const shape = { vocabSize: lm.V, embeddingSize: lm.E, hiddenSize: lm.H, numLayers: lm.L };
-      const specs = LMNetwork.paramSpecs(shape);
-      assert.deepEqual(specs.map((s) => s.name).sort(), Object.keys(lm.params).sort());
-      for (const s of specs) assert.deepEqual(s.shape, lm.shapes[s.name], `shape of ${s.name}`);
-    });
+      it('names its parameters as PyTorch does (embedding.weight, lstm.*, head.weight, head.bias)', () => {
+        const shape = { vocabSize: lm.V, embeddingSize: lm.E, hiddenSize: lm.H, numLayers: lm.L };
+        const specs = LMNetwork.paramSpecs(shape);
+        assert.deepEqual(specs.map((s) => s.name).sort(), Object.keys(lm.params).sort());
+        for (const s of specs) assert.deepEqual(s.shape, lm.shapes[s.name], `shape of ${s.name}`);
+      });
 
-    it('matches the logits (T, B, V) and the mean cross-entropy', () => {
-      const r = runLM(k);
-      assertClose(r.logits, lm.logits, 'logits', tol);
-      assert.ok(Math.abs(r.loss - lm.loss) <= tol, `loss ${r.loss} vs PyTorch ${lm.loss}`);
-    });
+      it('matches the logits (T, B, V) and the mean cross-entropy', () => {
+        const r = runLM(k);
+        assertClose(r.logits, lm.logits, 'logits', tol);
+        assert.ok(Math.abs(r.loss - lm.loss) <= tol, `loss ${r.loss} vs PyTorch ${lm.loss}`);
+      });
 
-    it('matches the gradient of every parameter', () => {
-      const r = runLM(k);
-      for (const name of Object.keys(lm.params)) {
-        assertClose(r.arena.grad(name), lm.grads[name] as number[], `d(${name})`, tol);
-      }
-    });
-  });
+      it('matches the gradient of every parameter', () => {
+        const r = runLM(k);
+        for (const name of Object.keys(lm.params)) {
+          assertClose(r.arena.grad(name), lm.grads[name] as number[], `d(${name})`, tol);
+        }
+      });
+    },
+  );
 }
