@@ -6,10 +6,15 @@
  * PEERS. Both report Result rows, so the table and the JSON need no change.
  */
 
+import { availableParallelism } from 'node:os';
 import type { Kernels } from '../src/kernels/index.js';
 import { RefKernels, WasmKernels, wasmUnavailableReason } from '../src/kernels/index.js';
 import type { BenchConfig } from './configs.js';
+import '../src/node/threads.js';
 import type { Result, RunMode } from './report.js';
+
+/** Every core: the thread count of the multi-threaded rows. */
+const CORES = availableParallelism();
 
 export interface Backend {
   name: string;
@@ -29,15 +34,29 @@ export const BACKENDS: readonly Backend[] = [
   },
   {
     name: 'wasm',
-    note: 'WebAssembly SIMD matrix products (assembly/gemm.ts); other kernels still the reference loops',
+    note: 'WebAssembly SIMD kernels (assembly/), one thread',
     threads: 1,
-    load: async () => {
-      const why = wasmUnavailableReason();
-      if (why !== undefined) throw new Error(why);
-      return new WasmKernels();
-    },
+    load: async () => loadWasm(1),
+  },
+  {
+    name: 'wasm-mt',
+    note: `WebAssembly SIMD kernels, products split over ${CORES} threads (worker_threads)`,
+    threads: CORES,
+    load: async () => loadWasm(CORES),
   },
 ];
+
+/** WebAssembly kernels on `threads` threads, once every worker has started. */
+async function loadWasm(threads: number): Promise<Kernels> {
+  const why = wasmUnavailableReason();
+  if (why !== undefined) throw new Error(why);
+  const k = new WasmKernels({ threads });
+  for (let waited = 0; k.readyThreads < threads; waited += 10) {
+    if (waited > 10_000) throw new Error(`only ${k.readyThreads} of ${threads} kernel threads started in 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return k;
+}
 
 export interface Peer {
   /** 'tfjs-node', 'pytorch' … */
