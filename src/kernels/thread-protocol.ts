@@ -30,8 +30,25 @@ export const JOB_GEMM_PACKED = 1;
 /** gemmABtRows(M, N, K, A, lda, B, ldb, C, ldc, beta) split by groups of 8 columns of C (rows of B). */
 export const JOB_GEMM_ABT_ROWS = 2;
 
+/** lstmCellForward(B, H, gates, cPrev, c, tanhC, h) split by rows of the batch. */
+export const JOB_CELL_FORWARD = 3;
+/** lstmCellBackward(B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev) split by rows of the batch. */
+export const JOB_CELL_BACKWARD = 4;
+
 /** The WebAssembly exports a share needs (a subset of the kernel module's exports). */
 export interface ShareExports {
+  lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
+  lstmCellBackward(
+    B: number,
+    H: number,
+    dh: number,
+    dc: number,
+    gates: number,
+    cPrev: number,
+    tanhC: number,
+    dGates: number,
+    dcPrev: number,
+  ): void;
   gemmPacked(
     M: number,
     N: number,
@@ -67,8 +84,45 @@ export function shareColumns(N: number, t: number, nt: number): [number, number]
   return [Math.min(j0, N), j1];
 }
 
+/** Rows [b0, b1) of B for share t of nt (pointwise jobs: any split gives the same numbers). */
+export function shareRows(B: number, t: number, nt: number): [number, number] {
+  return [Math.floor((t * B) / nt), Math.floor(((t + 1) * B) / nt)];
+}
+
+/** Share t of nt of a fused cell job: the same kernel on a block of batch rows. */
+function runCellShare(w: ShareExports, control: Int32Array, t: number, nt: number): void {
+  const a = ARGS;
+  const H = control[a + 1];
+  const [b0, b1] = shareRows(control[a], t, nt);
+  if (b1 <= b0) return;
+  const gateRow = b0 * 4 * H * 4; // byte offset of row b0 in a (B, 4H) array
+  const stateRow = b0 * H * 4; // … and in a (B, H) array
+  const at = (i: number, row: number): number => control[a + i] + row;
+  if (control[KIND] === JOB_CELL_FORWARD) {
+    w.lstmCellForward(b1 - b0, H, at(2, gateRow), at(3, stateRow), at(4, stateRow), at(5, stateRow), at(6, stateRow));
+  } else {
+    // dh, dc, gates, cPrev, tanhC, dGates, dcPrev
+    w.lstmCellBackward(
+      b1 - b0,
+      H,
+      at(2, stateRow),
+      at(3, stateRow),
+      at(4, gateRow),
+      at(5, stateRow),
+      at(6, stateRow),
+      at(7, gateRow),
+      at(8, stateRow),
+    );
+  }
+}
+
 /** Compute share t of nt of the job described in the control block. */
 export function runShare(w: ShareExports, control: Int32Array, t: number, nt: number): void {
+  const kind = control[KIND];
+  if (kind === JOB_CELL_FORWARD || kind === JOB_CELL_BACKWARD) {
+    runCellShare(w, control, t, nt);
+    return;
+  }
   const a = ARGS;
   const M = control[a];
   const N = control[a + 1];

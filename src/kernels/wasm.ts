@@ -14,7 +14,15 @@
  */
 import { RefKernels } from './ref.js';
 import { defaultThreadCount, KernelThreadPool, workerSpawner } from './thread-pool.js';
-import { ARGS, CONTROL_WORDS, JOB_GEMM_ABT_ROWS, JOB_GEMM_PACKED, type ShareExports } from './thread-protocol.js';
+import {
+  ARGS,
+  CONTROL_WORDS,
+  JOB_CELL_BACKWARD,
+  JOB_CELL_FORWARD,
+  JOB_GEMM_ABT_ROWS,
+  JOB_GEMM_PACKED,
+  type ShareExports,
+} from './thread-protocol.js';
 import type { Floats } from './types.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
 
@@ -107,6 +115,9 @@ const SMALL_M = 8;
  * microseconds, about what 2^20 multiply-adds take on one core.
  */
 const PARALLEL_MIN_MACS = 1 << 20;
+
+/** Fused cell steps over fewer batch rows × hidden units than this run on one thread. */
+const PARALLEL_MIN_CELLS = 4096;
 
 export interface WasmKernelsOptions {
   /**
@@ -215,6 +226,13 @@ export class WasmKernels extends RefKernels {
     return pool;
   }
 
+  /** A pool worth waking for a fused cell step over B × H units, or undefined. */
+  private cellPoolFor(B: number, H: number): KernelThreadPool | undefined {
+    const pool = this.pool;
+    if (pool === undefined || B < 2 || B * H < PARALLEL_MIN_CELLS || pool.readyThreads === 1) return undefined;
+    return pool;
+  }
+
   /** C = beta·C + A·P with P in packB's layout, split over the pool when it pays. */
   private gemmPackedAt(
     M: number,
@@ -311,18 +329,32 @@ export class WasmKernels extends RefKernels {
   ): void {
     const m = (a: Floats): boolean => this.inMemory(a);
     if (m(dh) && m(dc) && m(gates) && m(cPrev) && m(tanhC) && m(dGates) && m(dcPrev)) {
-      const w = this.wasm;
-      w.lstmCellBackward(
-        B,
-        H,
-        dh.byteOffset,
-        dc.byteOffset,
-        gates.byteOffset,
-        cPrev.byteOffset,
-        tanhC.byteOffset,
-        dGates.byteOffset,
-        dcPrev.byteOffset,
-      );
+      const pool = this.cellPoolFor(B, H);
+      if (pool === undefined) {
+        this.wasm.lstmCellBackward(
+          B,
+          H,
+          dh.byteOffset,
+          dc.byteOffset,
+          gates.byteOffset,
+          cPrev.byteOffset,
+          tanhC.byteOffset,
+          dGates.byteOffset,
+          dcPrev.byteOffset,
+        );
+        return;
+      }
+      const k = pool.control;
+      k[ARGS] = B;
+      k[ARGS + 1] = H;
+      k[ARGS + 2] = dh.byteOffset;
+      k[ARGS + 3] = dc.byteOffset;
+      k[ARGS + 4] = gates.byteOffset;
+      k[ARGS + 5] = cPrev.byteOffset;
+      k[ARGS + 6] = tanhC.byteOffset;
+      k[ARGS + 7] = dGates.byteOffset;
+      k[ARGS + 8] = dcPrev.byteOffset;
+      pool.run(JOB_CELL_BACKWARD);
     } else {
       super.lstmCellBackward(B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
     }
@@ -407,7 +439,28 @@ export class WasmKernels extends RefKernels {
     h: Floats,
   ): void {
     if (this.inMemory(gates) && this.inMemory(cPrev) && this.inMemory(c) && this.inMemory(tanhC) && this.inMemory(h)) {
-      this.wasm.lstmCellForward(B, H, gates.byteOffset, cPrev.byteOffset, c.byteOffset, tanhC.byteOffset, h.byteOffset);
+      const pool = this.cellPoolFor(B, H);
+      if (pool === undefined) {
+        this.wasm.lstmCellForward(
+          B,
+          H,
+          gates.byteOffset,
+          cPrev.byteOffset,
+          c.byteOffset,
+          tanhC.byteOffset,
+          h.byteOffset,
+        );
+        return;
+      }
+      const k = pool.control;
+      k[ARGS] = B;
+      k[ARGS + 1] = H;
+      k[ARGS + 2] = gates.byteOffset;
+      k[ARGS + 3] = cPrev.byteOffset;
+      k[ARGS + 4] = c.byteOffset;
+      k[ARGS + 5] = tanhC.byteOffset;
+      k[ARGS + 6] = h.byteOffset;
+      pool.run(JOB_CELL_FORWARD);
     } else {
       super.lstmCellForward(B, H, gates, cPrev, c, tanhC, h);
     }
