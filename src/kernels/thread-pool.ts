@@ -11,6 +11,7 @@
  */
 import type { KernelWorkerInit } from './kernel-worker-loop.js';
 import {
+  ARGS,
   CONTROL_WORDS,
   DONE,
   FAILED,
@@ -122,11 +123,34 @@ export class KernelThreadPool {
   }
 
   /**
-   * Run the job whose arguments the caller wrote at control[ARGS…]: post it, compute share 0 on
-   * this thread, and wait for the others.
+   * Run a job: its arguments (Int32: sizes, strides, byte offsets, in the order thread-protocol.ts
+   * reads them) go to control[ARGS…]; post it, compute share 0 on this thread, wait for the others.
+   * Fixed arity, so a call allocates nothing.
    */
-  run(kind: number): void {
+  run(
+    kind: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    a4: number,
+    a5: number,
+    a6: number,
+    a7 = 0,
+    a8 = 0,
+    a9 = 0,
+  ): void {
     const c = this.control;
+    c[ARGS] = a0;
+    c[ARGS + 1] = a1;
+    c[ARGS + 2] = a2;
+    c[ARGS + 3] = a3;
+    c[ARGS + 4] = a4;
+    c[ARGS + 5] = a5;
+    c[ARGS + 6] = a6;
+    c[ARGS + 7] = a7;
+    c[ARGS + 8] = a8;
+    c[ARGS + 9] = a9;
     const nt = this.readyThreads;
     c[KIND] = kind;
     c[NTHREADS] = nt;

@@ -15,7 +15,6 @@
 import { RefKernels } from './ref.js';
 import { defaultThreadCount, KernelThreadPool, workerSpawner } from './thread-pool.js';
 import {
-  ARGS,
   CONTROL_WORDS,
   JOB_CELL_BACKWARD,
   JOB_CELL_FORWARD,
@@ -26,37 +25,13 @@ import {
 import type { Floats } from './types.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
 
+/** The kernel module's exports (byte offsets into the memory for arrays); ShareExports has the split ones. */
 interface KernelExports extends ShareExports {
   heapBase(): number;
-  lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
-  gemmPacked(
-    M: number,
-    N: number,
-    K: number,
-    A: number,
-    lda: number,
-    P: number,
-    C: number,
-    ldc: number,
-    beta: number,
-    j0: number,
-    j1: number,
-  ): void;
   packB(transB: number, K: number, N: number, B: number, ldb: number, P: number): void;
   transpose(rows: number, cols: number, src: number, ld: number, dst: number): void;
   fillRows(M: number, N: number, bias: number, C: number, ldc: number): void;
   addColumnSums(M: number, N: number, A: number, out: number): void;
-  lstmCellBackward(
-    B: number,
-    H: number,
-    dh: number,
-    dc: number,
-    gates: number,
-    cPrev: number,
-    tanhC: number,
-    dGates: number,
-    dcPrev: number,
-  ): void;
   softmaxCrossEntropy(
     N: number,
     V: number,
@@ -92,18 +67,6 @@ interface KernelExports extends ShareExports {
     momentum: number,
     l2: number,
     nesterov: number,
-  ): void;
-  gemmABtRows(
-    M: number,
-    N: number,
-    K: number,
-    A: number,
-    lda: number,
-    B: number,
-    ldb: number,
-    C: number,
-    ldc: number,
-    beta: number,
   ): void;
 }
 
@@ -250,17 +213,7 @@ export class WasmKernels extends RefKernels {
       this.wasm.gemmPacked(M, N, K, A, lda, P, C, ldc, beta, 0, N);
       return;
     }
-    const c = pool.control;
-    c[ARGS] = M;
-    c[ARGS + 1] = N;
-    c[ARGS + 2] = K;
-    c[ARGS + 3] = A;
-    c[ARGS + 4] = lda;
-    c[ARGS + 5] = P;
-    c[ARGS + 6] = C;
-    c[ARGS + 7] = ldc;
-    c[ARGS + 8] = beta;
-    pool.run(JOB_GEMM_PACKED);
+    pool.run(JOB_GEMM_PACKED, M, N, K, A, lda, P, C, ldc, beta);
   }
 
   /** A zero-filled Float32Array view of `length` elements in the shared memory. */
@@ -344,17 +297,18 @@ export class WasmKernels extends RefKernels {
         );
         return;
       }
-      const k = pool.control;
-      k[ARGS] = B;
-      k[ARGS + 1] = H;
-      k[ARGS + 2] = dh.byteOffset;
-      k[ARGS + 3] = dc.byteOffset;
-      k[ARGS + 4] = gates.byteOffset;
-      k[ARGS + 5] = cPrev.byteOffset;
-      k[ARGS + 6] = tanhC.byteOffset;
-      k[ARGS + 7] = dGates.byteOffset;
-      k[ARGS + 8] = dcPrev.byteOffset;
-      pool.run(JOB_CELL_BACKWARD);
+      pool.run(
+        JOB_CELL_BACKWARD,
+        B,
+        H,
+        dh.byteOffset,
+        dc.byteOffset,
+        gates.byteOffset,
+        cPrev.byteOffset,
+        tanhC.byteOffset,
+        dGates.byteOffset,
+        dcPrev.byteOffset,
+      );
     } else {
       super.lstmCellBackward(B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
     }
@@ -452,15 +406,16 @@ export class WasmKernels extends RefKernels {
         );
         return;
       }
-      const k = pool.control;
-      k[ARGS] = B;
-      k[ARGS + 1] = H;
-      k[ARGS + 2] = gates.byteOffset;
-      k[ARGS + 3] = cPrev.byteOffset;
-      k[ARGS + 4] = c.byteOffset;
-      k[ARGS + 5] = tanhC.byteOffset;
-      k[ARGS + 6] = h.byteOffset;
-      pool.run(JOB_CELL_FORWARD);
+      pool.run(
+        JOB_CELL_FORWARD,
+        B,
+        H,
+        gates.byteOffset,
+        cPrev.byteOffset,
+        c.byteOffset,
+        tanhC.byteOffset,
+        h.byteOffset,
+      );
     } else {
       super.lstmCellForward(B, H, gates, cPrev, c, tanhC, h);
     }
@@ -521,18 +476,7 @@ export class WasmKernels extends RefKernels {
       if (pool === undefined) {
         w.gemmABtRows(M, N, K, A.byteOffset, lda, B.byteOffset, ldb, C.byteOffset, ldc, beta);
       } else {
-        const c = pool.control;
-        c[ARGS] = M;
-        c[ARGS + 1] = N;
-        c[ARGS + 2] = K;
-        c[ARGS + 3] = A.byteOffset;
-        c[ARGS + 4] = lda;
-        c[ARGS + 5] = B.byteOffset;
-        c[ARGS + 6] = ldb;
-        c[ARGS + 7] = C.byteOffset;
-        c[ARGS + 8] = ldc;
-        c[ARGS + 9] = beta;
-        pool.run(JOB_GEMM_ABT_ROWS);
+        pool.run(JOB_GEMM_ABT_ROWS, M, N, K, A.byteOffset, lda, B.byteOffset, ldb, C.byteOffset, ldc, beta);
       }
       this.simdGemmCalls++;
       return;
