@@ -42,7 +42,7 @@ export function packB(transB: i32, K: i32, N: i32, B: usize, ldb: i32, P: usize)
   for (let c = 0; c < rest; c++) {
     for (let k = 0; k < K; k++) {
       const v = transB == 0 ? load<f32>(idx(B, k * ldb + N8 + c)) : load<f32>(idx(B, (N8 + c) * ldb + k));
-      store<f32>(idx(tail, k * rest + c), v);
+      store<f32>(idx(tail, c * K + k), v);
     }
   }
 }
@@ -74,7 +74,13 @@ export function gemmPacked(
       for (let i = 0; i + MR <= M; i += MR) {
         for (let j = jc; j < jEnd; j += NR) tile4x8(kb, idx(A, i * lda + kc), lda, idx(P, j * K + kc * NR), idx(C, i * ldc + j), ldc, b);
       }
-      for (let i = M - (M % MR); i < M; i++) {
+      // the last M mod 4 rows: a 2 × 8 tile, then a 1 × 8 tile
+      let i = M - (M % MR);
+      if (i + 2 <= M) {
+        for (let j = jc; j < jEnd; j += NR) tile2x8(kb, idx(A, i * lda + kc), lda, idx(P, j * K + kc * NR), idx(C, i * ldc + j), ldc, b);
+        i += 2;
+      }
+      if (i < M) {
         for (let j = jc; j < jEnd; j += NR) tile1x8(kb, idx(A, i * lda + kc), idx(P, j * K + kc * NR), idx(C, i * ldc + j), b);
       }
     }
@@ -123,6 +129,31 @@ export function gemmPacked(
   storeTile(C + 3 * rowC, c30, c31, beta);
 }
 
+// C (2, 8) = beta · C + A (2, K) · S (K, 8).
+@inline function tile2x8(K: i32, A: usize, lda: i32, S: usize, C: usize, ldc: i32, beta: i32): void {
+  const a0 = A;
+  const a1 = A + (<usize>lda << 2);
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let p = S;
+  for (let k = 0; k < K; k++) {
+    const b0 = v128.load(p);
+    const b1 = v128.load(p, 16);
+    const o = <usize>k << 2;
+    const x0 = v128.load32_splat(a0 + o);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    const x1 = v128.load32_splat(a1 + o);
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    p += NR << 2;
+  }
+  storeTile(C, c00, c01, beta);
+  storeTile(C + (<usize>ldc << 2), c10, c11, beta);
+}
+
 // C (1, 8) = beta · C + A (1, K) · S (K, 8): the last M mod 4 rows, every row of a thin product.
 @inline function tile1x8(K: i32, A: usize, S: usize, C: usize, beta: i32): void {
   let c0 = f32x4.splat(0);
@@ -137,17 +168,27 @@ export function gemmPacked(
   storeTile(C, c0, c1, beta);
 }
 
-// The last `cols` (< 8) columns: C (M, cols) = beta · C + A (M, K) · T (K, cols), plain dot products.
+// The last `cols` (< 8) columns: C (M, cols) = beta · C + A (M, K) · T, where T holds each
+// column as K contiguous floats: one SIMD dot product per entry.
 function tailColumns(M: i32, cols: i32, K: i32, A: usize, lda: i32, T: usize, C: usize, ldc: i32, beta: i32): void {
   for (let r = 0; r < M; r++) {
     const a = idx(A, r * lda);
     for (let c = 0; c < cols; c++) {
-      let s: f32 = 0;
-      for (let k = 0; k < K; k++) s += load<f32>(a + (<usize>k << 2)) * load<f32>(idx(T, k * cols + c));
+      const s = dot(K, a, idx(T, c * K));
       const out = idx(C, r * ldc + c);
       store<f32>(out, beta != 0 ? load<f32>(out) + s : s);
     }
   }
+}
+
+// Σ x[k]·y[k] over K contiguous floats: 4 lanes, then the lanes and the last K mod 4 in order.
+@inline function dot(K: i32, x: usize, y: usize): f32 {
+  const K4 = K - (K % 4);
+  let acc = f32x4.splat(0);
+  for (let k = 0; k < K4; k += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(idx(x, k)), v128.load(idx(y, k))));
+  let s = hsum(acc);
+  for (let k = K4; k < K; k++) s += load<f32>(idx(x, k)) * load<f32>(idx(y, k));
+  return s;
 }
 
 // dst (cols, rows) = transpose of src (rows, cols) with row stride ld; dst is contiguous. In
