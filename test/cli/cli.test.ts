@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DivergenceError, encodeSafetensors, fit, LanguageModel } from '../../src/index.js';
 import { loadModel, saveModel } from '../../src/node/index.js';
 
 const CLI = join('dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function lstm(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
