@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureChromium } from './ensure-chromium.mjs';
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -18,5 +19,7 @@ if (files.length === 0) {
   console.error('run-tests: no compiled test files under dist/test; did `tsc -b` run?');
   process.exit(1);
 }
+// the browser test needs Chromium: install it first where we may (CI runs as root)
+if (files.some((f) => f.includes(join('test', 'browser')))) ensureChromium();
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
