@@ -9,9 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { Kernels } from '../src/kernels/index.js';
 import { RefKernels, WasmKernels, wasmUnavailableReason } from '../src/kernels/index.js';
-import type { BenchConfig } from './configs.js';
 import '../src/node/threads.js';
-import type { Result, RunMode } from './report.js';
 
 /** Every core: the thread count of the multi-threaded rows. */
 const CORES = availableParallelism();
@@ -58,13 +56,4 @@ async function loadWasm(threads: number): Promise<Kernels> {
   return k;
 }
 
-export interface Peer {
-  /** 'tfjs-node', 'pytorch' … */
-  name: string;
-  /** Why it cannot run on this machine, or null when it can. */
-  unavailable(): Promise<string | null>;
-  /** Run the configurations it supports; rows carry `backend: name`. */
-  run(configs: readonly BenchConfig[], mode: RunMode): Promise<Result[]>;
-}
-
-export const PEERS: readonly Peer[] = [];
+export { type Peer, PEERS } from './peers/index.js';

@@ -22,7 +22,9 @@ import { ParamArena } from '../src/nn/params.js';
 import { createOptimizer } from '../src/optim/optimizers.js';
 import { Rng } from '../src/rng.js';
 import { gemmFlops, lstmForwardFlops, stack } from './flops.js';
-import type { Workload } from './harness.js';
+import type { Budget, Workload } from './harness.js';
+import type { RunMode } from './report.js';
+import type { GemmShape, LmGenerateShape, LmTrainShape, LstmInferShape, SeriesTrainShape, Shape } from './shapes.js';
 
 /** Something one operation produces, counted per operation: 1 step, B·T characters … */
 export interface Yield {
@@ -40,9 +42,34 @@ export interface BenchConfig {
   flopsPerOp: number;
   /** The first is the headline throughput. */
   yields: Yield[];
-  /** For configurations whose operation takes many seconds: exactly this many per repetition. */
-  slow?: { reps: number; quickReps: number };
+  /**
+   * For configurations whose operation takes many seconds: one operation per repetition, `reps` of
+   * them (`quickReps` with --quick), but no new repetition once `maxSeconds` have been timed.
+   */
+  slow?: { reps: number; quickReps: number; maxSeconds: number };
+  /** What it computes, as data: the peers build their own models from it. */
+  shape: Shape;
   create(k: Kernels): Workload;
+}
+
+/** A --quick run skips a slow configuration whose warm-up predicts a longer timed run than this. */
+const QUICK_LIMIT_SECONDS = 60;
+
+/** How long to measure a configuration: the same for every backend and peer. */
+export function budgetFor(c: BenchConfig, mode: RunMode): Budget {
+  if (c.slow !== undefined) {
+    return {
+      reps: mode.quick ? c.slow.quickReps : c.slow.reps,
+      minRepSeconds: 0,
+      warmupSeconds: 0,
+      fixedOps: 1,
+      maxSeconds: c.slow.maxSeconds,
+      ...(mode.quick ? { skipAboveSeconds: QUICK_LIMIT_SECONDS } : {}),
+    };
+  }
+  return mode.quick
+    ? { reps: 2, minRepSeconds: 0.1, warmupSeconds: 0.05 }
+    : { reps: 5, minRepSeconds: 1, warmupSeconds: 0.5 };
 }
 
 const SEED = 1234;
@@ -64,8 +91,19 @@ function randomFloats(k: Kernels, rng: Rng, n: number): Floats {
 function lmTrain(id: string, H: number, T: number, B: number, slow?: BenchConfig['slow']): BenchConfig {
   const V = 65;
   const L = 2;
-  const shape: NetworkShape = { vocabSize: V, embeddingSize: V, hiddenSize: H, numLayers: L };
-  const forward = lstmForwardFlops(T, B, stack(V, H, L));
+  const s: LmTrainShape = {
+    kind: 'lm-train',
+    V,
+    E: V,
+    H,
+    L,
+    T,
+    B,
+    lr: LR,
+    ...(slow === undefined ? {} : { warmupT: 2 }),
+  };
+  const shape: NetworkShape = { vocabSize: V, embeddingSize: s.E, hiddenSize: H, numLayers: L };
+  const forward = lstmForwardFlops(T, B, stack(s.E, H, L));
   return {
     id,
     group: id,
@@ -76,6 +114,7 @@ function lmTrain(id: string, H: number, T: number, B: number, slow?: BenchConfig
       { unit: 'chars/s', perOp: B * T },
     ],
     ...(slow === undefined ? {} : { slow }),
+    shape: s,
     create(k) {
       const rng = new Rng(SEED);
       const arena = new ParamArena(k, LMNetwork.paramSpecs(shape));
@@ -90,10 +129,13 @@ function lmTrain(id: string, H: number, T: number, B: number, slow?: BenchConfig
         const loss = net.loss(targets.subarray(0, t * B), logits);
         if (!Number.isFinite(loss)) throw new Error(`${id}: the loss is ${loss}.`);
         net.backward();
-        opt.step(LR);
+        opt.step(s.lr);
       };
-      // the warm-up of the slow configuration runs 2 time steps: same code, same matrix widths
-      return slow === undefined ? { run: () => step(T) } : { run: () => step(T), warmup: () => step(2) };
+      // the warm-up of the slow configuration runs warmupT time steps: same code, same matrix widths
+      const warmT = s.warmupT;
+      return warmT === undefined
+        ? { run: () => step(T) }
+        : { run: () => step(T), warmup: () => step(warmT), warmupShare: warmT / T };
     },
   };
 }
@@ -104,13 +146,15 @@ function lmGenerate(): BenchConfig {
   const H = 512;
   const L = 2;
   const N = 500;
-  const shape: NetworkShape = { vocabSize: V, embeddingSize: V, hiddenSize: H, numLayers: L };
+  const s: LmGenerateShape = { kind: 'lm-generate', V, E: V, H, L, N };
+  const shape: NetworkShape = { vocabSize: V, embeddingSize: s.E, hiddenSize: H, numLayers: L };
   return {
     id: 'C3',
     group: 'C3',
     what: `generate LM V${V}, ${L}×${H}, B1, ${N} tokens`,
-    flopsPerOp: lstmForwardFlops(N, 1, stack(V, H, L)) + N * 2 * H * V,
+    flopsPerOp: lstmForwardFlops(N, 1, stack(s.E, H, L)) + N * 2 * H * V,
     yields: [{ unit: 'tokens/s', perOp: N }],
+    shape: s,
     create(k) {
       const rng = new Rng(SEED);
       const arena = new ParamArena(k, LMNetwork.paramSpecs(shape));
@@ -148,6 +192,7 @@ function lstmInfer(): BenchConfig {
     what: `infer LSTM 1×${H}, I${D}, T${T}, B${B}`,
     flopsPerOp: lstmForwardFlops(T, B, [[D, H]]),
     yields: [{ unit: 'seq/s', perOp: B }],
+    shape: { kind: 'lstm-infer', D, H, T, B } satisfies LstmInferShape,
     create(k) {
       const rng = new Rng(SEED);
       const opts = { inputSize: D, hiddenSize: H, numLayers: 1 };
@@ -172,6 +217,7 @@ function seriesTrain(): BenchConfig {
     what: `train LSTM 1×${H}, I${D}, T${T}, B${B}, dense→1, MSE`,
     flopsPerOp: 3 * lstmForwardFlops(T, B, [[D, H]]) + 3 * 2 * B * H,
     yields: [{ unit: 'steps/s', perOp: 1 }],
+    shape: { kind: 'series-train', D, H, T, B, lr: LR } satisfies SeriesTrainShape,
     create(k) {
       const rng = new Rng(SEED);
       const opts = { inputSize: D, hiddenSize: H, numLayers: 1 };
@@ -223,6 +269,7 @@ function gemm(v: Variant, n: number): BenchConfig {
     what: `C = ${v.name}, ${n}×${n}×${n}`,
     flopsPerOp: gemmFlops(n, n, n),
     yields: [{ unit: 'products/s', perOp: 1 }],
+    shape: { kind: 'gemm', n, transA: v.transA, transB: v.transB } satisfies GemmShape,
     create(k) {
       const rng = new Rng(SEED);
       const A = randomFloats(k, rng, n * n);
@@ -235,7 +282,7 @@ function gemm(v: Variant, n: number): BenchConfig {
 
 export const CONFIGS: readonly BenchConfig[] = [
   lmTrain('C1', 128, 50, 50),
-  lmTrain('C2', 512, 100, 64, { reps: 2, quickReps: 1 }),
+  lmTrain('C2', 512, 100, 64, { reps: 2, quickReps: 1, maxSeconds: 120 }),
   lmGenerate(),
   lstmInfer(),
   seriesTrain(),

@@ -16,6 +16,8 @@ export interface Workload {
    * seconds): it compiles the hot functions and sizes the buffers. Default: run().
    */
   warmup?(): void;
+  /** The fraction of one operation's work that warmup() does (2 of T time steps: 2 / T). */
+  warmupShare?: number;
 }
 
 /** How long to measure. */
@@ -28,6 +30,24 @@ export interface Budget {
   warmupSeconds: number;
   /** When set, a repetition is exactly this many operations, with no calibration (slow configs). */
   fixedOps?: number;
+  /** No new repetition once the timed ones have lasted this long (at least one runs). */
+  maxSeconds?: number;
+  /**
+   * With fixedOps and a warm-up of known share: when the warm-up predicts that the timed
+   * repetitions would last longer than this, measure() throws TooSlow instead (quick runs).
+   */
+  skipAboveSeconds?: number;
+}
+
+/** A measurement not taken because its warm-up predicted more time than the budget allows. */
+export class TooSlow extends Error {
+  constructor(
+    readonly predictedSeconds: number,
+    readonly limitSeconds: number,
+  ) {
+    const about = `about ${Math.round(predictedSeconds)} s (predicted from its warm-up)`;
+    super(`the timed run would take ${about}, more than the ${limitSeconds} s a quick run allows`);
+  }
 }
 
 export interface Timing {
@@ -63,6 +83,11 @@ export function measure(w: Workload, budget: Budget): Timing {
   } while (now() - warmStart < budget.warmupSeconds);
 
   let opsPerRep = budget.fixedOps ?? 1;
+  if (budget.fixedOps !== undefined && budget.skipAboveSeconds !== undefined && w.warmupShare !== undefined) {
+    const repTime = (fastest / w.warmupShare) * opsPerRep;
+    const reps = Math.min(budget.reps, Math.max(1, Math.ceil((budget.maxSeconds ?? Infinity) / repTime)));
+    if (reps * repTime > budget.skipAboveSeconds) throw new TooSlow(reps * repTime, budget.skipAboveSeconds);
+  }
   if (budget.fixedOps === undefined) {
     // time one real operation (the warm-up call may be a cheaper one) and size the repetition
     if (w.warmup !== undefined) {
@@ -74,11 +99,19 @@ export function measure(w: Workload, budget: Budget): Timing {
   }
 
   const repSeconds: number[] = [];
-  for (let r = 0; r < budget.reps; r++) {
+  let timed = 0;
+  for (let r = 0; r < budget.reps && timed < (budget.maxSeconds ?? Infinity); r++) {
     const t0 = now();
     for (let i = 0; i < opsPerRep; i++) w.run();
-    repSeconds.push(now() - t0);
+    const seconds = now() - t0;
+    repSeconds.push(seconds);
+    timed += seconds;
   }
+  return timingOf(opsPerRep, repSeconds);
+}
+
+/** The median rate and the spread of repetitions timed here or by a peer's own process. */
+export function timingOf(opsPerRep: number, repSeconds: number[]): Timing {
   const mid = median(repSeconds);
   return {
     opsPerRep,

@@ -1,10 +1,13 @@
 /**
  * Results: one row per (configuration, backend or peer), printed as a markdown table and written
- * as JSON (to a temporary name, then renamed, so a reader never sees half a file).
+ * as JSON (to a temporary name, then renamed, so a reader never sees half a file). Each row of this
+ * library's backends is also given as a ratio to every peer that ran the same configuration.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import type { BenchConfig } from './configs.js';
 import { FORMULA } from './flops.js';
+import type { Timing } from './harness.js';
 
 export interface RunMode {
   /** Fewer and shorter repetitions: a smoke test, not a measurement. */
@@ -27,6 +30,78 @@ export interface Result {
   repSeconds: number[];
   /** (slowest − fastest) / median repetition. */
   spread: number;
+}
+
+/** The row of one configuration measured by `backend` on `threads` threads. */
+export function resultOf(c: BenchConfig, backend: string, threads: number, t: Timing): Result {
+  return {
+    id: c.id,
+    group: c.group,
+    what: c.what,
+    backend,
+    threads,
+    flopsPerOp: c.flopsPerOp,
+    gflops: (c.flopsPerOp * t.opsPerSecond) / 1e9,
+    throughput: c.yields.map((y) => ({ unit: y.unit, value: y.perOp * t.opsPerSecond })),
+    reps: t.repSeconds.length,
+    opsPerRep: t.opsPerRep,
+    repSeconds: t.repSeconds,
+    spread: t.spread,
+  };
+}
+
+/** A configuration a backend or peer did not measure, and why. */
+export interface Skipped {
+  backend: string;
+  /** The configuration, or '*' when the whole peer could not run. */
+  id: string;
+  reason: string;
+}
+
+/** The progress line of one row (standard error). */
+export function progressLine(r: Result, seconds: number): string {
+  const head = r.throughput[0];
+  const rate = head === undefined ? '' : `${formatNumber(head.value)} ${head.unit}, `;
+  const threads = r.threads === 1 ? '' : ` (${r.threads} threads)`;
+  return `  ${r.backend}${threads} ${r.id}: ${rate}${r.gflops.toFixed(2)} GFLOP/s (${seconds.toFixed(1)} s)`;
+}
+
+/**
+ * One row of this library against one peer on the same configuration: the row's headline
+ * throughput ÷ the peer's. The peer's row on the same thread count is preferred; failing that, its
+ * row with the most threads up to this one's, or else its fewest.
+ */
+export interface Comparison {
+  id: string;
+  backend: string;
+  threads: number;
+  peer: string;
+  peerThreads: number;
+  ratio: number;
+}
+
+export function compare(results: readonly Result[], peers: readonly string[]): Comparison[] {
+  const out: Comparison[] = [];
+  for (const r of results) {
+    if (peers.includes(r.backend)) continue;
+    for (const peer of peers) {
+      const rows = results.filter((p) => p.backend === peer && p.id === r.id);
+      const below = rows.filter((p) => p.threads <= r.threads).sort((a, b) => b.threads - a.threads);
+      const match = below[0] ?? [...rows].sort((a, b) => a.threads - b.threads)[0];
+      const ours = r.throughput[0]?.value;
+      const theirs = match?.throughput[0]?.value;
+      if (match === undefined || ours === undefined || theirs === undefined) continue;
+      out.push({
+        id: r.id,
+        backend: r.backend,
+        threads: r.threads,
+        peer,
+        peerThreads: match.threads,
+        ratio: ours / theirs,
+      });
+    }
+  }
+  return out;
 }
 
 export interface Machine {
@@ -67,32 +142,69 @@ export function headerLine(m: Machine, backends: readonly string[], mode: RunMod
   ].join(' · ');
 }
 
-export function markdownTable(results: readonly Result[]): string {
-  const head = ['config', 'what', 'backend', 'threads', 'throughput', 'GFLOP/s', 'reps (spread)'];
-  const rows = results.map((r) => [
+/**
+ * The table: rows grouped by configuration (in the order the configurations first appear), with one
+ * `vs PEER` column per peer compared: this library's row ÷ that peer's (> 1: faster than the
+ * peer), with the peer's thread count in brackets where it differs from the row's.
+ */
+export function markdownTable(results: readonly Result[], comparisons: readonly Comparison[]): string {
+  const peers = [...new Set(comparisons.map((c) => c.peer))];
+  const head = ['config', 'what', 'backend', 'threads', 'throughput', 'GFLOP/s', ...peers.map((p) => `vs ${p}`)];
+  head.push('reps (spread)');
+  const ids = [...new Set(results.map((r) => r.id))];
+  const ordered = ids.flatMap((id) => results.filter((r) => r.id === id));
+  const rows = ordered.map((r) => [
     r.id,
     r.what,
     r.backend,
     String(r.threads),
     r.throughput.map((t) => `${formatNumber(t.value)} ${t.unit}`).join(', '),
     r.gflops.toFixed(2),
+    ...peers.map((peer) => {
+      const c = comparisons.find(
+        (x) => x.peer === peer && x.id === r.id && x.backend === r.backend && x.threads === r.threads,
+      );
+      if (c === undefined) return '';
+      return `${formatNumber(c.ratio)}×${c.peerThreads === c.threads ? '' : ` (${c.peerThreads} thr)`}`;
+    }),
     `${r.reps}${r.opsPerRep > 1 ? ` × ${r.opsPerRep}` : ''} (${Math.round(r.spread * 100)}%)`,
   ]);
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** Lines under the table: what each peer ran, and what was skipped. */
+export function notesLines(peers: ReadonlyArray<{ name: string; about: string }>, skipped: readonly Skipped[]): string {
+  const lines = peers.map((p) => `- ${p.name}: ${p.about}`);
+  for (const s of skipped) lines.push(`- skipped: ${s.backend}${s.id === '*' ? '' : ` ${s.id}`}: ${s.reason}`);
+  return lines.join('\n');
+}
+
 export function formulaLines(): string {
   return `GFLOP/s counts matrix products only: ${FORMULA.join('; ')}.`;
 }
 
+/** Everything a run produced, for the JSON file. */
+export interface Report {
+  machine: Machine;
+  mode: RunMode;
+  results: readonly Result[];
+  /** The peers that ran, with how they ran (API, threads, versions). */
+  peers: ReadonlyArray<{ name: string; about: string }>;
+  comparisons: readonly Comparison[];
+  skipped: readonly Skipped[];
+}
+
 /** Every figure as JSON, written atomically. */
-export function writeJson(path: string, machine: Machine, mode: RunMode, results: readonly Result[]): void {
+export function writeJson(path: string, r: Report): void {
   const doc = {
-    machine: { ...machine, loadAverageAtEnd: loadavg()[0] ?? 0 },
-    quick: mode.quick,
+    machine: { ...r.machine, loadAverageAtEnd: loadavg()[0] ?? 0 },
+    quick: r.mode.quick,
     formula: FORMULA,
-    results,
+    results: r.results,
+    peers: r.peers,
+    comparisons: r.comparisons,
+    skipped: r.skipped,
   };
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(doc, null, 2)}\n`);

@@ -5,35 +5,44 @@
  */
 import { parseArgs } from 'node:util';
 import { BACKENDS, PEERS } from './backends.js';
-import { type BenchConfig, CONFIGS, GROUPS } from './configs.js';
-import { type Budget, measure } from './harness.js';
+import { budgetFor, CONFIGS, GROUPS } from './configs.js';
+import { measure, TooSlow } from './harness.js';
 import {
+  compare,
   describeMachine,
-  formatNumber,
   formulaLines,
   headerLine,
   markdownTable,
+  notesLines,
+  progressLine,
   type Result,
+  resultOf,
   type RunMode,
+  type Skipped,
   writeJson,
 } from './report.js';
 
 const USAGE = `Usage: node dist/bench/run.js [options]   (or: npm run bench -- [options])
 
   --only LIST      configurations to run, comma-separated: ${GROUPS.join(', ')} (default: all)
-  --backend LIST   kernel backends: ${BACKENDS.map((b) => b.name).join(', ')} (default: all)
-  --peer LIST      peer libraries running the same configurations: ${PEERS.length === 0 ? 'none yet' : PEERS.map((p) => p.name).join(', ')}
+  --backend LIST   kernel backends: ${BACKENDS.map((b) => b.name).join(', ')}, or none (default: all)
+  --peer LIST      peer libraries running the same configurations: ${PEERS.map((p) => p.name).join(', ')},
+                   or none (default: every one that can run here; the others are reported as skipped)
   --json FILE      also write every figure as JSON (atomically)
-  --quick          few, short repetitions: a smoke test, not a measurement
+  --quick          few, short repetitions: a smoke test, not a measurement (a slow configuration
+                   whose warm-up predicts more than 60 s of timing is skipped)
   --help           this text
 
 Throughput is the median of several repetitions (each >= 1 s, or a fixed count of steps for slow
-configurations), after a warm-up. ${formulaLines()}`;
+configurations), after a warm-up. Each row of this library's backends is also given as its
+throughput divided by each peer's on the same configuration (same thread count where the peer
+has it). ${formulaLines()}`;
 
 class UsageError extends Error {}
 
 function pickList<T extends { name: string }>(what: string, text: string | undefined, all: readonly T[]): T[] {
   if (text === undefined) return [...all];
+  if (text.trim().toLowerCase() === 'none') return [];
   return text.split(',').map((raw) => {
     const name = raw.trim();
     const found = all.find((x) => x.name.toLowerCase() === name.toLowerCase());
@@ -44,15 +53,6 @@ function pickList<T extends { name: string }>(what: string, text: string | undef
     }
     return found;
   });
-}
-
-function budgetFor(c: BenchConfig, mode: RunMode): Budget {
-  if (c.slow !== undefined) {
-    return { reps: mode.quick ? c.slow.quickReps : c.slow.reps, minRepSeconds: 0, warmupSeconds: 0, fixedOps: 1 };
-  }
-  return mode.quick
-    ? { reps: 2, minRepSeconds: 0.1, warmupSeconds: 0.05 }
-    : { reps: 5, minRepSeconds: 1, warmupSeconds: 0.5 };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -81,53 +81,55 @@ async function main(argv: string[]): Promise<void> {
   ).map((g) => g.name);
   const configs = CONFIGS.filter((c) => groups.includes(c.group));
   const backends = pickList('backend', values.backend, BACKENDS);
-  const peers = values.peer === undefined ? [] : pickList('peer', values.peer, PEERS);
+  const peers = pickList('peer', values.peer, PEERS);
 
   const machine = describeMachine();
   const names = [...backends.map((b) => b.name), ...peers.map((p) => p.name)];
   console.log(headerLine(machine, names, mode));
   const results: Result[] = [];
+  const skipped: Skipped[] = [];
   for (const backend of backends) {
     const k = await backend.load();
     for (const c of configs) {
       const started = performance.now();
-      const t = measure(c.create(k), budgetFor(c, mode));
-      const result: Result = {
-        id: c.id,
-        group: c.group,
-        what: c.what,
-        backend: backend.name,
-        threads: backend.threads,
-        flopsPerOp: c.flopsPerOp,
-        gflops: (c.flopsPerOp * t.opsPerSecond) / 1e9,
-        throughput: c.yields.map((y) => ({ unit: y.unit, value: y.perOp * t.opsPerSecond })),
-        reps: t.repSeconds.length,
-        opsPerRep: t.opsPerRep,
-        repSeconds: t.repSeconds,
-        spread: t.spread,
-      };
-      results.push(result);
-      const took = ((performance.now() - started) / 1000).toFixed(1);
-      const head = result.throughput[0];
-      console.error(
-        `  ${backend.name} ${c.id}: ${head === undefined ? '' : `${formatNumber(head.value)} ${head.unit}, `}${result.gflops.toFixed(2)} GFLOP/s (${took} s)`,
-      );
+      try {
+        const r = resultOf(c, backend.name, backend.threads, measure(c.create(k), budgetFor(c, mode)));
+        results.push(r);
+        console.error(progressLine(r, (performance.now() - started) / 1000));
+      } catch (err) {
+        if (!(err instanceof TooSlow)) throw err;
+        skipped.push({ backend: backend.name, id: c.id, reason: err.message });
+        console.error(`  ${backend.name} ${c.id}: skipped, ${err.message}`);
+      }
     }
   }
+  const ran: Array<{ name: string; about: string }> = [];
   for (const peer of peers) {
     const why = await peer.unavailable();
     if (why !== null) {
+      skipped.push({ backend: peer.name, id: '*', reason: why });
       console.error(`  ${peer.name}: skipped, ${why}`);
       continue;
     }
-    results.push(...(await peer.run(configs, mode)));
+    const run = await peer.run(configs, mode);
+    results.push(...run.results);
+    skipped.push(...run.skipped);
+    ran.push({ name: peer.name, about: await peer.about() });
   }
+  // grouped by configuration, in the suite's order (a stable sort keeps backends before peers)
+  results.sort((a, b) => CONFIGS.findIndex((c) => c.id === a.id) - CONFIGS.findIndex((c) => c.id === b.id));
+  const comparisons = compare(
+    results,
+    ran.map((p) => p.name),
+  );
   console.log('');
-  console.log(markdownTable(results));
+  console.log(markdownTable(results, comparisons));
   console.log('');
   console.log(formulaLines());
+  const notes = notesLines(ran, skipped);
+  if (notes !== '') console.log(`\n${notes}`);
   if (values.json !== undefined) {
-    writeJson(values.json, machine, mode, results);
+    writeJson(values.json, { machine, mode, results, peers: ran, comparisons, skipped });
     console.error(`wrote ${values.json}`);
   }
 }

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""The benchmark suite's configurations on PyTorch: the `pytorch` peer of bench/peers/pytorch.ts.
+
+Speaks the protocol of bench/peers/child.ts. Reads one job as JSON on standard input, shapes and
+budgets as bench/shapes.ts and bench/harness.ts define them:
+  {"threads": 1, "configs": [{"id": "C1", "shape": {...}, "budget": {...}}, ...]}
+and prints one JSON line per configuration as it finishes:
+  {"id": "C1", "opsPerRep": 1, "repSeconds": [...]}     timed (the caller takes the median)
+  {"id": "C2", "tooSlow": 210.5, "limit": 60}            --quick: the warm-up predicts too long a run
+  {"id": "C3", "error": "..."}                           it failed
+With --about it prints the versions, the threads and the BLAS library instead, as one JSON line.
+
+Models: nn.Embedding -> nn.LSTM -> nn.Linear (time-major (T, B), as nn.LSTM's default),
+torch.optim.Adam, PyTorch's default initialisation; float32, seeded random weights and data.
+Timing mirrors bench/harness.ts: warm-up, one calibration, repetitions of >= minRepSeconds.
+"""
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+SEED = 1234
+
+
+class CharLM(nn.Module):
+    """Embedding V -> E, LSTM L x H, Linear H -> V: logits (T, B, V) for ids (T, B)."""
+
+    def __init__(self, s):
+        super().__init__()
+        self.embed = nn.Embedding(s["V"], s["E"])
+        self.lstm = nn.LSTM(s["E"], s["H"], s["L"])
+        self.head = nn.Linear(s["H"], s["V"])
+
+    def forward(self, ids, state=None):
+        y, state = self.lstm(self.embed(ids), state)
+        return self.head(y), state
+
+
+def checked(loss):
+    value = loss.item()
+    if not math.isfinite(value):
+        raise RuntimeError(f"the loss is {value}")
+
+
+def lm_train(s, g):
+    """C1, C2: zero grads, forward, softmax cross-entropy at every step, backward, Adam."""
+    T, B, V = s["T"], s["B"], s["V"]
+    model = CharLM(s)
+    opt = torch.optim.Adam(model.parameters(), lr=s["lr"])
+    ids = torch.randint(V, (T, B), generator=g)
+    targets = torch.randint(V, (T, B), generator=g)
+
+    def step(t):
+        opt.zero_grad(set_to_none=True)
+        logits, _ = model(ids[:t])
+        loss = F.cross_entropy(logits.reshape(-1, V), targets[:t].reshape(-1))
+        loss.backward()
+        opt.step()
+        checked(loss)
+
+    warm_t = s.get("warmupT")
+    if warm_t is None:
+        return (lambda: step(T)), None, None
+    return (lambda: step(T)), (lambda: step(warm_t)), warm_t / T
+
+
+def lm_generate(s, g):
+    """C3: batch 1, N times: one token through the network (T = 1), softmax, torch.multinomial."""
+    model = CharLM(s)
+    model.eval()
+
+    def run():
+        with torch.inference_mode():
+            state = None
+            token = torch.zeros((1, 1), dtype=torch.long)
+            for _ in range(s["N"]):
+                logits, state = model(token, state)
+                probs = torch.softmax(logits[0, 0], dim=0)
+                token = torch.multinomial(probs, 1, generator=g).view(1, 1)
+
+    return run, None, None
+
+
+def lstm_infer(s, g):
+    """C4: one nn.LSTM layer over (T, B, D), forward only, under torch.inference_mode."""
+    lstm = nn.LSTM(s["D"], s["H"])
+    x = torch.rand((s["T"], s["B"], s["D"]), generator=g) * 2 - 1
+
+    def run():
+        with torch.inference_mode():
+            lstm(x)
+
+    return run, None, None
+
+
+def series_train(s, g):
+    """C5: nn.LSTM (T, B, D) -> last step -> Linear H -> 1, MSE, backward, Adam."""
+    lstm = nn.LSTM(s["D"], s["H"])
+    head = nn.Linear(s["H"], 1)
+    opt = torch.optim.Adam([*lstm.parameters(), *head.parameters()], lr=s["lr"])
+    x = torch.rand((s["T"], s["B"], s["D"]), generator=g) * 2 - 1
+    target = torch.rand((s["B"], 1), generator=g) * 2 - 1
+
+    def run():
+        opt.zero_grad(set_to_none=True)
+        y, _ = lstm(x)
+        loss = F.mse_loss(head(y[-1]), target)
+        loss.backward()
+        opt.step()
+        checked(loss)
+
+    return run, None, None
+
+
+def gemm(s, g):
+    """GEMM: torch.mm into a preallocated C; the transposes are views (BLAS transpose flags)."""
+    n = s["n"]
+    a = torch.rand((n, n), generator=g) * 2 - 1
+    b = torch.rand((n, n), generator=g) * 2 - 1
+    c = torch.empty((n, n))
+    opa = a.t() if s["transA"] else a
+    opb = b.t() if s["transB"] else b
+    return (lambda: torch.mm(opa, opb, out=c)), None, None
+
+
+BUILDERS = {
+    "lm-train": lm_train,
+    "lm-generate": lm_generate,
+    "lstm-infer": lstm_infer,
+    "series-train": series_train,
+    "gemm": gemm,
+}
+
+
+class TooSlow(Exception):
+    pass
+
+
+def measure(run, warmup, share, budget):
+    """bench/harness.ts measure(), step for step: returns (opsPerRep, repSeconds)."""
+    warm = warmup or run
+    start = time.perf_counter()
+    fastest = math.inf
+    while True:
+        t0 = time.perf_counter()
+        warm()
+        fastest = min(fastest, time.perf_counter() - t0)
+        if time.perf_counter() - start >= budget["warmupSeconds"]:
+            break
+    fixed = budget.get("fixedOps")
+    max_seconds = budget.get("maxSeconds", math.inf)
+    ops = fixed or 1
+    if fixed is not None and budget.get("skipAboveSeconds") is not None and share is not None:
+        rep_time = fastest / share * ops
+        reps = min(budget["reps"], max(1, math.ceil(max_seconds / rep_time)))
+        if reps * rep_time > budget["skipAboveSeconds"]:
+            raise TooSlow(reps * rep_time, budget["skipAboveSeconds"])
+    if fixed is None:
+        if warmup is not None:
+            t0 = time.perf_counter()
+            run()
+            fastest = time.perf_counter() - t0
+        ops = max(1, math.ceil(budget["minRepSeconds"] / max(fastest, 1e-9)))
+    rep_seconds = []
+    timed = 0.0
+    while len(rep_seconds) < budget["reps"] and timed < max_seconds:
+        t0 = time.perf_counter()
+        for _ in range(ops):
+            run()
+        seconds = time.perf_counter() - t0
+        rep_seconds.append(seconds)
+        timed += seconds
+    return ops, rep_seconds
+
+
+def blas_libraries():
+    """The BLAS / LAPACK / MKL / OpenMP libraries this process mapped (Linux), to say which ran."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "/" in line}
+    except OSError:
+        return []
+    keys = ("blas", "lapack", "mkl", "omp", "dnnl")
+    return sorted(p for p in paths if any(k in os.path.basename(p).lower() for k in keys))
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def main():
+    if "--about" in sys.argv:
+        torch.rand(2, 2) @ torch.rand(2, 2)  # map the BLAS library
+        emit({
+            "torch": torch.__version__,
+            "python": sys.version.split()[0],
+            "executable": sys.executable,
+            "threads": torch.get_num_threads(),
+            "libraries": blas_libraries(),
+        })
+        return
+    job = json.load(sys.stdin)
+    torch.set_num_threads(job["threads"])
+    for c in job["configs"]:
+        torch.manual_seed(SEED)
+        g = torch.Generator().manual_seed(SEED)
+        try:
+            run, warmup, share = BUILDERS[c["shape"]["kind"]](c["shape"], g)
+            ops, rep_seconds = measure(run, warmup, share, c["budget"])
+            emit({"id": c["id"], "opsPerRep": ops, "repSeconds": rep_seconds})
+        except TooSlow as e:
+            emit({"id": c["id"], "tooSlow": e.args[0], "limit": e.args[1]})
+        except Exception as e:  # one configuration's failure is reported, the others still run
+            emit({"id": c["id"], "error": f"{type(e).__name__}: {e}"})
+
+
+if __name__ == "__main__":
+    main()
