@@ -2,44 +2,54 @@
 //   in:  gates (B, 4H) pre-activations a; cPrev (B, H)
 //   out: gates overwritten with [σ(a_i), σ(a_f), tanh(a_g), σ(a_o)];
 //        c = f ⊙ cPrev + i ⊙ g;  tanhC = tanh(c);  h = o ⊙ tanhC
-// σ and tanh are computed from one exp of a non-positive argument, so they never overflow
-// (σ(±300) is 1 or 0, tanh(±300) is ±1). Checked against src/kernels/ref.ts (test/kernels/wasm.test.ts).
+// Four units at a time; σ and tanh come from one exp of a non-positive argument (simd-math.ts),
+// so they never overflow (σ(±300) is 1 or 0, tanh(±300) is ±1). The last H mod 4 units go through
+// the same vector functions one lane at a time. Checked against src/kernels/ref.ts
+// (test/kernels/wasm.test.ts).
+import { sigmoid4, tanh4 } from './simd-math';
 
-@inline function sigmoid(x: f32): f32 {
-  const e = Mathf.exp(-Mathf.abs(x)); // in (0, 1]
-  const s = <f32>1 / (<f32>1 + e);
-  return x >= 0 ? s : e * s;
+@inline function cell4(gi: usize, gf: usize, gg: usize, go: usize, cPrev: usize, c: usize, tanhC: usize, h: usize, lane: usize): void {
+  const i = sigmoid4(v128.load(gi + lane));
+  const f = sigmoid4(v128.load(gf + lane));
+  const g = tanh4(v128.load(gg + lane));
+  const o = sigmoid4(v128.load(go + lane));
+  v128.store(gi + lane, i);
+  v128.store(gf + lane, f);
+  v128.store(gg + lane, g);
+  v128.store(go + lane, o);
+  const ct = f32x4.add(f32x4.mul(f, v128.load(cPrev + lane)), f32x4.mul(i, g));
+  const th = tanh4(ct);
+  v128.store(c + lane, ct);
+  v128.store(tanhC + lane, th);
+  v128.store(h + lane, f32x4.mul(o, th));
 }
 
-@inline function tanhf(x: f32): f32 {
-  const e = Mathf.exp(<f32>-2 * Mathf.abs(x)); // in (0, 1]
-  const t = (<f32>1 - e) / (<f32>1 + e);
-  return x >= 0 ? t : -t;
+@inline function cell1(gi: usize, gf: usize, gg: usize, go: usize, cPrev: usize, c: usize, tanhC: usize, h: usize, lane: usize): void {
+  const i = sigmoid4(v128.load32_splat(gi + lane));
+  const f = sigmoid4(v128.load32_splat(gf + lane));
+  const g = tanh4(v128.load32_splat(gg + lane));
+  const o = sigmoid4(v128.load32_splat(go + lane));
+  v128.store32_lane(gi + lane, i, 0);
+  v128.store32_lane(gf + lane, f, 0);
+  v128.store32_lane(gg + lane, g, 0);
+  v128.store32_lane(go + lane, o, 0);
+  const ct = f32x4.add(f32x4.mul(f, v128.load32_splat(cPrev + lane)), f32x4.mul(i, g));
+  const th = tanh4(ct);
+  v128.store32_lane(c + lane, ct, 0);
+  v128.store32_lane(tanhC + lane, th, 0);
+  v128.store32_lane(h + lane, f32x4.mul(o, th), 0);
 }
 
 export function lstmCellForward(B: i32, H: i32, gates: usize, cPrev: usize, c: usize, tanhC: usize, h: usize): void {
   const rowBytes = <usize>H << 2;
+  const H4 = H - (H % 4);
   for (let b = 0; b < B; b++) {
     const gi = gates + <usize>b * 4 * rowBytes; // this row's [i | f | g | o] blocks of H
     const gf = gi + rowBytes;
     const gg = gf + rowBytes;
     const go = gg + rowBytes;
     const s = <usize>b * rowBytes;
-    for (let j = 0; j < H; j++) {
-      const o4 = <usize>j << 2;
-      const i = sigmoid(load<f32>(gi + o4));
-      const f = sigmoid(load<f32>(gf + o4));
-      const g = tanhf(load<f32>(gg + o4));
-      const o = sigmoid(load<f32>(go + o4));
-      store<f32>(gi + o4, i);
-      store<f32>(gf + o4, f);
-      store<f32>(gg + o4, g);
-      store<f32>(go + o4, o);
-      const ct = f * load<f32>(cPrev + s + o4) + i * g;
-      const th = tanhf(ct);
-      store<f32>(c + s + o4, ct);
-      store<f32>(tanhC + s + o4, th);
-      store<f32>(h + s + o4, o * th);
-    }
+    for (let j = 0; j < H4; j += 4) cell4(gi, gf, gg, go, cPrev + s, c + s, tanhC + s, h + s, <usize>j << 2);
+    for (let j = H4; j < H; j++) cell1(gi, gf, gg, go, cPrev + s, c + s, tanhC + s, h + s, <usize>j << 2);
   }
 }

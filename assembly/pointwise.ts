@@ -2,6 +2,7 @@
 // (4 lanes at a time, then a scalar tail). The formulas and shapes are those of the Kernels
 // interface (src/kernels/types.ts); each is checked against the TypeScript reference over odd
 // sizes in test/kernels/wasm.test.ts.
+import { expNonPositive, expNonPositive4 } from './simd-math';
 
 @inline function at(ptr: usize, i: i32): usize {
   return ptr + (<usize>i << 2);
@@ -86,22 +87,38 @@ export function lstmCellBackward(
 
 // Softmax cross-entropy over N rows of V logits (see Kernels.softmaxCrossEntropy): writes
 // dLogits = (softmax − onehot(target)) · gradScale (may alias logits) and returns the summed
-// loss in nats, accumulated in f64. The exponentials are f32 (Mathf.exp), the row sums f64.
+// loss in nats, accumulated in f64. The exponentials are f32, four at a time (simd-math.ts; the
+// argument z − max is never positive), kept in dLogits between the sum and the scaling; the row
+// sums are f64, added in element order.
 export function softmaxCrossEntropy(N: i32, V: i32, logits: usize, targets: usize, dLogits: usize, gradScale: f64): f64 {
   let loss: f64 = 0;
+  const V4 = V - (V % 4);
   for (let n = 0; n < N; n++) {
     const z = at(logits, n * V);
     const d = at(dLogits, n * V);
     let max: f32 = -Infinity;
     for (let v = 0; v < V; v++) max = Mathf.max(max, load<f32>(at(z, v)));
-    let sum: f64 = 0;
-    for (let v = 0; v < V; v++) sum += <f64>Mathf.exp(load<f32>(at(z, v)) - max);
     const target = load<i32>(at(targets, n));
-    const zTarget = load<f32>(at(z, target));
+    const zTarget = load<f32>(at(z, target)); // read before d (which may alias z) is written
+    const maxv = f32x4.splat(max);
+    let sum: f64 = 0;
+    for (let v = 0; v < V4; v += 4) {
+      const e = expNonPositive4(f32x4.sub(v128.load(at(z, v)), maxv));
+      v128.store(at(d, v), e);
+      sum += <f64>f32x4.extract_lane(e, 0);
+      sum += <f64>f32x4.extract_lane(e, 1);
+      sum += <f64>f32x4.extract_lane(e, 2);
+      sum += <f64>f32x4.extract_lane(e, 3);
+    }
+    for (let v = V4; v < V; v++) {
+      const e = expNonPositive(load<f32>(at(z, v)) - max);
+      store<f32>(at(d, v), e);
+      sum += <f64>e;
+    }
     // −log softmax = log Σ exp(z − max) − (z_target − max)
     loss += Math.log(sum) - (<f64>zTarget - <f64>max);
     const inv = <f32>(gradScale / sum);
-    for (let v = 0; v < V; v++) store<f32>(at(d, v), Mathf.exp(load<f32>(at(z, v)) - max) * inv);
+    scale(V, d, inv);
     store<f32>(at(d, target), load<f32>(at(d, target)) - <f32>gradScale);
   }
   return loss;
