@@ -1,0 +1,371 @@
+// N-API binding of the native kernels (loaded by src/node/native-addon.ts, wrapped by
+// src/kernels/native.ts). Every kernel takes its operands as the Float32Array / Int32Array views the
+// JavaScript side holds and works on their memory in place: no copies. Argument order and meaning
+// are those of the Kernels interface (src/kernels/types.ts); booleans arrive as booleans, sizes as
+// numbers. Kernels that can split over threads take the context from createContext first.
+#include <node_api.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "gemm.h"
+#include "pointwise.h"
+#include "simd.h"
+#include "thread_pool.h"
+
+namespace lstm {
+namespace {
+
+struct Context {
+  explicit Context(int threads) : pool(threads), threads(threads) {}
+  ThreadPool pool;
+  int threads;
+};
+
+// Reads the call's arguments in order; the first failure throws a JavaScript error and makes every
+// later read return a harmless value, so a binding checks `ok()` once before running its kernel.
+class Args {
+ public:
+  Args(napi_env env, napi_callback_info info) : env_(env) {
+    napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr);
+  }
+  bool ok() const { return ok_; }
+
+  int i32() {
+    int32_t v = 0;
+    if (take() && napi_get_value_int32(env_, argv_[index_], &v) != napi_ok) fail("a number");
+    return v;
+  }
+  int64_t i64() {
+    int64_t v = 0;
+    if (take() && napi_get_value_int64(env_, argv_[index_], &v) != napi_ok) fail("a number");
+    return v;
+  }
+  double f64() {
+    double v = 0;
+    if (take() && napi_get_value_double(env_, argv_[index_], &v) != napi_ok) fail("a number");
+    return v;
+  }
+  bool flag() {
+    bool v = false;
+    if (take() && napi_get_value_bool(env_, argv_[index_], &v) != napi_ok) fail("a boolean");
+    return v;
+  }
+  float* floats() { return static_cast<float*>(array(napi_float32_array, "a Float32Array")); }
+  int32_t* ints() { return static_cast<int32_t*>(array(napi_int32_array, "an Int32Array")); }
+  Context* context() {
+    void* data = nullptr;
+    if (take() && napi_get_value_external(env_, argv_[index_], &data) != napi_ok) fail("a kernel context");
+    return ok_ ? static_cast<Context*>(data) : nullptr;
+  }
+
+ private:
+  static constexpr size_t kMaxArgs = 16;
+
+  bool take() {
+    index_++;
+    if (!ok_) return false;
+    if (static_cast<size_t>(index_) >= argc_) {
+      fail("an argument");
+      return false;
+    }
+    return true;
+  }
+  void* array(napi_typedarray_type want, const char* what) {
+    if (!take()) return nullptr;
+    bool isTyped = false;
+    napi_is_typedarray(env_, argv_[index_], &isTyped);
+    if (!isTyped) {
+      fail(what);
+      return nullptr;
+    }
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_get_typedarray_info(env_, argv_[index_], &type, &length, &data, nullptr, nullptr);
+    if (type != want) {
+      fail(what);
+      return nullptr;
+    }
+    return data;
+  }
+  void fail(const char* expected) {
+    if (!ok_) return;
+    ok_ = false;
+    char message[96];
+    std::snprintf(message, sizeof message, "native kernels: argument %d must be %s", index_ + 1, expected);
+    napi_throw_type_error(env_, nullptr, message);
+  }
+
+  napi_env env_;
+  size_t argc_ = kMaxArgs;
+  napi_value argv_[kMaxArgs];
+  int index_ = -1;
+  bool ok_ = true;
+};
+
+napi_value number(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+void free_context(napi_env, void* data, void*) { delete static_cast<Context*>(data); }
+void free_floats(napi_env, void* data, void*) { std::free(data); }
+
+// createContext(threads) → an external owning a pool of threads − 1 workers.
+napi_value CreateContext(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int threads = a.i32();
+  if (!a.ok()) return nullptr;
+  if (threads < 1 || threads > 256) {
+    napi_throw_range_error(env, nullptr, "native kernels: threads must be from 1 to 256");
+    return nullptr;
+  }
+  napi_value out;
+  napi_create_external(env, new Context(threads), free_context, nullptr, &out);
+  return out;
+}
+
+// alloc(length) → a zero-filled Float32Array over 64-byte-aligned memory freed with its buffer.
+napi_value Alloc(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int64_t length = a.i64();
+  if (!a.ok()) return nullptr;
+  if (length < 0 || length > (int64_t{1} << 34)) {
+    napi_throw_range_error(env, nullptr, "native kernels: alloc length must be from 0 to 2^34");
+    return nullptr;
+  }
+  const size_t bytes = ((static_cast<size_t>(length) * sizeof(float) + 63) / 64) * 64;
+  void* data = std::aligned_alloc(64, bytes == 0 ? 64 : bytes);
+  if (data == nullptr) {
+    napi_throw_error(env, nullptr, "native kernels: out of memory");
+    return nullptr;
+  }
+  std::memset(data, 0, bytes == 0 ? 64 : bytes);
+  napi_value buffer, array;
+  if (napi_create_external_arraybuffer(env, data, static_cast<size_t>(length) * sizeof(float), free_floats, nullptr,
+                                       &buffer) != napi_ok) {
+    std::free(data);
+    napi_throw_error(env, nullptr, "native kernels: this runtime refuses external buffers");
+    return nullptr;
+  }
+  napi_create_typedarray(env, napi_float32_array, static_cast<size_t>(length), buffer, 0, &array);
+  return array;
+}
+
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const bool transA = a.flag(), transB = a.flag();
+  const int M = a.i32(), N = a.i32(), K = a.i32();
+  const float* A = a.floats();
+  const int lda = a.i32();
+  const float* B = a.floats();
+  const int ldb = a.i32();
+  float* C = a.floats();
+  const int ldc = a.i32(), beta = a.i32();
+  if (!a.ok()) return nullptr;
+  if (!transA && transB && M <= 4) {
+    gemm_rows_dot(ctx->pool, ctx->threads, A, lda, B, ldb, M, N, K, C, ldc, beta);
+  } else {
+    gemm(ctx->pool, ctx->threads, Matrix{A, lda, transA}, Matrix{B, ldb, transB}, M, N, K, C, ldc, beta);
+  }
+  return nullptr;
+}
+
+napi_value PackedLength(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int K = a.i32(), N = a.i32();
+  if (!a.ok()) return nullptr;
+  return number(env, static_cast<double>(packed_length(K, N)));
+}
+
+napi_value PackB(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const bool transB = a.flag();
+  const int K = a.i32(), N = a.i32();
+  const float* B = a.floats();
+  const int ldb = a.i32();
+  float* packed = a.floats();
+  if (!a.ok()) return nullptr;
+  pack_b(Matrix{B, ldb, transB}, K, N, packed);
+  return nullptr;
+}
+
+napi_value GemmPrepacked(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int M = a.i32(), N = a.i32(), K = a.i32();
+  const float* A = a.floats();
+  const int lda = a.i32();
+  const float* packed = a.floats();
+  float* C = a.floats();
+  const int ldc = a.i32(), beta = a.i32();
+  if (!a.ok()) return nullptr;
+  gemm_prepacked(ctx->pool, ctx->threads, Matrix{A, lda, false}, packed, M, N, K, C, ldc, beta);
+  return nullptr;
+}
+
+napi_value FillRows(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int M = a.i32(), N = a.i32();
+  const float* bias = a.floats();
+  float* C = a.floats();
+  const int ldc = a.i32();
+  if (!a.ok()) return nullptr;
+  fill_rows(M, N, bias, C, ldc);
+  return nullptr;
+}
+
+napi_value AddColumnSums(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int M = a.i32(), N = a.i32();
+  const float* A = a.floats();
+  float* out = a.floats();
+  if (!a.ok()) return nullptr;
+  add_column_sums(M, N, A, out);
+  return nullptr;
+}
+
+napi_value LstmCellForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int B = a.i32(), H = a.i32();
+  float* gates = a.floats();
+  const float* cPrev = a.floats();
+  float* c = a.floats();
+  float* tanhC = a.floats();
+  float* h = a.floats();
+  if (!a.ok()) return nullptr;
+  lstm_cell_forward(ctx->pool, ctx->threads, B, H, gates, cPrev, c, tanhC, h);
+  return nullptr;
+}
+
+napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int B = a.i32(), H = a.i32();
+  const float* dh = a.floats();
+  const float* dc = a.floats();
+  const float* gates = a.floats();
+  const float* cPrev = a.floats();
+  const float* tanhC = a.floats();
+  float* dGates = a.floats();
+  float* dcPrev = a.floats();
+  if (!a.ok()) return nullptr;
+  lstm_cell_backward(ctx->pool, ctx->threads, B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
+  return nullptr;
+}
+
+napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int N = a.i32(), V = a.i32();
+  const float* logits = a.floats();
+  const int32_t* targets = a.ints();
+  float* dLogits = a.floats();
+  const double gradScale = a.f64();
+  if (!a.ok()) return nullptr;
+  return number(env, softmax_cross_entropy(ctx->pool, ctx->threads, N, V, logits, targets, dLogits, gradScale));
+}
+
+napi_value SumSquares(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int64_t n = a.i64();
+  const float* x = a.floats();
+  if (!a.ok()) return nullptr;
+  return number(env, sum_squares(ctx->pool, ctx->threads, n, x));
+}
+
+napi_value Scale(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int64_t n = a.i64();
+  float* x = a.floats();
+  const double s = a.f64();
+  if (!a.ok()) return nullptr;
+  scale(n, x, static_cast<float>(s));
+  return nullptr;
+}
+
+napi_value AddInPlace(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int64_t n = a.i64();
+  const float* x = a.floats();
+  float* y = a.floats();
+  if (!a.ok()) return nullptr;
+  add_in_place(n, x, y);
+  return nullptr;
+}
+
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int64_t n = a.i64();
+  float* p = a.floats();
+  const float* g = a.floats();
+  float* m = a.floats();
+  float* v = a.floats();
+  const double lr = a.f64(), beta1 = a.f64(), beta2 = a.f64(), eps = a.f64(), l2 = a.f64(), decoupled = a.f64(),
+               bc1 = a.f64(), bc2 = a.f64();
+  if (!a.ok()) return nullptr;
+  adam_update(ctx->pool, ctx->threads, n, p, g, m, v, lr, beta1, beta2, eps, l2, decoupled, bc1, bc2);
+  return nullptr;
+}
+
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int64_t n = a.i64();
+  float* p = a.floats();
+  const float* g = a.floats();
+  float* buf = a.floats();
+  const double lr = a.f64(), momentum = a.f64(), l2 = a.f64();
+  const bool nesterov = a.flag();
+  if (!a.ok()) return nullptr;
+  sgd_update(ctx->pool, ctx->threads, n, p, g, buf, lr, momentum, l2, nesterov);
+  return nullptr;
+}
+
+// simd() → { name, lanes, tileRows, tileCols }: what the build compiled for.
+napi_value Simd(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_object(env, &out);
+  napi_value name;
+  napi_create_string_utf8(env, kSimdName, NAPI_AUTO_LENGTH, &name);
+  napi_set_named_property(env, out, "name", name);
+  napi_set_named_property(env, out, "lanes", number(env, kLanes));
+  napi_set_named_property(env, out, "tileRows", number(env, kTileRows));
+  napi_set_named_property(env, out, "tileCols", number(env, kTileCols));
+  return out;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor methods[] = {
+      {"createContext", nullptr, CreateContext, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"alloc", nullptr, Alloc, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"packedLength", nullptr, PackedLength, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"packB", nullptr, PackB, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gemmPrepacked", nullptr, GemmPrepacked, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fillRows", nullptr, FillRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"addColumnSums", nullptr, AddColumnSums, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmCellForward", nullptr, LstmCellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmCellBackward", nullptr, LstmCellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumSquares", nullptr, SumSquares, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scale", nullptr, Scale, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"addInPlace", nullptr, AddInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"simd", nullptr, Simd, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
+  return exports;
+}
+
+}  // namespace
+}  // namespace lstm
+
+NAPI_MODULE_INIT() { return lstm::Init(env, exports); }
