@@ -4,5 +4,6 @@
  * every core by default.
  */
 import './node/threads.js';
+import './node/native-addon.js'; // the optional native kernels, when npm ci built them
 
 export * from './index.js';

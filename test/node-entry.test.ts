@@ -4,13 +4,22 @@ import { availableParallelism } from 'node:os';
 import { it } from 'node:test';
 
 // `import 'lstm'` in Node resolves to the node entry (package.json "exports", condition "node"),
-// which registers worker_threads, so the WebAssembly backend uses every core without any set-up.
-it("import 'lstm' in Node enables kernel worker threads on every core", () => {
+// which loads the native kernels (when npm ci built them) and registers worker_threads, so either
+// backend uses every core without any set-up.
+it("import 'lstm' in Node picks the native kernels where built, else WebAssembly, on every core", () => {
   const script = `import('lstm').then((m) => console.log(JSON.stringify({ cores: m.defaultThreadCount(), backend: m.describeBackend() })))`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0, r.stderr);
   const { cores, backend } = JSON.parse(r.stdout);
   assert.equal(cores, availableParallelism());
-  assert.equal(backend.name, 'wasm');
+  const native = backend.available.find((b: { name: string }) => b.name === 'native');
+  assert.equal(backend.name, native.loaded ? 'native' : 'wasm', native.note);
   assert.equal(backend.threads, availableParallelism());
+  // worker threads are registered either way, for the WebAssembly backend
+  const wasm = `import('lstm').then((m) => { m.useBackend('wasm'); console.log(JSON.stringify(m.describeBackend())); })`;
+  const w = spawnSync(process.execPath, ['--input-type=module', '-e', wasm], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(w.status, 0, w.stderr);
+  const report = JSON.parse(w.stdout);
+  assert.deepEqual([report.name, report.threads], ['wasm', availableParallelism()]);
+  assert.match(report.threadNote, /worker_threads/);
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `lstm` command: dispatches to train, generate, eval and info; the math lives in the library. */
 import '../node/threads.js'; // kernel worker threads for the WebAssembly backend
+import '../node/native-addon.js'; // the optional native kernels, when npm ci built them
 import { LstmError, useBackend } from '../index.js';
 import { UsageError } from './args.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
@@ -19,8 +20,9 @@ Commands:
   info       what a model file holds; --backend: the kernels in use
   help CMD   the full help of a command
 
-Every command accepts --backend js|wasm (or LSTM_BACKEND) to force a kernel implementation (default:
-the fastest that loads, WebAssembly) and --threads N (or LSTM_THREADS; default: every core).
+Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kernel implementation
+(default: the fastest that loads: native where npm ci built it, else WebAssembly) and --threads N
+(or LSTM_THREADS; default: every core).
 Run 'lstm <command> --help' for the options of each command.`;
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
@@ -48,7 +50,9 @@ function takeBackend(command: string, argv: string[]): string[] {
     }
     const value = inline ?? argv[++i];
     if (value === undefined)
-      throw new UsageError(`lstm: ${flag} needs a value (${isBackend ? 'js, wasm or auto' : 'a number of threads'}).`);
+      throw new UsageError(
+        `lstm: ${flag} needs a value (${isBackend ? 'js, wasm, native or auto' : 'a number of threads'}).`,
+      );
     if (isBackend) {
       name = value;
       if (command === 'info') out.push('--backend'); // `info --backend=js`: choose it, then report it

@@ -67,7 +67,8 @@ Evaluation and output:
   --save PATH             where the model is saved (default model.lstm; with --resume, MODEL)
   --samples N             characters of sample text printed at the end, 0 = none (default 300)
   --json                  machine-readable progress: one JSON object per line on stdout
-  --backend NAME          kernels: wasm (WebAssembly SIMD, the default where it loads) or js
+  --backend NAME          kernels: native (C++ addon, the default where npm ci built it), wasm
+                          (WebAssembly SIMD, the default elsewhere) or js
   --threads N             threads for the large matrix products (default: every core)
   -h, --help              this help
 

@@ -2,25 +2,29 @@
  * The choice of kernel implementation. Layers take a `Kernels` object explicitly; code that does
  * not care asks `defaultKernels()`, which is chosen once, on first use.
  *
- * Backends: 'wasm' (WebAssembly SIMD kernels in one shared memory, the large products split over
- * worker threads; the automatic choice wherever it loads) and 'js' (plain TypeScript loops, float32;
- * runs everywhere). `LSTM_BACKEND=js|wasm` or `--backend` forces one; `LSTM_THREADS=N` or
- * `--threads N` sets the thread count (default: every core, where worker threads can start).
+ * Backends: 'native' (the optional N-API addon, C++ for the build machine's processor, threads
+ * inside the addon; Node only, the automatic choice where it was built), 'wasm' (WebAssembly SIMD
+ * kernels in one shared memory, the large products split over worker threads; the automatic choice
+ * elsewhere) and 'js' (plain TypeScript loops, float32; runs everywhere).
+ * `LSTM_BACKEND=js|wasm|native` or `--backend` forces one; `LSTM_THREADS=N` or `--threads N` sets
+ * the thread count (default: every core, where threads can start).
  */
 import { RefKernels } from './ref.js';
 import type { DType, Kernels } from './types.js';
 import { workerSpawner } from './thread-pool.js';
 import { WasmKernels, wasmUnavailableReason } from './wasm.js';
+import { NativeKernels, nativeSimd, nativeUnavailableReason } from './native.js';
 
 export { RefKernels } from './ref.js';
 export { defaultThreadCount, setWorkerSpawner, type WorkerSpawner } from './thread-pool.js';
 export { WasmKernels, type WasmKernelsOptions, wasmUnavailableReason } from './wasm.js';
+export { NativeKernels, type NativeKernelsOptions, nativeSimd, nativeUnavailableReason } from './native.js';
 export type { DType, Floats, Kernels } from './types.js';
 
-export type BackendName = 'js' | 'wasm';
+export type BackendName = 'js' | 'wasm' | 'native';
 
 export interface BackendOptions {
-  /** Threads for the WebAssembly backend's large products (default: every core where workers start). */
+  /** Threads for the large products (default: every core where threads can start). */
   threads?: number | undefined;
   /** Why this backend is used, for `describeBackend` (default: "asked for 'NAME'"). */
   reason?: string | undefined;
@@ -37,7 +41,7 @@ export interface BackendReport {
   available: Array<{ name: string; loaded: boolean; note: string }>;
 }
 
-const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm'];
+const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm', 'native'];
 
 let current: Kernels | undefined;
 let currentReason = '';
@@ -66,6 +70,11 @@ function create(name: BackendName, threads: number | undefined): Kernels {
       if (why !== undefined) throw new Error(`useBackend: the 'wasm' backend cannot run here: ${why}.`);
       return new WasmKernels({ threads: threads ?? envThreads() });
     }
+    case 'native': {
+      const why = nativeUnavailableReason();
+      if (why !== undefined) throw new Error(`useBackend: the 'native' backend cannot run here: ${why}.`);
+      return new NativeKernels({ threads: threads ?? envThreads() });
+    }
   }
 }
 
@@ -76,10 +85,15 @@ function create(name: BackendName, threads: number | undefined): Kernels {
  */
 export function useBackend(name: string, options: BackendOptions = {}): Kernels {
   if (name === 'auto') {
-    const why = wasmUnavailableReason();
-    if (why === undefined)
-      return useBackend('wasm', { ...options, reason: options.reason ?? 'the fastest available here' });
-    return useBackend('js', { ...options, reason: `the WebAssembly backend cannot run here: ${why}` });
+    const noNative = nativeUnavailableReason();
+    if (noNative === undefined)
+      return useBackend('native', { ...options, reason: options.reason ?? 'the fastest available here' });
+    const noWasm = wasmUnavailableReason();
+    if (noWasm === undefined) {
+      const reason = options.reason ?? `the fastest available here (no native kernels: ${noNative})`;
+      return useBackend('wasm', { ...options, reason });
+    }
+    return useBackend('js', { ...options, reason: `neither native nor WebAssembly kernels run here: ${noWasm}` });
   }
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new Error(`useBackend: unknown backend '${name}'. Expected one of: ${BACKEND_NAMES.join(', ')}, auto.`);
@@ -102,6 +116,11 @@ export function defaultKernels(): Kernels {
 }
 
 function describeThreads(k: Kernels): { threads: number; threadNote: string } {
+  if (k instanceof NativeKernels) {
+    const fromEnv = env('LSTM_THREADS');
+    const how = fromEnv !== undefined ? `LSTM_THREADS=${fromEnv}; ` : '';
+    return { threads: k.threads, threadNote: `${how}a thread pool inside the native addon` };
+  }
   if (!(k instanceof WasmKernels)) return { threads: 1, threadNote: 'this backend runs on the calling thread' };
   const spawner = workerSpawner();
   const where =
@@ -116,12 +135,21 @@ function describeThreads(k: Kernels): { threads: number; threadNote: string } {
 export function describeBackend(): BackendReport {
   const k = defaultKernels();
   const why = wasmUnavailableReason();
+  const noNative = nativeUnavailableReason();
+  const simd = nativeSimd();
   return {
     name: k.name,
     dtype: k.dtype,
     reason: currentReason,
     ...describeThreads(k),
     available: [
+      noNative === undefined
+        ? {
+            name: 'native',
+            loaded: true,
+            note: `C++ kernels built for this processor (${simd?.name ?? '?'}, ${simd?.tileRows ?? '?'}×${simd?.tileCols ?? '?'} register tile), threads inside the addon`,
+          }
+        : { name: 'native', loaded: false, note: noNative },
       why === undefined
         ? { name: 'wasm', loaded: true, note: 'WebAssembly 128-bit SIMD kernels, products split over worker threads' }
         : { name: 'wasm', loaded: false, note: why },

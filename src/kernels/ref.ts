@@ -209,6 +209,10 @@ export class RefKernels implements Kernels {
     gemmABt(M, N, K, a, aStride, b, bStride, C, ldc, beta);
   }
 
+  packedLength(K: number, N: number): number {
+    return K * N;
+  }
+
   /** The reference layout is op(B)ᵀ, (N, K) row-major, for the dot-product form A·Bᵀ. */
   packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void {
     if (transB) {

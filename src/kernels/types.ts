@@ -51,6 +51,9 @@ export interface Kernels {
    */
   packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void;
 
+  /** Elements a packed op(B) (K, N) needs: K·N, or more where the layout pads to whole tiles. */
+  packedLength(K: number, N: number): number;
+
   /** C (M, N) = beta · C + A (M, K) · op(B), with op(B) from packB. A has row stride lda. */
   gemmPrepacked(
     M: number,

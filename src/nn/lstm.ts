@@ -52,7 +52,12 @@ export interface LSTMBackwardWork {
   dhNext: Floats; // (B, H) gradient flowing into h_{t} from the future
   dcNext: Floats; // (B, H)
   biasSum: Floats; // (4H) scratch
-  packedWhh: Floats; // (4H · H) W_hh packed for dA · W_hh, reused by every step
+  packedWhh: Floats; // W_hh packed for dA · W_hh (packedWhhLength), reused by every step
+}
+
+/** Room for W_hh packed either way: (H, 4H) for the forward product, (4H, H) for backward. */
+export function packedWhhLength(k: Kernels, H: number): number {
+  return Math.max(k.packedLength(H, 4 * H), k.packedLength(4 * H, H));
 }
 
 /**
@@ -71,7 +76,7 @@ export function lstmForward(
   H: number,
   cache: LSTMCache,
   biasSum: Floats,
-  packedWhh: Floats, // (4H · H) scratch: W_hhᵀ packed once, reused by every step
+  packedWhh: Floats, // scratch of packedWhhLength: W_hhᵀ packed once, reused by every step
 ): void {
   const G = 4 * H;
   const BH = B * H;
@@ -332,7 +337,7 @@ export class LSTM {
         H,
         cache,
         this.scratch.get('biasSum', 4 * H),
-        this.scratch.get('packedWhh', 4 * H * H),
+        this.scratch.get('packedWhh', packedWhhLength(this.k, H)),
       );
       hN.set(cache.h.subarray(T * BH, (T + 1) * BH), l * BH);
       cN.set(cache.c.subarray(T * BH, (T + 1) * BH), l * BH);
@@ -366,7 +371,7 @@ export class LSTM {
       dhNext: this.scratch.get('dhNext', BH),
       dcNext: this.scratch.get('dcNext', BH),
       biasSum: this.scratch.get('biasSum', 4 * H),
-      packedWhh: this.scratch.get('packedWhh', 4 * H * H),
+      packedWhh: this.scratch.get('packedWhh', packedWhhLength(this.k, H)),
     };
     let dOut = dy;
     let dx = this.scratch.get('dx0', 0);

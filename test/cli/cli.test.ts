@@ -162,21 +162,34 @@ describe('lstm command', () => {
     assert.deepEqual(Array.from(loadModel(model).arena.values), Array.from(loadModel(straight).arena.values));
   });
 
-  it('chooses the WebAssembly backend by default and reports backend and threads; --backend and --threads override', () => {
+  it('chooses the native backend where npm ci built it, else WebAssembly, says why; --backend and --threads override', () => {
     const auto = lstm('info', '--backend', '--json');
     assert.equal(auto.code, 0, auto.stderr);
     const report = JSON.parse(auto.stdout);
-    assert.equal(report.name, 'wasm');
+    const native = report.available.find((b: { name: string }) => b.name === 'native');
+    assert.equal(report.name, native.loaded ? 'native' : 'wasm', `native: ${native.note}`);
+    if (process.env.CI !== undefined)
+      assert.ok(native.loaded, `npm ci must have built the native kernels: ${native.note}`);
     assert.match(report.reason, /fastest available/);
     assert.equal(report.threads, availableParallelism());
-    assert.match(report.threadNote, /worker_threads/);
+    // without the addon (here: pointed at a missing file) the WebAssembly backend takes over and says why
+    const r = spawnSync(process.execPath, [CLI, 'info', '--backend', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, LSTM_NATIVE_ADDON: join(dir, 'missing.node') },
+    });
+    const fallback = JSON.parse(r.stdout);
+    assert.equal(fallback.name, 'wasm');
+    assert.match(fallback.reason, /no native kernels: no addon at .*missing\.node/);
+    assert.match(fallback.threadNote, /worker_threads/);
+    const wasm = JSON.parse(lstm('info', '--backend=wasm', '--threads', '2', '--json').stdout);
+    assert.deepEqual([wasm.name, wasm.threads], ['wasm', 2]);
     const text = lstm('info', '--backend', '--threads', '1');
-    assert.match(text.stdout, /^backend: wasm \(float32\)/m);
+    assert.match(text.stdout, new RegExp(`^backend: ${report.name} \\(float32\\)`, 'm'));
     assert.match(text.stdout, /^threads: 1 /m);
     const js = JSON.parse(lstm('info', '--backend=js', '--json').stdout);
     assert.deepEqual([js.name, js.threads, js.reason], ['js', 1, '--backend js']);
     const bad: Array<[string[], RegExp]> = [
-      [['info', '--backend=gpu'], /unknown backend 'gpu'. Expected one of: js, wasm, auto/],
+      [['info', '--backend=gpu'], /unknown backend 'gpu'. Expected one of: js, wasm, native, auto/],
       [['info', '--backend', '--threads', '0'], /--threads expects a whole number from 1 to 256; got '0'/],
       [['info', '--backend', '--threads'], /--threads needs a value/],
     ];

@@ -1,22 +1,22 @@
 /**
- * The gradient-check suite, on the WebAssembly backend. A central-difference check needs float64
- * (in float32 the difference quotient carries round-off near 1e-7 / eps); the WebAssembly kernels
- * are float32. So each set-up of the float64 gradient checks (test/nn/lstm.test.ts,
+ * The gradient-check suite, on the compiled backends (WebAssembly, native). A central-difference
+ * check needs float64 (in float32 the difference quotient carries round-off near 1e-7 / eps); the
+ * compiled kernels are float32. So each set-up of the float64 gradient checks (test/nn/lstm.test.ts,
  * test/models/lm-gradcheck.test.ts) runs here on both backends with the same weights and data:
- * the float64 reference's analytic gradients pass central differences there, and the WebAssembly
- * gradients must agree with them to float32 accuracy, every entry of every input and parameter.
+ * the float64 reference's analytic gradients pass central differences there, and each compiled
+ * backend's gradients must agree with them to float32 accuracy, every entry of every input and parameter.
  * Sizes are odd, so the SIMD kernels' edge paths are in play; 2 threads, so the pool is too.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Floats, type Kernels, RefKernels, WasmKernels, wasmUnavailableReason } from '../../src/kernels/index.js';
+import { type Floats, type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { LMNetwork } from '../../src/models/lm-network.js';
 import { LSTM } from '../../src/nn/lstm.js';
 import { ParamArena } from '../../src/nn/params.js';
-import '../../src/node/threads.js';
 import { Rng } from '../../src/rng.js';
+import { FAST_BACKENDS } from '../helpers/fast-backends.js';
 
-/** |wasm − f64| ≤ TOL · (max |f64| over the array + 1e-3) for every entry. */
+/** |fast − f64| ≤ TOL · (max |f64| over the array + 1e-3) for every entry. */
 const TOL = 2e-5;
 
 function assertAgree(wasm: ArrayLike<number>, f64: ArrayLike<number>, what: string): void {
@@ -25,7 +25,7 @@ function assertAgree(wasm: ArrayLike<number>, f64: ArrayLike<number>, what: stri
   for (let i = 0; i < f64.length; i++) scale = Math.max(scale, Math.abs(f64[i] as number));
   for (let i = 0; i < f64.length; i++) {
     const d = Math.abs((wasm[i] as number) - (f64[i] as number));
-    assert.ok(d <= TOL * scale, `${what}[${i}]: wasm ${wasm[i]} vs float64 ${f64[i]} (scale ${scale})`);
+    assert.ok(d <= TOL * scale, `${what}[${i}]: fast ${wasm[i]} vs float64 ${f64[i]} (scale ${scale})`);
   }
 }
 
@@ -35,11 +35,9 @@ function random(k: Kernels, n: number, rng: Rng): Floats {
   return a;
 }
 
-describe(
-  'gradients on the WebAssembly backend agree with the float64 reference',
-  { skip: wasmUnavailableReason() },
-  () => {
-    const backends = (): Kernels[] => [new RefKernels('float64'), new WasmKernels({ threads: 2 })];
+for (const backend of FAST_BACKENDS)
+  describe(`gradients on the ${backend.label} backend agree with the float64 reference`, { skip: backend.skip }, () => {
+    const backends = (): Kernels[] => [new RefKernels('float64'), backend.make(2)];
 
     it('stacked LSTM: x, h0, c0 and every parameter (loss = Σ y⊙Ry + Σ hN⊙Rh + Σ cN⊙Rc)', () => {
       const [T, B, D, H, L] = [7, 3, 5, 9, 2];
@@ -99,5 +97,4 @@ describe(
       assert.ok(Math.abs(wasm.loss - ref.loss) <= 1e-5 * ref.loss, `loss ${wasm.loss} vs ${ref.loss}`);
       for (const e of ref.arena.entries) assertAgree(wasm.arena.grad(e.name), ref.arena.grad(e.name), `d(${e.name})`);
     });
-  },
-);
+  });

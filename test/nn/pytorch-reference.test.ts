@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { type Floats, type Kernels, RefKernels, WasmKernels, wasmUnavailableReason } from '../../src/kernels/index.js';
+import { type Floats, type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { LMNetwork } from '../../src/models/lm-network.js';
 import { LSTM } from '../../src/nn/lstm.js';
 import { ParamArena } from '../../src/nn/params.js';
-import '../../src/node/threads.js';
+import { FAST_BACKENDS } from '../helpers/fast-backends.js';
 
 interface LSTMFixture {
   T: number;
@@ -52,16 +52,18 @@ const fixture = JSON.parse(readFileSync('test/fixtures/lstm2_reference.json', 'u
 // agrees to round-off (measured: about 2e-16), so it is held to 1e-12.
 const TOL: Record<'float32' | 'float64', number> = { float32: 1e-5, float64: 1e-12 };
 
-/** Every backend the vectors are checked on: the reference in both precisions, WebAssembly on 1 and 2 threads. */
+/** Every backend the vectors are checked on: the reference in both precisions, WebAssembly and native on 1 and 2 threads. */
 const BACKENDS: ReadonlyArray<{ label: string; make: () => Kernels; tol: number; skip?: string | undefined }> = [
   { label: 'js, float64', make: () => new RefKernels('float64'), tol: TOL.float64 },
   { label: 'js, float32', make: () => new RefKernels('float32'), tol: TOL.float32 },
-  ...[1, 2].map((threads) => ({
-    label: `wasm, float32, ${threads} thread${threads > 1 ? 's' : ''}`,
-    make: () => new WasmKernels({ threads }),
-    tol: TOL.float32,
-    skip: wasmUnavailableReason(),
-  })),
+  ...FAST_BACKENDS.flatMap((backend) =>
+    [1, 2].map((threads) => ({
+      label: `${backend.label}, float32, ${threads} thread${threads > 1 ? 's' : ''}`,
+      make: () => backend.make(threads),
+      tol: TOL.float32,
+      skip: backend.skip,
+    })),
+  ),
 ];
 
 function from(k: Kernels, values: readonly number[]): Floats {
