@@ -8,7 +8,15 @@
 
 import { availableParallelism } from 'node:os';
 import type { Kernels } from '../src/kernels/index.js';
-import { RefKernels, WasmKernels, wasmUnavailableReason } from '../src/kernels/index.js';
+import {
+  NativeKernels,
+  nativeSimd,
+  nativeUnavailableReason,
+  RefKernels,
+  WasmKernels,
+  wasmUnavailableReason,
+} from '../src/kernels/index.js';
+import '../src/node/native-addon.js';
 import '../src/node/threads.js';
 
 /** Every core: the thread count of the multi-threaded rows. */
@@ -42,7 +50,25 @@ export const BACKENDS: readonly Backend[] = [
     threads: CORES,
     load: async () => loadWasm(CORES),
   },
+  {
+    name: 'native',
+    note: `native C++ kernels (native/, ${nativeSimd()?.name ?? 'not built'}), one thread`,
+    threads: 1,
+    load: async () => loadNative(1),
+  },
+  {
+    name: 'native-mt',
+    note: `native C++ kernels, the addon's pool of ${CORES} threads`,
+    threads: CORES,
+    load: async () => loadNative(CORES),
+  },
 ];
+
+async function loadNative(threads: number): Promise<Kernels> {
+  const why = nativeUnavailableReason();
+  if (why !== undefined) throw new Error(why);
+  return new NativeKernels({ threads });
+}
 
 /** WebAssembly kernels on `threads` threads, once every worker has started. */
 async function loadWasm(threads: number): Promise<Kernels> {
