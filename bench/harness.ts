@@ -7,15 +7,19 @@
  * operation produces (characters, tokens, sequences).
  */
 
-/** What a configuration builds for one backend: the operation to time, and its warm-up. */
+/**
+ * What a configuration builds for one backend: the operation to time, and its warm-up. A peer
+ * whose API is asynchronous (onnxruntime's session.run) returns a promise, which is awaited; a
+ * synchronous operation is called without any await in between.
+ */
 export interface Workload {
   /** One operation. */
-  run(): void;
+  run(): void | Promise<unknown>;
   /**
    * A cheaper call through the same code (for configurations whose operation takes many
    * seconds): it compiles the hot functions and sizes the buffers. Default: run().
    */
-  warmup?(): void;
+  warmup?(): void | Promise<unknown>;
   /** The fraction of one operation's work that warmup() does (2 of T time steps: 2 / T). */
   warmupShare?: number;
 }
@@ -70,7 +74,7 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-export function measure(w: Workload, budget: Budget): Timing {
+export async function measure(w: Workload, budget: Budget): Promise<Timing> {
   const warm = w.warmup?.bind(w) ?? w.run.bind(w);
   // warm-up: at least one call, then until warmupSeconds have passed
   // (the fastest call sizes the repetitions: one slow call, e.g. a GC pause, should not)
@@ -78,7 +82,8 @@ export function measure(w: Workload, budget: Budget): Timing {
   let fastest = Number.POSITIVE_INFINITY;
   do {
     const t0 = now();
-    warm();
+    const pending = warm();
+    if (pending !== undefined) await pending;
     fastest = Math.min(fastest, now() - t0);
   } while (now() - warmStart < budget.warmupSeconds);
 
@@ -92,7 +97,8 @@ export function measure(w: Workload, budget: Budget): Timing {
     // time one real operation (the warm-up call may be a cheaper one) and size the repetition
     if (w.warmup !== undefined) {
       const t0 = now();
-      w.run();
+      const pending = w.run();
+      if (pending !== undefined) await pending;
       fastest = now() - t0;
     }
     opsPerRep = Math.max(1, Math.ceil(budget.minRepSeconds / Math.max(fastest, 1e-9)));
@@ -102,7 +108,10 @@ export function measure(w: Workload, budget: Budget): Timing {
   let timed = 0;
   for (let r = 0; r < budget.reps && timed < (budget.maxSeconds ?? Infinity); r++) {
     const t0 = now();
-    for (let i = 0; i < opsPerRep; i++) w.run();
+    for (let i = 0; i < opsPerRep; i++) {
+      const pending = w.run();
+      if (pending !== undefined) await pending;
+    }
     const seconds = now() - t0;
     repSeconds.push(seconds);
     timed += seconds;

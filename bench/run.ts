@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
     for (const c of configs) {
       const started = performance.now();
       try {
-        const r = resultOf(c, backend.name, backend.threads, measure(c.create(k), budgetFor(c, mode)));
+        const r = resultOf(c, backend.name, backend.threads, await measure(c.create(k), budgetFor(c, mode)));
         results.push(r);
         console.error(progressLine(r, (performance.now() - started) / 1000));
       } catch (err) {

@@ -5,6 +5,7 @@
  */
 import type { BenchConfig } from '../configs.js';
 import type { Result, RunMode, Skipped } from '../report.js';
+import { onnxruntimePeer } from './onnxruntime.js';
 import { openblasPeer } from './openblas.js';
 import { pytorchPeer } from './pytorch.js';
 import { tfjsPeer } from './tfjs.js';
@@ -26,4 +27,10 @@ export interface PeerRun {
   skipped: Skipped[];
 }
 
-export const PEERS: readonly Peer[] = [tfjsPeer('cpu'), tfjsPeer('wasm'), pytorchPeer(), openblasPeer()];
+export const PEERS: readonly Peer[] = [
+  tfjsPeer('cpu'),
+  tfjsPeer('wasm'),
+  pytorchPeer(),
+  onnxruntimePeer(),
+  openblasPeer(),
+];

@@ -27,7 +27,7 @@ interface About {
 let found: { python: string } | { why: string } | undefined;
 
 /** The first interpreter that imports torch, or why none does. Checked once. */
-function findPython(): { python: string } | { why: string } {
+export function findTorchPython(): { python: string } | { why: string } {
   if (found !== undefined) return found;
   const candidates = [...new Set([process.env.LSTM_BENCH_PYTHON, 'python3', '/usr/bin/python3'])];
   const tried: string[] = [];
@@ -50,11 +50,11 @@ export function pytorchPeer(): Peer {
   return {
     name: NAME,
     async unavailable() {
-      const p = findPython();
+      const p = findTorchPython();
       return 'why' in p ? p.why : null;
     },
     async about() {
-      const p = findPython();
+      const p = findTorchPython();
       if ('why' in p) return p.why;
       const r = spawnSync(p.python, [SCRIPT, '--about'], { encoding: 'utf8', timeout: 60_000 });
       const a = JSON.parse(r.stdout) as About;
@@ -67,7 +67,7 @@ export function pytorchPeer(): Peer {
       );
     },
     async run(configs: readonly BenchConfig[], mode: RunMode) {
-      const p = findPython();
+      const p = findTorchPython();
       const out: PeerRun = { results: [], skipped: [] };
       if ('why' in p) return { results: [], skipped: [{ backend: NAME, id: '*', reason: p.why }] };
       for (const threads of threadCounts()) {

@@ -14,7 +14,7 @@ import { tfjsWorkload } from './tfjs-workloads.js';
 
 type Config = ChildJob['configs'][number];
 
-function runOne(t: Tfjs, c: Config): ChildLine {
+async function runOne(t: Tfjs, c: Config): Promise<ChildLine> {
   const { tf } = t;
   tf.engine().startScope();
   try {
@@ -22,7 +22,7 @@ function runOne(t: Tfjs, c: Config): ChildLine {
     if (w.warmup !== undefined) w.warmup();
     else w.run();
     const before = tf.memory().numTensors;
-    const timing = measure(w, c.budget);
+    const timing = await measure(w, c.budget);
     const leaked = tf.memory().numTensors - before;
     if (leaked !== 0) return { id: c.id, error: `${leaked} tensors outlived the timed operations` };
     return { id: c.id, opsPerRep: timing.opsPerRep, repSeconds: timing.repSeconds };
@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   const job = JSON.parse(text) as ChildJob;
   for (const c of job.configs) {
     const line: ChildLine =
-      threads === job.threads ? runOne(t, c) : { id: c.id, error: `it runs on ${threads} threads, not ${job.threads}` };
+      threads === job.threads
+        ? await runOne(t, c)
+        : { id: c.id, error: `it runs on ${threads} threads, not ${job.threads}` };
     console.log(JSON.stringify(line));
   }
 }
