@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "lstm_layer.h"
 #include "pointwise.h"
 #include "simd.h"
 #include "thread_pool.h"
@@ -258,6 +259,27 @@ napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// lstmLayerForward(ctx, T, B, D, H, x, packedWih, packedWhh, bias, gates, c, tanhC, h) → whether it ran
+napi_value LstmLayerForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int T = a.i32(), B = a.i32(), D = a.i32(), H = a.i32();
+  const float* x = a.floats();
+  const float* packedWih = a.floats();
+  const float* packedWhh = a.floats();
+  const float* bias = a.floats();
+  float* gates = a.floats();
+  float* c = a.floats();
+  float* tanhC = a.floats();
+  float* h = a.floats();
+  if (!a.ok()) return nullptr;
+  napi_value out;
+  napi_get_boolean(
+      env, lstm_layer_forward(ctx->pool, ctx->threads, T, B, D, H, x, packedWih, packedWhh, bias, gates, c, tanhC, h),
+      &out);
+  return out;
+}
+
 napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   Args a(env, info);
   Context* ctx = a.context();
@@ -353,6 +375,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"addColumnSums", nullptr, AddColumnSums, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellForward", nullptr, LstmCellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellBackward", nullptr, LstmCellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmLayerForward", nullptr, LstmLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumSquares", nullptr, SumSquares, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"scale", nullptr, Scale, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -203,9 +203,15 @@ void gemm_split(ThreadPool& pool, int threads, Matrix A, Matrix B, const float* 
 }
 
 // c[j] (+)= a · (row j of B) for j in [j0, j1): four rows of B at a time share each load of a.
+// The last K mod kLanes products are added one by one after the lanes' sum (a partial vector load
+// stalled on store forwarding); an element's sum is the same in a group of four or alone.
+inline float dot_tail(const float* a, const float* b, int k0, int K, float sum) {
+  for (int k = k0; k < K; k++) sum += a[k] * b[k];
+  return sum;
+}
+
 void dot_rows(const float* a, const float* B, int ldb, int K, int j0, int j1, float* c, int beta) {
   const int K0 = K - K % kLanes;
-  const int tail = K - K0;
   int j = j0;
   for (; j + 4 <= j1; j += 4) {
     const float* b0 = B + static_cast<size_t>(j) * ldb;
@@ -220,22 +226,15 @@ void dot_rows(const float* a, const float* B, int ldb, int K, int j0, int j1, fl
       s2 += x * load(b2 + k);
       s3 += x * load(b3 + k);
     }
-    if (tail != 0) {
-      const vf x = load_partial(a + K0, tail);
-      s0 += x * load_partial(b0 + K0, tail);
-      s1 += x * load_partial(b1 + K0, tail);
-      s2 += x * load_partial(b2 + K0, tail);
-      s3 += x * load_partial(b3 + K0, tail);
-    }
-    const float t[4] = {hsum(s0), hsum(s1), hsum(s2), hsum(s3)};
+    const float t[4] = {dot_tail(a, b0, K0, K, hsum(s0)), dot_tail(a, b1, K0, K, hsum(s1)),
+                        dot_tail(a, b2, K0, K, hsum(s2)), dot_tail(a, b3, K0, K, hsum(s3))};
     for (int u = 0; u < 4; u++) c[j + u] = beta != 0 ? c[j + u] + t[u] : t[u];
   }
   for (; j < j1; j++) {
     const float* b0 = B + static_cast<size_t>(j) * ldb;
     vf s0{};
     for (int k = 0; k < K0; k += kLanes) s0 += load(a + k) * load(b0 + k);
-    if (tail != 0) s0 += load_partial(a + K0, tail) * load_partial(b0 + K0, tail);
-    const float t = hsum(s0);
+    const float t = dot_tail(a, b0, K0, K, hsum(s0));
     c[j] = beta != 0 ? c[j] + t : t;
   }
 }
@@ -255,6 +254,34 @@ void gemm(ThreadPool& pool, int threads, Matrix A, Matrix B, int M, int N, int K
 void gemm_prepacked(ThreadPool& pool, int threads, Matrix A, const float* packed, int M, int N, int K, float* C,
                     int ldc, int beta) {
   gemm_split(pool, threads, A, Matrix{nullptr, 0, false}, packed, M, N, K, C, ldc, beta);
+}
+
+void gemm_prepacked_ranges(Matrix A, const float* packed, int K, int m0, int m1, const int* n0, const int* n1,
+                           int ranges, float* C, int ldc, int beta) {
+  if (K == 0) {
+    for (int r = 0; r < ranges; r++) gemm_block(A, Matrix{nullptr, 0, false}, packed, K, m0, m1, n0[r], n1[r], C, ldc, beta);
+    return;
+  }
+  float* workA = pack_buffer_a();
+  for (int pc = 0; pc < K; pc += kKC) {
+    const int kc = std::min(kKC, K - pc);
+    const bool accumulate = beta != 0 || pc > 0;
+    for (int ic = m0; ic < m1; ic += kMC) {
+      const int mc = std::min(kMC, m1 - ic);
+      pack_a(A, ic, mc, pc, kc, workA);
+      for (int r = 0; r < ranges; r++) {
+        for (int j = n0[r]; j < n1[r]; j += kTileCols) {
+          // the panel of column j (a multiple of kTileCols): K rows of kTileCols, from row pc
+          const float* b = packed + static_cast<size_t>(j) * K + static_cast<size_t>(pc) * kTileCols;
+          float* cBlock = C + static_cast<size_t>(ic) * ldc + j;
+          for (int ir = 0; ir < mc; ir += kTileRows) {
+            tile_kernel(kc, workA + static_cast<size_t>(ir) * kc, b, cBlock + static_cast<size_t>(ir) * ldc, ldc,
+                        accumulate, std::min(kTileRows, mc - ir), std::min(kTileCols, n1[r] - j));
+          }
+        }
+      }
+    }
+  }
 }
 
 void gemm_rows_dot(ThreadPool& pool, int threads, const float* A, int lda, const float* B, int ldb, int M, int N,

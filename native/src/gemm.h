@@ -29,6 +29,13 @@ void gemm(ThreadPool& pool, int threads, Matrix A, Matrix B, int M, int N, int K
 void gemm_prepacked(ThreadPool& pool, int threads, Matrix A, const float* packed, int M, int N, int K, float* C,
                     int ldc, int beta);
 
+// Rows [m0, m1) of C = beta · C + A · op(B), op(B) prepacked, over several column ranges
+// [n0[r], n1[r]) (each n0 a multiple of kTileCols), on the calling thread, packing A once for all
+// of them. Each element is computed exactly as gemm_prepacked computes it, so a caller may split C
+// its own way (lstm_layer.cc: by hidden units, four gate ranges per thread).
+void gemm_prepacked_ranges(Matrix A, const float* packed, int K, int m0, int m1, const int* n0, const int* n1,
+                           int ranges, float* C, int ldc, int beta);
+
 // C (M, N) = beta · C + A (M, K) · Bᵀ, B stored (N, K), read in place: dot products along the rows
 // of B, for few rows of A (batch-1 generation), where packing B would cost as much as the product.
 void gemm_rows_dot(ThreadPool& pool, int threads, const float* A, int lda, const float* B, int ldb, int M, int N,

@@ -82,17 +82,24 @@ void add_column_sums(int M, int N, const float* __restrict__ A, float* __restric
   }
 }
 
+void lstm_cell_forward_units(int B, int H, float* gates, const float* cPrev, float* c, float* tanhC, float* h, int u0,
+                             int u1) {
+  for (int64_t b = 0; b < B; b++) {
+    float* gi = gates + b * 4 * H;  // this row's [i | f | g | o] blocks of H
+    const size_t s = static_cast<size_t>(b) * H;
+    for (int j = u0; j < u1; j += kLanes) {
+      cell_forward_lanes(gi + j, gi + H + j, gi + 2 * H + j, gi + 3 * H + j, cPrev + s + j, c + s + j, tanhC + s + j,
+                         h + s + j, std::min(kLanes, u1 - j));
+    }
+  }
+}
+
 void lstm_cell_forward(ThreadPool& pool, int threads, int B, int H, float* gates, const float* cPrev, float* c,
                        float* tanhC, float* h) {
   split(pool, threads_for_cells(pool, threads, B, H), B, [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; b++) {
-      float* gi = gates + b * 4 * H;  // this row's [i | f | g | o] blocks of H
-      const size_t s = static_cast<size_t>(b) * H;
-      for (int j = 0; j < H; j += kLanes) {
-        cell_forward_lanes(gi + j, gi + H + j, gi + 2 * H + j, gi + 3 * H + j, cPrev + s + j, c + s + j,
-                           tanhC + s + j, h + s + j, std::min(kLanes, H - j));
-      }
-    }
+    const int64_t G = 4 * static_cast<int64_t>(H);
+    lstm_cell_forward_units(static_cast<int>(b1 - b0), H, gates + b0 * G, cPrev + b0 * H, c + b0 * H, tanhC + b0 * H,
+                            h + b0 * H, 0, H);
   });
 }
 

@@ -12,6 +12,10 @@ class ThreadPool;
 void fill_rows(int M, int N, const float* bias, float* C, int ldc);
 void add_column_sums(int M, int N, const float* A, float* out);
 
+// The cell forward for hidden units [u0, u1) of every row (u0 a multiple of kLanes), on the calling
+// thread: each unit computed exactly as lstm_cell_forward computes it.
+void lstm_cell_forward_units(int B, int H, float* gates, const float* cPrev, float* c, float* tanhC, float* h, int u0,
+                             int u1);
 void lstm_cell_forward(ThreadPool& pool, int threads, int B, int H, float* gates, const float* cPrev, float* c,
                        float* tanhC, float* h);
 void lstm_cell_backward(ThreadPool& pool, int threads, int B, int H, const float* dh, const float* dc,

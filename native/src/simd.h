@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace lstm {
 
 #if defined(__AVX512F__)
@@ -33,12 +37,27 @@ inline vf load(const float* p) {
   return v;
 }
 inline void store(float* p, vf v) { std::memcpy(p, &v, sizeof v); }
-inline vf splat(float x) { return vf{} + x; }
+// A broadcast. With AVX-512 the intrinsic, which becomes one vbroadcastss (or an embedded
+// broadcast in the FMA); the generic forms became a ymm broadcast plus an insert, or (vf{} + x) an
+// extra add, since adding +0 is not an identity for −0.
+inline vf splat(float x) {
+#if defined(__AVX512F__)
+  return (vf)_mm512_set1_ps(x);
+#else
+  vf v;
+  for (int i = 0; i < kLanes; i++) v[i] = x;
+  return v;
+#endif
+}
 
+// The sum of the lanes, pairwise (halves added until one lane is left): a latency of log2(kLanes)
+// additions, not kLanes.
 inline float hsum(vf v) {
-  float s = 0;
-  for (int i = 0; i < kLanes; i++) s += v[i];
-  return s;
+  float t[kLanes];
+  store(t, v);
+  for (int width = kLanes / 2; width >= 1; width /= 2)
+    for (int i = 0; i < width; i++) t[i] += t[i + width];
+  return t[0];
 }
 
 // e^x for x ≤ 0 (callers pass −|·|): x = n·ln 2 + r, |r| ≤ ln 2 / 2, e^r by a degree-6 polynomial
@@ -80,15 +99,14 @@ inline vf tanh(vf x) {
 }
 
 // Load the first `count` (< kLanes) floats of p into a vector, zeros after; and the mirror store.
+// Element by element: a variable-length memcpy here cost a library call per row tail.
 inline vf load_partial(const float* p, int count) {
-  float lanes[kLanes] = {};
-  std::memcpy(lanes, p, sizeof(float) * count);
-  return load(lanes);
+  vf v{};
+  for (int i = 0; i < count; i++) v[i] = p[i];
+  return v;
 }
 inline void store_partial(float* p, vf v, int count) {
-  float lanes[kLanes];
-  store(lanes, v);
-  std::memcpy(p, lanes, sizeof(float) * count);
+  for (int i = 0; i < count; i++) p[i] = v[i];
 }
 
 }  // namespace lstm

@@ -14,6 +14,16 @@ namespace {
 constexpr int kSpinsBeforeSleep = 1 << 15;
 }  // namespace
 
+void SpinBarrier::wait() {
+  const uint64_t phase = phase_.load(std::memory_order_acquire);
+  if (arrived_.fetch_add(1, std::memory_order_acq_rel) == threads_ - 1) {
+    arrived_.store(0, std::memory_order_relaxed);
+    phase_.fetch_add(1, std::memory_order_release);
+    return;
+  }
+  while (phase_.load(std::memory_order_acquire) == phase) cpu_relax();
+}
+
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; i++) workers_.emplace_back([this, i] { worker_loop(i); });
 }

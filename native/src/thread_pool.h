@@ -14,6 +14,19 @@
 
 namespace lstm {
 
+// A barrier for the threads of one pool job (they are all running): the last to arrive starts
+// the next phase; the others spin on the phase counter.
+class SpinBarrier {
+ public:
+  explicit SpinBarrier(int threads) : threads_(threads) {}
+  void wait();
+
+ private:
+  const int threads_;
+  std::atomic<int> arrived_{0};
+  std::atomic<uint64_t> phase_{0};
+};
+
 class ThreadPool {
  public:
   using Job = void (*)(void* context, int thread, int threads);

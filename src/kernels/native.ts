@@ -74,6 +74,21 @@ export interface NativeBinding {
     dGates: Floats,
     dcPrev: Floats,
   ): void;
+  lstmLayerForward(
+    ctx: NativeContext,
+    T: number,
+    B: number,
+    D: number,
+    H: number,
+    x: Floats,
+    packedWih: Floats,
+    packedWhh: Floats,
+    bias: Floats,
+    gates: Floats,
+    c: Floats,
+    tanhC: Floats,
+    h: Floats,
+  ): boolean;
   softmaxCrossEntropy(
     ctx: NativeContext,
     N: number,
@@ -240,6 +255,24 @@ export class NativeKernels extends RefKernels {
     dcPrev: Floats,
   ): void {
     this.addon.lstmCellBackward(this.ctx, B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
+  }
+
+  /** Every step of a layer in one call; hidden sizes that are not whole register tiles return false. */
+  lstmLayerForward(
+    T: number,
+    B: number,
+    D: number,
+    H: number,
+    x: Floats,
+    packedWih: Floats,
+    packedWhh: Floats,
+    bias: Floats,
+    gates: Floats,
+    c: Floats,
+    tanhC: Floats,
+    h: Floats,
+  ): boolean {
+    return this.addon.lstmLayerForward(this.ctx, T, B, D, H, x, packedWih, packedWhh, bias, gates, c, tanhC, h);
   }
 
   override softmaxCrossEntropy(

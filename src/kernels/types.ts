@@ -67,6 +67,30 @@ export interface Kernels {
     beta: 0 | 1,
   ): void;
 
+  /**
+   * Optional: one LSTM layer's whole forward over T steps in one call, for backends that gain by
+   * keeping each step's work together (the native addon: one barrier per step instead of a
+   * product and a cell job). It must compute exactly what lstmForward's separate calls compute:
+   *   for t < T: gates_t = bias + x_t · W_ihᵀ + h_t · W_hhᵀ, then lstmCellForward
+   * x (T, B, D); packedWih = packB(true, D, 4H, W_ih); packedWhh = packB(true, H, 4H, W_hh);
+   * bias (4H); gates (T, B, 4H) out; c, h (T + 1, B, H) with c_0, h_0 set; tanhC (T, B, H) out.
+   * Returns false, having written nothing, when it does not handle these sizes.
+   */
+  lstmLayerForward?(
+    T: number,
+    B: number,
+    D: number,
+    H: number,
+    x: Floats,
+    packedWih: Floats,
+    packedWhh: Floats,
+    bias: Floats,
+    gates: Floats,
+    c: Floats,
+    tanhC: Floats,
+    h: Floats,
+  ): boolean;
+
   /** C (M, N) = broadcast of the row vector bias (N) to every row; C has row stride ldc. */
   fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void;
 

@@ -77,20 +77,27 @@ export function lstmForward(
   cache: LSTMCache,
   biasSum: Floats,
   packedWhh: Floats, // scratch of packedWhhLength: W_hhᵀ packed once, reused by every step
+  packedWih: Floats, // scratch of k.packedLength(D, 4H), for a backend's lstmLayerForward
 ): void {
   const G = 4 * H;
   const BH = B * H;
   const BG = B * G;
-  // a = (b_ih + b_hh) broadcast, then += X W_ihᵀ for all T·B rows at once
   biasSum.set(w.bIh);
   k.addInPlace(G, w.bHh, biasSum);
-  k.fillRows(T * B, G, biasSum, cache.gates, G);
-  k.gemm(false, true, T * B, G, D, x, D, w.wIh, D, cache.gates, G, 1);
   cache.h.set(h0.subarray(0, BH), 0);
   cache.c.set(c0.subarray(0, BH), 0);
   // packing W_hhᵀ pays when it is reused; a single step (generation) multiplies in place
   const reuse = T > 1;
   if (reuse) k.packB(true, H, G, w.wHh, H, packedWhh);
+  if (reuse && k.lstmLayerForward !== undefined) {
+    // the backend runs every step in one call (the same numbers as the calls below)
+    k.packB(true, D, G, w.wIh, D, packedWih);
+    if (k.lstmLayerForward(T, B, D, H, x, packedWih, packedWhh, biasSum, cache.gates, cache.c, cache.tanhC, cache.h))
+      return;
+  }
+  // a = (b_ih + b_hh) broadcast, then += X W_ihᵀ for all T·B rows at once
+  k.fillRows(T * B, G, biasSum, cache.gates, G);
+  k.gemm(false, true, T * B, G, D, x, D, w.wIh, D, cache.gates, G, 1);
   for (let t = 0; t < T; t++) {
     const gatesT = cache.gates.subarray(t * BG, (t + 1) * BG);
     const hPrev = cache.h.subarray(t * BH, (t + 1) * BH);
@@ -338,6 +345,8 @@ export class LSTM {
         cache,
         this.scratch.get('biasSum', 4 * H),
         this.scratch.get('packedWhh', packedWhhLength(this.k, H)),
+        // only a backend with lstmLayerForward packs W_ih (an empty view otherwise)
+        this.scratch.get('packedWih', this.k.lstmLayerForward === undefined ? 0 : this.k.packedLength(inSize, 4 * H)),
       );
       hN.set(cache.h.subarray(T * BH, (T + 1) * BH), l * BH);
       cN.set(cache.c.subarray(T * BH, (T + 1) * BH), l * BH);

@@ -104,6 +104,37 @@ describe('native backend with threads', { skip: nativeUnavailableReason() }, () 
     });
   });
 
+  function lstmRun(
+    k: Kernels,
+    opts: { inputSize: number; hiddenSize: number; numLayers: number },
+    T: number,
+    B: number,
+  ) {
+    const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+    const rng = new Rng(3);
+    for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.3, 0.3);
+    const lstm = new LSTM(k, arena, opts);
+    const out = lstm.forward(filled(k, T * B * opts.inputSize, 4), T, B, filled(k, 2 * B * opts.hiddenSize, 5), null);
+    const y = [...out.y, ...out.hN, ...out.cN];
+    const { dx } = lstm.backward(filled(k, T * B * opts.hiddenSize, 6), null, null);
+    return [...y, ...dx, ...arena.grads];
+  }
+
+  it('the whole-layer forward (lstmLayerForward) gives the same bits as the separate calls, on any thread count', () => {
+    // H = 64: whole register tiles, so the addon runs every step of a layer in one call
+    const opts = { inputSize: 11, hiddenSize: 64, numLayers: 2 };
+    for (const k of backends) {
+      const separate = new NativeKernels({ threads: k.threads });
+      Object.defineProperty(separate, 'lstmLayerForward', { value: undefined });
+      assert.deepEqual(lstmRun(k, opts, 9, 5), lstmRun(separate, opts, 9, 5), `${k.threads} threads`);
+    }
+    sameOnEveryThreadCount('LSTM H 64', (k) => lstmRun(k, opts, 9, 33));
+    // a layer the addon does not take whole (H not a multiple of the tile) goes through the separate calls
+    const none = new Float32Array(0);
+    const k1 = backends[0] as NativeKernels;
+    assert.equal(k1.lstmLayerForward(2, 1, 1, 70, none, none, none, none, none, none, none, none), false);
+  });
+
   it('a 2-layer LSTM forward and backward (T 9, B 33, H 70)', () => {
     const opts = { inputSize: 11, hiddenSize: 70, numLayers: 2 };
     sameOnEveryThreadCount('LSTM', (k) => {

@@ -1,0 +1,50 @@
+#include "lstm_layer.h"
+
+#include <algorithm>
+
+#include "gemm.h"
+#include "pointwise.h"
+#include "simd.h"
+#include "thread_pool.h"
+
+namespace lstm {
+
+namespace {
+// A step smaller than this many multiply-adds runs on one thread.
+constexpr double kParallelMinStepMacs = 1 << 17;
+}  // namespace
+
+bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int H, const float* x,
+                        const float* packedWih, const float* packedWhh, const float* bias, float* gates, float* c,
+                        float* tanhC, float* h) {
+  if (H % kTileCols != 0) return false;
+  const int G = 4 * H;
+  const int panels = H / kTileCols;
+  const double stepMacs = static_cast<double>(B) * G * (D + H);
+  const int n = stepMacs < kParallelMinStepMacs ? 1 : std::min({threads, pool.size(), panels});
+  SpinBarrier barrier(n);
+  pool.parallel(n, [&](int thread, int count) {
+    const int u0 = panels * thread / count * kTileCols;
+    const int u1 = panels * (thread + 1) / count * kTileCols;
+    for (int t = 0; t < T; t++) {
+      const size_t bh = static_cast<size_t>(B) * H;
+      float* gatesT = gates + static_cast<size_t>(t) * B * G;
+      const float* xT = x + static_cast<size_t>(t) * B * D;
+      const float* hPrev = h + t * bh;
+      int n0[4], n1[4];  // this thread's columns in each gate block
+      for (int g = 0; g < 4; g++) {
+        n0[g] = g * H + u0;
+        n1[g] = g * H + u1;
+        for (int b = 0; b < B; b++)
+          std::copy(bias + n0[g], bias + n1[g], gatesT + static_cast<size_t>(b) * G + n0[g]);
+      }
+      gemm_prepacked_ranges(Matrix{xT, D, false}, packedWih, D, 0, B, n0, n1, 4, gatesT, G, 1);
+      gemm_prepacked_ranges(Matrix{hPrev, H, false}, packedWhh, H, 0, B, n0, n1, 4, gatesT, G, 1);
+      lstm_cell_forward_units(B, H, gatesT, c + t * bh, c + (t + 1) * bh, tanhC + t * bh, h + (t + 1) * bh, u0, u1);
+      if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
+    }
+  });
+  return true;
+}
+
+}  // namespace lstm
