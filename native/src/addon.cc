@@ -53,6 +53,16 @@ class Args {
     return v;
   }
   float* floats() { return static_cast<float*>(array(napi_float32_array, "a Float32Array")); }
+  // a Float32Array, or null (nullptr)
+  float* floatsOrNull() {
+    napi_valuetype type = napi_undefined;
+    if (ok_ && static_cast<size_t>(index_ + 1) < argc_) napi_typeof(env_, argv_[index_ + 1], &type);
+    if (type == napi_null) {
+      index_++;
+      return nullptr;
+    }
+    return floats();
+  }
   int32_t* ints() { return static_cast<int32_t*>(array(napi_int32_array, "an Int32Array")); }
   Context* context() {
     void* data = nullptr;
@@ -259,14 +269,17 @@ napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// lstmLayerForward(ctx, T, B, D, H, x, packedWih, packedWhh, bias, gates, c, tanhC, h) → whether it ran
+// lstmLayerForward(ctx, T, B, D, H, x, wIh, wHh, packedWih, packedWhh, bias, gates, c, tanhC, h) → whether
+// it ran; packedWih and packedWhh may be null (a single step, W read in place)
 napi_value LstmLayerForward(napi_env env, napi_callback_info info) {
   Args a(env, info);
   Context* ctx = a.context();
   const int T = a.i32(), B = a.i32(), D = a.i32(), H = a.i32();
   const float* x = a.floats();
-  const float* packedWih = a.floats();
-  const float* packedWhh = a.floats();
+  const float* wIh = a.floats();
+  const float* wHh = a.floats();
+  const float* packedWih = a.floatsOrNull();
+  const float* packedWhh = a.floatsOrNull();
   const float* bias = a.floats();
   float* gates = a.floats();
   float* c = a.floats();
@@ -275,7 +288,8 @@ napi_value LstmLayerForward(napi_env env, napi_callback_info info) {
   if (!a.ok()) return nullptr;
   napi_value out;
   napi_get_boolean(
-      env, lstm_layer_forward(ctx->pool, ctx->threads, T, B, D, H, x, packedWih, packedWhh, bias, gates, c, tanhC, h),
+      env,
+      lstm_layer_forward(ctx->pool, ctx->threads, T, B, D, H, x, wIh, wHh, packedWih, packedWhh, bias, gates, c, tanhC, h),
       &out);
   return out;
 }

@@ -284,6 +284,12 @@ void gemm_prepacked_ranges(Matrix A, const float* packed, int K, int m0, int m1,
   }
 }
 
+void gemm_rows_dot_range(const float* A, int lda, const float* B, int ldb, int M, int K, int j0, int j1, float* C,
+                         int ldc, int beta) {
+  for (int i = 0; i < M; i++)
+    dot_rows(A + static_cast<size_t>(i) * lda, B, ldb, K, j0, j1, C + static_cast<size_t>(i) * ldc, beta);
+}
+
 void gemm_rows_dot(ThreadPool& pool, int threads, const float* A, int lda, const float* B, int ldb, int M, int N,
                    int K, float* C, int ldc, int beta) {
   const int groups = (N + 3) / 4;  // threads take whole groups of four rows of B

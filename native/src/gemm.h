@@ -36,6 +36,11 @@ void gemm_prepacked(ThreadPool& pool, int threads, Matrix A, const float* packed
 void gemm_prepacked_ranges(Matrix A, const float* packed, int K, int m0, int m1, const int* n0, const int* n1,
                            int ranges, float* C, int ldc, int beta);
 
+// Columns [j0, j1) of C (M, N) = beta · C + A (M, K) · Bᵀ as gemm_rows_dot computes them, on the
+// calling thread (lstm_layer.cc splits by hidden units).
+void gemm_rows_dot_range(const float* A, int lda, const float* B, int ldb, int M, int K, int j0, int j1, float* C,
+                         int ldc, int beta);
+
 // C (M, N) = beta · C + A (M, K) · Bᵀ, B stored (N, K), read in place: dot products along the rows
 // of B, for few rows of A (batch-1 generation), where packing B would cost as much as the product.
 void gemm_rows_dot(ThreadPool& pool, int threads, const float* A, int lda, const float* B, int ldb, int M, int N,

@@ -14,10 +14,13 @@ namespace {
 constexpr double kParallelMinStepMacs = 1 << 17;
 }  // namespace
 
-bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int H, const float* x,
-                        const float* packedWih, const float* packedWhh, const float* bias, float* gates, float* c,
-                        float* tanhC, float* h) {
+bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int H, const float* x, const float* wIh,
+                        const float* wHh, const float* packedWih, const float* packedWhh, const float* bias,
+                        float* gates, float* c, float* tanhC, float* h) {
   if (H % kTileCols != 0) return false;
+  // gemm takes products of at most 4 rows (A · Bᵀ) as row dot products: match it exactly
+  const bool rowDots = packedWih == nullptr || packedWhh == nullptr;
+  if (rowDots ? (T != 1 || B > 4) : T * B <= 4) return false;
   const int G = 4 * H;
   const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * G * (D + H);
@@ -38,8 +41,15 @@ bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int 
         for (int b = 0; b < B; b++)
           std::copy(bias + n0[g], bias + n1[g], gatesT + static_cast<size_t>(b) * G + n0[g]);
       }
-      gemm_prepacked_ranges(Matrix{xT, D, false}, packedWih, D, 0, B, n0, n1, 4, gatesT, G, 1);
-      gemm_prepacked_ranges(Matrix{hPrev, H, false}, packedWhh, H, 0, B, n0, n1, 4, gatesT, G, 1);
+      if (rowDots) {
+        for (int g = 0; g < 4; g++) {
+          gemm_rows_dot_range(xT, D, wIh, D, B, D, n0[g], n1[g], gatesT, G, 1);
+          gemm_rows_dot_range(hPrev, H, wHh, H, B, H, n0[g], n1[g], gatesT, G, 1);
+        }
+      } else {
+        gemm_prepacked_ranges(Matrix{xT, D, false}, packedWih, D, 0, B, n0, n1, 4, gatesT, G, 1);
+        gemm_prepacked_ranges(Matrix{hPrev, H, false}, packedWhh, H, 0, B, n0, n1, 4, gatesT, G, 1);
+      }
       lstm_cell_forward_units(B, H, gatesT, c + t * bh, c + (t + 1) * bh, tanhC + t * bh, h + (t + 1) * bh, u0, u1);
       if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
     }

@@ -81,8 +81,10 @@ export interface NativeBinding {
     D: number,
     H: number,
     x: Floats,
-    packedWih: Floats,
-    packedWhh: Floats,
+    wIh: Floats,
+    wHh: Floats,
+    packedWih: Floats | null,
+    packedWhh: Floats | null,
     bias: Floats,
     gates: Floats,
     c: Floats,
@@ -264,15 +266,18 @@ export class NativeKernels extends RefKernels {
     D: number,
     H: number,
     x: Floats,
-    packedWih: Floats,
-    packedWhh: Floats,
+    wIh: Floats,
+    wHh: Floats,
+    packedWih: Floats | null,
+    packedWhh: Floats | null,
     bias: Floats,
     gates: Floats,
     c: Floats,
     tanhC: Floats,
     h: Floats,
   ): boolean {
-    return this.addon.lstmLayerForward(this.ctx, T, B, D, H, x, packedWih, packedWhh, bias, gates, c, tanhC, h);
+    const a = this.addon;
+    return a.lstmLayerForward(this.ctx, T, B, D, H, x, wIh, wHh, packedWih, packedWhh, bias, gates, c, tanhC, h);
   }
 
   override softmaxCrossEntropy(

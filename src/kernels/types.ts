@@ -72,9 +72,11 @@ export interface Kernels {
    * keeping each step's work together (the native addon: one barrier per step instead of a
    * product and a cell job). It must compute exactly what lstmForward's separate calls compute:
    *   for t < T: gates_t = bias + x_t · W_ihᵀ + h_t · W_hhᵀ, then lstmCellForward
-   * x (T, B, D); packedWih = packB(true, D, 4H, W_ih); packedWhh = packB(true, H, 4H, W_hh);
-   * bias (4H); gates (T, B, 4H) out; c, h (T + 1, B, H) with c_0, h_0 set; tanhC (T, B, H) out.
-   * Returns false, having written nothing, when it does not handle these sizes.
+   * x (T, B, D); wIh (4H, D), wHh (4H, H) as stored; packedWih = packB(true, D, 4H, wIh) and
+   * packedWhh = packB(true, H, 4H, wHh), or both null for a single step (generation), where the
+   * separate calls read W in place; bias (4H); gates (T, B, 4H) out; c, h (T + 1, B, H) with c_0,
+   * h_0 set; tanhC (T, B, H) out. Returns false, having written nothing, for sizes it leaves to
+   * the separate calls.
    */
   lstmLayerForward?(
     T: number,
@@ -82,8 +84,10 @@ export interface Kernels {
     D: number,
     H: number,
     x: Floats,
-    packedWih: Floats,
-    packedWhh: Floats,
+    wIh: Floats,
+    wHh: Floats,
+    packedWih: Floats | null,
+    packedWhh: Floats | null,
     bias: Floats,
     gates: Floats,
     c: Floats,

@@ -89,11 +89,12 @@ export function lstmForward(
   // packing W_hhᵀ pays when it is reused; a single step (generation) multiplies in place
   const reuse = T > 1;
   if (reuse) k.packB(true, H, G, w.wHh, H, packedWhh);
-  if (reuse && k.lstmLayerForward !== undefined) {
+  if (k.lstmLayerForward !== undefined) {
     // the backend runs every step in one call (the same numbers as the calls below)
-    k.packB(true, D, G, w.wIh, D, packedWih);
-    if (k.lstmLayerForward(T, B, D, H, x, packedWih, packedWhh, biasSum, cache.gates, cache.c, cache.tanhC, cache.h))
-      return;
+    if (reuse) k.packB(true, D, G, w.wIh, D, packedWih);
+    const [pIh, pHh] = reuse ? [packedWih, packedWhh] : [null, null];
+    const { gates, c, tanhC, h } = cache;
+    if (k.lstmLayerForward(T, B, D, H, x, w.wIh, w.wHh, pIh, pHh, biasSum, gates, c, tanhC, h)) return;
   }
   // a = (b_ih + b_hh) broadcast, then += X W_ihᵀ for all T·B rows at once
   k.fillRows(T * B, G, biasSum, cache.gates, G);

@@ -129,10 +129,17 @@ describe('native backend with threads', { skip: nativeUnavailableReason() }, () 
       assert.deepEqual(lstmRun(k, opts, 9, 5), lstmRun(separate, opts, 9, 5), `${k.threads} threads`);
     }
     sameOnEveryThreadCount('LSTM H 64', (k) => lstmRun(k, opts, 9, 33));
+    // single steps of up to 4 rows (generation) read the weights in place, in one call too
+    for (const k of backends) {
+      const separate = new NativeKernels({ threads: k.threads });
+      Object.defineProperty(separate, 'lstmLayerForward', { value: undefined });
+      for (const B of [1, 3, 4, 5])
+        assert.deepEqual(lstmRun(k, opts, 1, B), lstmRun(separate, opts, 1, B), `T 1, B ${B}`);
+    }
     // a layer the addon does not take whole (H not a multiple of the tile) goes through the separate calls
     const none = new Float32Array(0);
     const k1 = backends[0] as NativeKernels;
-    assert.equal(k1.lstmLayerForward(2, 1, 1, 70, none, none, none, none, none, none, none, none), false);
+    assert.equal(k1.lstmLayerForward(2, 1, 1, 70, none, none, none, none, none, none, none, none, none, none), false);
   });
 
   it('a 2-layer LSTM forward and backward (T 9, B 33, H 70)', () => {
