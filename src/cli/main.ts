@@ -87,6 +87,12 @@ async function main(argv: string[]): Promise<number> {
   return entry.run(takeBackend(command, rest));
 }
 
+// `lstm … | head` closes the pipe early: stop quietly, as Unix tools do, instead of an EPIPE trace
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
