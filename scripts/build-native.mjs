@@ -10,7 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const nativeDir = join(root, 'native');
+// LSTM_NATIVE_SOURCE: build a copy of native/ elsewhere (the test of a failing build uses it)
+const nativeDir = process.env.LSTM_NATIVE_SOURCE ? resolve(process.env.LSTM_NATIVE_SOURCE) : join(root, 'native');
 const addon = join(nativeDir, 'build', 'Release', 'lstm_native.node');
 const statusFile = join(nativeDir, 'build', 'status.json');
 
@@ -66,17 +67,19 @@ if (process.env.npm_config_nodedir === undefined && existsSync(join(prefix, 'inc
   args.push(`--nodedir=${prefix}`);
 
 const started = Date.now();
-console.log('build-native: compiling the native kernels (node-gyp, -O3 for this processor) …');
+console.log('build-native: compiling the native kernels (node-gyp, -O3 -march=native where the compiler takes it) …');
 const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
 const seconds = (Date.now() - started) / 1000;
 const log = `${result.stdout ?? ''}${result.stderr ?? ''}`;
 mkdirSync(join(nativeDir, 'build'), { recursive: true });
 writeFileSync(join(nativeDir, 'build', 'build.log'), log);
 if (result.status !== 0 || !existsSync(addon)) {
-  const lastLines = log.trim().split('\n').slice(-6).join(' | ');
-  skip(
-    `the build failed after ${seconds.toFixed(0)} s (native/build/build.log): ${lastLines || result.error?.message}`,
-  );
+  // the first lines that say what went wrong (a compiler error, a missing tool), not gyp's epilogue
+  const lines = log.trim().split('\n');
+  const epilogue = /^gyp ERR! (System|command|cwd|node -v|node-gyp -v|not ok|stack\s+at)/;
+  const telling = lines.filter((l) => /error|not found|no such file|\*\*\*/i.test(l) && !epilogue.test(l));
+  const summary = (telling.length > 0 ? telling.slice(0, 3) : lines.slice(-3)).join(' | ');
+  skip(`the build failed after ${seconds.toFixed(0)} s (native/build/build.log): ${summary || result.error?.message}`);
 }
 writeStatus({ ok: true, seconds, at: new Date().toISOString() });
 console.log(`build-native: built ${addon.slice(root.length + 1)} in ${seconds.toFixed(1)} s.`);

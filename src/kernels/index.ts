@@ -147,7 +147,7 @@ export function describeBackend(): BackendReport {
         ? {
             name: 'native',
             loaded: true,
-            note: `C++ kernels built for this processor (${simd?.name ?? '?'}, ${simd?.tileRows ?? '?'}×${simd?.tileCols ?? '?'} register tile), threads inside the addon`,
+            note: `C++ kernels compiled by npm ci (${simd?.name ?? '?'} build, ${simd?.tileRows ?? '?'}×${simd?.tileCols ?? '?'} register tile), threads inside the addon`,
           }
         : { name: 'native', loaded: false, note: noNative },
       why === undefined
