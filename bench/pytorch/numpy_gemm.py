@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from protocol import TooSlow, blas_libraries, emit, measure
+from protocol import blas_libraries, emit, run_job
 
 SEED = 1234
 
@@ -34,18 +34,13 @@ def main():
               "libraries": blas_libraries()})
         return
     job = json.load(sys.stdin)
-    for c in job["configs"]:
-        try:
-            if c["shape"]["kind"] != "gemm":
-                raise ValueError("this peer runs the GEMM configurations only")
-            run, warmup, share = gemm(c["shape"], np.random.default_rng(SEED))
-            ops, rep_seconds = measure(run, warmup, share, c["budget"])
-            emit({"id": c["id"], "opsPerRep": ops, "repSeconds": rep_seconds})
-        except TooSlow as e:
-            emit({"id": c["id"], "tooSlow": e.args[0], "limit": e.args[1]})
-        except Exception as e:  # one configuration's failure is reported, the others still run
-            emit({"id": c["id"], "error": f"{type(e).__name__}: {e}"})
 
+    def build(c):
+        if c["shape"]["kind"] != "gemm":
+            raise ValueError("this peer runs the GEMM configurations only")
+        return gemm(c["shape"], np.random.default_rng(SEED))
+
+    run_job(job, build)
 
 if __name__ == "__main__":
     main()

@@ -64,3 +64,17 @@ def emit(obj):
     print(json.dumps(obj), flush=True)
 
 
+def run_job(job, build):
+    """Time every configuration of a job, printing one line each as it finishes. build(config)
+    returns (run, warmup, share) for bench/harness.ts's measure(); a failure of one configuration is
+    reported as its line and the others still run."""
+    for c in job["configs"]:
+        try:
+            run, warmup, share = build(c)
+            ops, rep_seconds = measure(run, warmup, share, c["budget"])
+            emit({"id": c["id"], "opsPerRep": ops, "repSeconds": rep_seconds})
+        except TooSlow as e:
+            emit({"id": c["id"], "tooSlow": e.args[0], "limit": e.args[1]})
+        except Exception as e:
+            emit({"id": c["id"], "error": f"{type(e).__name__}: {e}"})
+

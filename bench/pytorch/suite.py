@@ -18,7 +18,7 @@ import json
 import math
 import sys
 
-from protocol import TooSlow, blas_libraries, emit, measure
+from protocol import blas_libraries, emit, run_job
 
 import torch
 import torch.nn as nn
@@ -150,18 +150,12 @@ def main():
         return
     job = json.load(sys.stdin)
     torch.set_num_threads(job["threads"])
-    for c in job["configs"]:
-        torch.manual_seed(SEED)
-        g = torch.Generator().manual_seed(SEED)
-        try:
-            run, warmup, share = BUILDERS[c["shape"]["kind"]](c["shape"], g)
-            ops, rep_seconds = measure(run, warmup, share, c["budget"])
-            emit({"id": c["id"], "opsPerRep": ops, "repSeconds": rep_seconds})
-        except TooSlow as e:
-            emit({"id": c["id"], "tooSlow": e.args[0], "limit": e.args[1]})
-        except Exception as e:  # one configuration's failure is reported, the others still run
-            emit({"id": c["id"], "error": f"{type(e).__name__}: {e}"})
 
+    def build(c):
+        torch.manual_seed(SEED)
+        return BUILDERS[c["shape"]["kind"]](c["shape"], torch.Generator().manual_seed(SEED))
+
+    run_job(job, build)
 
 if __name__ == "__main__":
     main()
