@@ -92,7 +92,8 @@ export function lstmForward(
   if (k.lstmLayerForward !== undefined) {
     // the backend runs every step in one call (the same numbers as the calls below)
     if (reuse) k.packB(true, D, G, w.wIh, D, packedWih);
-    const [pIh, pHh] = reuse ? [packedWih, packedWhh] : [null, null];
+    const pIh = reuse ? packedWih : null; // a single step reads the weights in place
+    const pHh = reuse ? packedWhh : null;
     const { gates, c, tanhC, h } = cache;
     if (k.lstmLayerForward(T, B, D, H, x, w.wIh, w.wHh, pIh, pHh, biasSum, gates, c, tanhC, h)) return;
   }
