@@ -94,9 +94,11 @@ void pack_b_block(Matrix B, int k0, int kc, int j0, int nc, float* out) {
 }
 
 // C tile (rows × cols ≤ kTileRows × kTileCols, row stride ldc) (+)= Σ_k a_k ⊗ b_k over kc steps,
-// a: kTileRows floats per k (packed A panel), b: kTileCols floats per k (packed B panel).
+// a: kTileRows floats per k (packed A panel), b: kTileCols floats per k (packed B panel). With
+// `row`, C = row + Σ instead (the same row for every row of the tile: a bias, so a caller need not
+// copy it into C first; the sum is the one C = bias then C += Σ gives).
 inline void tile_kernel(int kc, const float* a, const float* b, float* c, int ldc, bool accumulate, int rows,
-                        int cols) {
+                        int cols, const float* row = nullptr) {
   vf lo[kTileRows];
   vf hi[kTileRows];
   for (int i = 0; i < kTileRows; i++) lo[i] = hi[i] = vf{};
@@ -114,7 +116,10 @@ inline void tile_kernel(int kc, const float* a, const float* b, float* c, int ld
   if (rows == kTileRows && cols == kTileCols) {
     for (int i = 0; i < kTileRows; i++) {
       float* ci = c + static_cast<size_t>(i) * ldc;
-      if (accumulate) {
+      if (row != nullptr) {
+        store(ci, load(row) + lo[i]);
+        store(ci + kLanes, load(row + kLanes) + hi[i]);
+      } else if (accumulate) {
         store(ci, load(ci) + lo[i]);
         store(ci + kLanes, load(ci + kLanes) + hi[i]);
       } else {
@@ -132,7 +137,7 @@ inline void tile_kernel(int kc, const float* a, const float* b, float* c, int ld
   for (int i = 0; i < rows; i++) {
     float* ci = c + static_cast<size_t>(i) * ldc;
     const float* ti = tile + i * kTileCols;
-    for (int j = 0; j < cols; j++) ci[j] = accumulate ? ci[j] + ti[j] : ti[j];
+    for (int j = 0; j < cols; j++) ci[j] = row != nullptr ? row[j] + ti[j] : accumulate ? ci[j] + ti[j] : ti[j];
   }
 }
 
@@ -257,9 +262,13 @@ void gemm_prepacked(ThreadPool& pool, int threads, Matrix A, const float* packed
 }
 
 void gemm_prepacked_ranges(Matrix A, const float* packed, int K, int m0, int m1, const int* n0, const int* n1,
-                           int ranges, float* C, int ldc, int beta) {
+                           int ranges, float* C, int ldc, int beta, const float* bias) {
   if (K == 0) {
-    for (int r = 0; r < ranges; r++) gemm_block(A, Matrix{nullptr, 0, false}, packed, K, m0, m1, n0[r], n1[r], C, ldc, beta);
+    for (int r = 0; r < ranges; r++) {
+      for (int i = m0; i < m1 && bias != nullptr; i++)
+        std::copy(bias + n0[r], bias + n1[r], C + static_cast<size_t>(i) * ldc + n0[r]);
+      if (bias == nullptr) gemm_block(A, Matrix{nullptr, 0, false}, packed, K, m0, m1, n0[r], n1[r], C, ldc, beta);
+    }
     return;
   }
   float* workA = pack_buffer_a();
@@ -276,7 +285,8 @@ void gemm_prepacked_ranges(Matrix A, const float* packed, int K, int m0, int m1,
           float* cBlock = C + static_cast<size_t>(ic) * ldc + j;
           for (int ir = 0; ir < mc; ir += kTileRows) {
             tile_kernel(kc, workA + static_cast<size_t>(ir) * kc, b, cBlock + static_cast<size_t>(ir) * ldc, ldc,
-                        accumulate, std::min(kTileRows, mc - ir), std::min(kTileCols, n1[r] - j));
+                        accumulate, std::min(kTileRows, mc - ir), std::min(kTileCols, n1[r] - j),
+                        pc == 0 && bias != nullptr ? bias + j : nullptr);
           }
         }
       }

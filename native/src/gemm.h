@@ -32,9 +32,11 @@ void gemm_prepacked(ThreadPool& pool, int threads, Matrix A, const float* packed
 // Rows [m0, m1) of C = beta · C + A · op(B), op(B) prepacked, over several column ranges
 // [n0[r], n1[r]) (each n0 a multiple of kTileCols), on the calling thread, packing A once for all
 // of them. Each element is computed exactly as gemm_prepacked computes it, so a caller may split C
-// its own way (lstm_layer.cc: by hidden units, four gate ranges per thread).
+// its own way (lstm_layer.cc: by hidden units, four gate ranges per thread). With `bias` (a row of
+// N), C = bias + A · op(B) for every row, beta ignored: the numbers of filling C with the bias
+// and then accumulating, without the fill.
 void gemm_prepacked_ranges(Matrix A, const float* packed, int K, int m0, int m1, const int* n0, const int* n1,
-                           int ranges, float* C, int ldc, int beta);
+                           int ranges, float* C, int ldc, int beta, const float* bias = nullptr);
 
 // Columns [j0, j1) of C (M, N) = beta · C + A (M, K) · Bᵀ as gemm_rows_dot computes them, on the
 // calling thread (lstm_layer.cc splits by hidden units).

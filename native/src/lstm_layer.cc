@@ -38,16 +38,17 @@ bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int 
       for (int g = 0; g < 4; g++) {
         n0[g] = g * H + u0;
         n1[g] = g * H + u1;
-        for (int b = 0; b < B; b++)
-          std::copy(bias + n0[g], bias + n1[g], gatesT + static_cast<size_t>(b) * G + n0[g]);
       }
       if (rowDots) {
         for (int g = 0; g < 4; g++) {
+          for (int b = 0; b < B; b++)
+            std::copy(bias + n0[g], bias + n1[g], gatesT + static_cast<size_t>(b) * G + n0[g]);
           gemm_rows_dot_range(xT, D, wIh, D, B, D, n0[g], n1[g], gatesT, G, 1);
           gemm_rows_dot_range(hPrev, H, wHh, H, B, H, n0[g], n1[g], gatesT, G, 1);
         }
       } else {
-        gemm_prepacked_ranges(Matrix{xT, D, false}, packedWih, D, 0, B, n0, n1, 4, gatesT, G, 1);
+        // gates_t = bias + x_t · W_ihᵀ (the bias enters in the store, not copied in first)
+        gemm_prepacked_ranges(Matrix{xT, D, false}, packedWih, D, 0, B, n0, n1, 4, gatesT, G, 1, bias);
         gemm_prepacked_ranges(Matrix{hPrev, H, false}, packedWhh, H, 0, B, n0, n1, 4, gatesT, G, 1);
       }
       lstm_cell_forward_units(B, H, gatesT, c + t * bh, c + (t + 1) * bh, tanhC + t * bh, h + (t + 1) * bh, u0, u1);
