@@ -30,7 +30,8 @@ export interface PeerRun {
 export const PEERS: readonly Peer[] = [
   tfjsPeer('cpu'),
   tfjsPeer('wasm'),
-  pytorchPeer(),
+  pytorchPeer(0),
+  pytorchPeer(1),
   onnxruntimePeer(),
   openblasPeer(),
 ];

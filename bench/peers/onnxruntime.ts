@@ -14,7 +14,7 @@ import type { BenchConfig } from '../configs.js';
 import type { RunMode, Skipped } from '../report.js';
 import { runChild } from './child.js';
 import type { Peer, PeerRun } from './index.js';
-import { findTorchPython } from './pytorch.js';
+import { torchPythons } from './pytorch.js';
 
 const NAME = 'onnxruntime';
 const CHILD = fileURLToPath(new URL('./onnxruntime-child.js', import.meta.url));
@@ -58,8 +58,8 @@ export function onnxruntimePeer(): Peer {
     async unavailable() {
       if (ortVersion() === undefined)
         return 'onnxruntime-node is not installed (npm ci installs it as a devDependency)';
-      const p = findTorchPython();
-      return 'why' in p ? `its models are exported by PyTorch: ${p.why}` : null;
+      const { pythons, why } = torchPythons();
+      return pythons.length === 0 ? `its models are exported by PyTorch: ${why}` : null;
     },
     async about() {
       return (
@@ -70,11 +70,18 @@ export function onnxruntimePeer(): Peer {
       );
     },
     async run(configs: readonly BenchConfig[], mode: RunMode) {
-      const p = findTorchPython();
-      if ('why' in p) return { results: [], skipped: [{ backend: NAME, id: '*', reason: p.why }] };
+      const { pythons, why } = torchPythons();
+      if (pythons.length === 0) return { results: [], skipped: [{ backend: NAME, id: '*', reason: why }] };
       const wanted = configs.filter((c) => KINDS.has(c.shape.kind));
       if (wanted.length === 0) return { results: [], skipped: [] };
-      const { ready, skipped } = exportModels(p.python, wanted);
+      // the first PyTorch whose exporter works (2.x's needs the onnx package; 1.13's nothing more)
+      let exported = exportModels((pythons[0] as { python: string }).python, wanted);
+      for (const p of pythons.slice(1)) {
+        if (exported.ready.length === wanted.length) break;
+        const again = exportModels(p.python, wanted);
+        if (again.ready.length > exported.ready.length) exported = again;
+      }
+      const { ready, skipped } = exported;
       const out: PeerRun = { results: [], skipped };
       for (const threads of threadCounts()) {
         if (ready.length === 0) break;

@@ -15,7 +15,6 @@ import type { Peer, PeerRun } from './index.js';
 
 /** From dist/bench/peers/ to the source tree's bench/pytorch/. */
 const SCRIPT = fileURLToPath(new URL('../../../bench/pytorch/suite.py', import.meta.url));
-const NAME = 'pytorch';
 
 interface About {
   torch: string;
@@ -24,21 +23,49 @@ interface About {
   libraries: string[];
 }
 
-let found: { python: string } | { why: string } | undefined;
+interface TorchPython {
+  python: string;
+  /** torch.__version__ and sys.executable: two names for one interpreter are one entry. */
+  torch: string;
+  executable: string;
+}
 
-/** The first interpreter that imports torch, or why none does. Checked once. */
-export function findTorchPython(): { python: string } | { why: string } {
+let found: { pythons: TorchPython[]; why: string } | undefined;
+
+/**
+ * Every interpreter that imports torch, in the order $LSTM_BENCH_PYTHON, python3 (PATH),
+ * /usr/bin/python3, and why the others do not. Checked once.
+ */
+export function torchPythons(): { pythons: TorchPython[]; why: string } {
   if (found !== undefined) return found;
   const candidates = [...new Set([process.env.LSTM_BENCH_PYTHON, 'python3', '/usr/bin/python3'])];
+  const pythons: TorchPython[] = [];
   const tried: string[] = [];
   for (const python of candidates) {
     if (python === undefined || python === '') continue;
-    const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
-    if (r.status === 0) return (found = { python });
-    const why = r.error?.message ?? r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`;
-    tried.push(`${python}: ${why}`);
+    const probe = 'import sys, torch; print(torch.__version__); print(sys.executable)';
+    const r = spawnSync(python, ['-c', probe], { encoding: 'utf8', timeout: 60_000 });
+    if (r.status === 0) {
+      const [torch = '?', executable = python] = r.stdout.trim().split('\n');
+      if (!pythons.some((p) => p.executable === executable)) pythons.push({ python, torch, executable });
+      continue;
+    }
+    tried.push(`${python}: ${r.error?.message ?? r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`}`);
   }
-  return (found = { why: `no Python with torch (${tried.join('; ')}); set LSTM_BENCH_PYTHON` });
+  return (found = { pythons, why: `no Python with torch (${tried.join('; ')}); set LSTM_BENCH_PYTHON` });
+}
+
+/** The n-th interpreter with torch (0: the first found, 1: the next, a different one), or why not. */
+function nthTorchPython(n: number): { python: string } | { why: string } {
+  const { pythons, why } = torchPythons();
+  const p = pythons[n];
+  if (p !== undefined) return p;
+  return n === 0 ? { why } : { why: 'no second Python with a different torch here' };
+}
+
+/** The first interpreter that imports torch, or why none does. */
+export function findTorchPython(): { python: string } | { why: string } {
+  return nthTorchPython(0);
 }
 
 /** 1 thread, and every core where there is more than one. */
@@ -46,7 +73,14 @@ function threadCounts(): number[] {
   return [...new Set([1, availableParallelism()])];
 }
 
-export function pytorchPeer(): Peer {
+/**
+ * `pytorch` runs the first interpreter with torch; `pytorch-system` a second, different one when
+ * there is one, normally the system's /usr/bin/python3 (here: pip's PyTorch 2.13 on python3, and
+ * Debian's python3-torch 1.13 on /usr/bin/python3).
+ */
+export function pytorchPeer(which: 0 | 1 = 0): Peer {
+  const NAME = which === 0 ? 'pytorch' : 'pytorch-system';
+  const findTorchPython = (): { python: string } | { why: string } => nthTorchPython(which);
   return {
     name: NAME,
     async unavailable() {

@@ -10,6 +10,7 @@ torch.onnx.export, whose nn.LSTM becomes ONNX's LSTM operator (one per layer).
 Reads {"dir": "...", "configs": [{"id": "C3", "shape": {...}}, ...]} on standard input and writes
 DIR/<id>.onnx for each; prints one JSON line per model: {"id": ..., "path": ...} or {"id": ..., "error": ...}.
 """
+import inspect
 import json
 import os
 import sys
@@ -50,7 +51,10 @@ def export(c, directory):
         raise ValueError(f"no ONNX model for a {s['kind']} configuration")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(model, args, path, opset_version=14, **names)
+        # PyTorch 2.x defaults to its dynamo exporter, which needs the onnxscript package; the
+        # TorchScript exporter (1.13's only one) needs nothing more
+        legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+        torch.onnx.export(model, args, path, opset_version=14, **names, **legacy)
     return path
 
 
