@@ -20,55 +20,11 @@ import {
   JOB_CELL_FORWARD,
   JOB_GEMM_ABT_ROWS,
   JOB_GEMM_PACKED,
-  type ShareExports,
 } from './thread-protocol.js';
 import type { Floats } from './types.js';
-import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
+import { instantiateKernels, type KernelExports } from './wasm-module.js';
 
-/** The kernel module's exports (byte offsets into the memory for arrays); ShareExports has the split ones. */
-interface KernelExports extends ShareExports {
-  heapBase(): number;
-  packB(transB: number, K: number, N: number, B: number, ldb: number, P: number): void;
-  transpose(rows: number, cols: number, src: number, ld: number, dst: number): void;
-  fillRows(M: number, N: number, bias: number, C: number, ldc: number): void;
-  addColumnSums(M: number, N: number, A: number, out: number): void;
-  softmaxCrossEntropy(
-    N: number,
-    V: number,
-    logits: number,
-    targets: number,
-    dLogits: number,
-    gradScale: number,
-  ): number;
-  sumSquares(n: number, x: number): number;
-  scale(n: number, x: number, s: number): void;
-  addInPlace(n: number, x: number, y: number): void;
-  adamUpdate(
-    n: number,
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    l2: number,
-    decoupled: number,
-    bc1: number,
-    bc2: number,
-  ): void;
-  sgdUpdate(
-    n: number,
-    p: number,
-    g: number,
-    buf: number,
-    lr: number,
-    momentum: number,
-    l2: number,
-    nesterov: number,
-  ): void;
-}
+export { wasmUnavailableReason } from './wasm-module.js';
 
 /** Below this many rows, A·Bᵀ reads B in place: packing it would cost as much as the product. */
 const SMALL_M = 8;
@@ -93,28 +49,6 @@ export interface WasmKernelsOptions {
 const PAGE = 65536;
 const MAX_PAGES = 16384; // 1 GiB
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-/** Why the WebAssembly backend cannot run here, or undefined when it can. */
-export function wasmUnavailableReason(): string | undefined {
-  if (typeof WebAssembly !== 'object') return 'this JavaScript engine has no WebAssembly';
-  if (typeof SharedArrayBuffer !== 'function') {
-    return 'SharedArrayBuffer is unavailable (in a browser, the page must be cross-origin isolated)';
-  }
-  try {
-    if (!WebAssembly.validate(decodeBase64(KERNELS_WASM_BASE64)))
-      return 'this engine lacks WebAssembly SIMD or threads';
-  } catch (e) {
-    return `the kernels do not validate: ${(e as Error).message}`;
-  }
-  return undefined;
-}
-
 export class WasmKernels extends RefKernels {
   override readonly name: string = 'wasm';
   private readonly memory: WebAssembly.Memory;
@@ -137,16 +71,8 @@ export class WasmKernels extends RefKernels {
     // it gets ordinary arrays, which this class never uses (gemm packs into wasm memory).
     super('float32');
     this.memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const instance = new WebAssembly.Instance(module, {
-      env: {
-        memory: this.memory,
-        abort: () => {
-          throw new Error('WasmKernels: a kernel aborted');
-        },
-      },
-    });
-    this.wasm = instance.exports as unknown as KernelExports;
+    const { module, exports } = instantiateKernels(this.memory);
+    this.wasm = exports;
     // below heapBase lie the module's own static data (Mathf.exp's tables): never hand it out
     this.top = Math.ceil((this.wasm.heapBase() + 16) / 16) * 16;
     const threads = options.threads ?? defaultThreadCount();
