@@ -1,0 +1,104 @@
+/**
+ * The plain (Elman) RNN cell, one direction over a sequence, as PyTorch's nn.RNN and ONNX RNN:
+ *
+ *   a_t = W_ih x_t + b_ih + W_hh (h_{t−1} ⊙ m) + b_hh       (B, H)
+ *   h_t = f(clip a_t)                                       f = tanh by default, or relu …
+ *
+ * Cache (Buffers): pre (T, B, H) the sums before clip, h (T+1, B, H), hRec (T, B, H) (recurrent
+ * dropout only), y (T, B, H).
+ */
+import type { Floats, Kernels } from '../../kernels/index.js';
+import type { Activation } from '../activations.js';
+import type { CellConfig, CellWeights } from '../cell-config.js';
+import { clipSlope, clipValue } from './lstm-cell.js';
+import {
+  type Buffers,
+  type CellGrads,
+  type SequenceRun,
+  carryPastEnd,
+  emitOutput,
+  inputProjection,
+  isPastEnd,
+  passThroughPastEnd,
+  recurrentOperand,
+  recurrentOperands,
+  totalStateGradient,
+  weightGradients,
+} from './sequence.js';
+
+export function rnnCellSequenceForward(
+  k: Kernels,
+  cfg: CellConfig,
+  w: CellWeights,
+  run: SequenceRun,
+  h0: Floats, // (B, H)
+  buf: Buffers,
+): void {
+  const { T, B } = run;
+  const { D, H, clip } = cfg;
+  const f = cfg.activations[0] as Activation;
+  const pre = buf('pre', T * B * H);
+  const h = buf('h', (T + 1) * B * H);
+  const hRec = buf('hRec', run.recMask === null ? 0 : T * B * H);
+  const y = buf('y', T * B * H);
+  const bias = buf('bias', H);
+  bias.set(w.bIh);
+  k.addInPlace(H, w.bHh, bias);
+  inputProjection(k, run, D, H, w.wIh, bias, pre);
+  h.set(h0.subarray(0, B * H));
+  for (let t = 0; t < T; t++) {
+    const preT = pre.subarray(t * B * H, (t + 1) * B * H);
+    const hPrev = h.subarray(t * B * H, (t + 1) * B * H);
+    const hCur = h.subarray((t + 1) * B * H, (t + 2) * B * H);
+    k.gemm(false, true, B, H, H, recurrentOperand(run, H, t, hPrev, hRec), H, w.wHh, H, preT, H, 1);
+    for (let q = 0; q < B * H; q++) hCur[q] = f.apply(clipValue(preT[q] as number, clip));
+    carryPastEnd(run, t, H, hPrev, hCur);
+    emitOutput(run, H, t, hCur, y);
+  }
+}
+
+export function rnnCellSequenceBackward(
+  k: Kernels,
+  cfg: CellConfig,
+  w: CellWeights,
+  g: CellGrads,
+  run: SequenceRun,
+  dy: Floats | null,
+  dhT: Floats | null,
+  dx: Floats | null,
+  dh0: Floats,
+  buf: Buffers,
+): void {
+  const { T, B } = run;
+  const { H, clip } = cfg;
+  const f = cfg.activations[0] as Activation;
+  const pre = buf('pre', T * B * H);
+  const h = buf('h', (T + 1) * B * H);
+  const hRec = buf('hRec', run.recMask === null ? 0 : T * B * H);
+  const dPre = buf('dPre', T * B * H);
+  const dhNext = buf('dhNext', B * H);
+  const dhTot = buf('dhTot', B * H);
+  if (dhT === null) dhNext.fill(0);
+  else dhNext.set(dhT.subarray(0, B * H));
+  for (let t = T - 1; t >= 0; t--) {
+    totalStateGradient(run, H, t, dy, dhNext, dhTot);
+    const preT = pre.subarray(t * B * H, (t + 1) * B * H);
+    const hCur = h.subarray((t + 1) * B * H, (t + 2) * B * H);
+    const dPreT = dPre.subarray(t * B * H, (t + 1) * B * H);
+    for (let b = 0; b < B; b++) {
+      const past = isPastEnd(run, t, b);
+      for (let j = b * H; j < (b + 1) * H; j++) {
+        const a = preT[j] as number;
+        const slope = f.derivative(clipValue(a, clip), hCur[j] as number) * clipSlope(a, clip);
+        dPreT[j] = past ? 0 : (dhTot[j] as number) * slope;
+      }
+    }
+    k.gemm(false, false, B, H, H, dPreT, H, w.wHh, H, dhNext, H, 0);
+    if (run.recMask !== null)
+      for (let q = 0; q < B * H; q++) dhNext[q] = (dhNext[q] as number) * (run.recMask[q] as number);
+    passThroughPastEnd(run, t, H, dhTot, dhNext);
+  }
+  const operands = recurrentOperands(run, H, h, hRec);
+  weightGradients(k, cfg, w, g, run, dPre, dPre, [{ row0: 0, rows: H, operand: operands }], dx, buf('colSums', H));
+  dh0.set(dhNext);
+}

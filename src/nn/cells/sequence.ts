@@ -1,0 +1,173 @@
+/**
+ * What every cell's sequence loop shares: the run description (lengths, recurrent dropout mask),
+ * the input projection before the loop, the handling of steps past a sequence's end, and the
+ * weight-gradient products after the backward loop.
+ *
+ * Steps past a sequence's end (t ≥ lengths[b]): the state is carried unchanged (so the final
+ * state is the one at the sequence's own end), the output is zero, and backward passes the state
+ * gradients through untouched, with no gradient into the gates (so none into the weights).
+ */
+import type { Floats, Kernels } from '../../kernels/index.js';
+import type { CellConfig, CellWeights } from '../cell-config.js';
+
+/** Named storage for one cell's forward cache and backward work, kept between the two calls. */
+export type Buffers = (name: string, length: number) => Floats;
+
+/** One direction of one layer over a batch of sequences. */
+export interface SequenceRun {
+  T: number;
+  B: number;
+  x: Floats; // (T, B, D), time-major
+  /** Per-sequence lengths (B), each in [0, T]; null = every sequence has T steps. */
+  lengths: Int32Array | null;
+  /** Variational recurrent dropout (B, R): h_{t−1} ⊙ mask enters the recurrent products; null = none. */
+  recMask: Floats | null;
+}
+
+/** Gradients of one cell's parameters, accumulated with +=; the same shapes as CellWeights. */
+export type CellGrads = CellWeights;
+
+export function isPastEnd(run: SequenceRun, t: number, b: number): boolean {
+  return run.lengths !== null && t >= (run.lengths[b] as number);
+}
+
+/** True when some sequence has ended before step t. */
+export function anyPastEnd(run: SequenceRun, t: number): boolean {
+  if (run.lengths === null) return false;
+  for (let b = 0; b < run.B; b++) if (t >= (run.lengths[b] as number)) return true;
+  return false;
+}
+
+/** Rows b past their end at step t: cur[b] = prev[b] (rows of `width`). */
+export function carryPastEnd(run: SequenceRun, t: number, width: number, prev: Floats, cur: Floats): void {
+  if (!anyPastEnd(run, t)) return;
+  for (let b = 0; b < run.B; b++) {
+    if (isPastEnd(run, t, b)) cur.set(prev.subarray(b * width, (b + 1) * width), b * width);
+  }
+}
+
+/** Rows b past their end at step t set to zero. */
+export function zeroPastEnd(run: SequenceRun, t: number, width: number, rows: Floats): void {
+  if (!anyPastEnd(run, t)) return;
+  for (let b = 0; b < run.B; b++) if (isPastEnd(run, t, b)) rows.fill(0, b * width, (b + 1) * width);
+}
+
+/**
+ * The operand of step t's recurrent product: h_{t−1} itself, or h_{t−1} ⊙ mask stored in
+ * hRec (T, B, R) for backward.
+ */
+export function recurrentOperand(run: SequenceRun, R: number, t: number, hPrev: Floats, hRec: Floats): Floats {
+  if (run.recMask === null) return hPrev;
+  const BR = run.B * R;
+  const out = hRec.subarray(t * BR, (t + 1) * BR);
+  for (let i = 0; i < BR; i++) out[i] = (hPrev[i] as number) * (run.recMask[i] as number);
+  return out;
+}
+
+/** All T operands of the recurrent products (T, B, R): h[0..T−1], or the masked copies. */
+export function recurrentOperands(run: SequenceRun, R: number, h: Floats, hRec: Floats): Floats {
+  const n = run.T * run.B * R;
+  return run.recMask === null ? h.subarray(0, n) : hRec.subarray(0, n);
+}
+
+/** out (T·B, N) = bias broadcast + x (T·B, D) · Wᵀ (W is (N, D)). */
+export function inputProjection(
+  k: Kernels,
+  run: SequenceRun,
+  D: number,
+  N: number,
+  w: Floats,
+  bias: Floats,
+  out: Floats,
+): void {
+  const rows = run.T * run.B;
+  k.fillRows(rows, N, bias, out, N);
+  k.gemm(false, true, rows, N, D, run.x, D, w, D, out, N, 1);
+}
+
+/** The output rows of step t (B, R): h_t, or zero past a sequence's end. */
+export function emitOutput(run: SequenceRun, R: number, t: number, hT: Floats, y: Floats): void {
+  const BR = run.B * R;
+  const yT = y.subarray(t * BR, (t + 1) * BR);
+  yT.set(hT);
+  zeroPastEnd(run, t, R, yT);
+}
+
+/** dhTot (B, R) = dhNext + dy_t, with dy ignored past a sequence's end (its output is a constant 0). */
+export function totalStateGradient(
+  run: SequenceRun,
+  R: number,
+  t: number,
+  dy: Floats | null,
+  dhNext: Floats,
+  dhTot: Floats,
+): void {
+  dhTot.set(dhNext);
+  if (dy === null) return;
+  for (let b = 0; b < run.B; b++) {
+    if (isPastEnd(run, t, b)) continue;
+    const base = t * run.B * R + b * R;
+    for (let j = 0; j < R; j++) dhTot[b * R + j] = (dhTot[b * R + j] as number) + (dy[base + j] as number);
+  }
+}
+
+/** A block of weight_hh rows and the (T, B, R) operand its gradient is the product with. */
+export interface RecurrentBlock {
+  row0: number;
+  rows: number;
+  operand: Floats;
+}
+
+/**
+ * The products after the backward loop:
+ *   dW_ih += dXPᵀ (G·H, T·B) · x;  db_ih += Σ dXP;  db_hh += Σ dHP;
+ *   dW_hh[block] += dHP[:, block]ᵀ · operand (per block);  dx = dXP · W_ih (when asked).
+ * dXP (T, B, G·H) is the gradient of the input projection, dHP of the recurrent one (the same
+ * array for LSTM and RNN, where both enter the gates as one sum).
+ */
+export function weightGradients(
+  k: Kernels,
+  c: CellConfig,
+  w: CellWeights,
+  g: CellGrads,
+  run: SequenceRun,
+  dXP: Floats,
+  dHP: Floats,
+  blocks: readonly RecurrentBlock[],
+  dx: Floats | null,
+  columnSums: Floats, // (G·H) scratch
+): void {
+  const GH = c.G * c.H;
+  const TB = run.T * run.B;
+  k.gemm(true, false, GH, c.D, TB, dXP, GH, run.x, c.D, g.wIh, c.D, 1);
+  for (const blk of blocks) {
+    const dHPBlock = dHP.subarray(blk.row0);
+    const dW = g.wHh.subarray(blk.row0 * c.R);
+    k.gemm(true, false, blk.rows, c.R, TB, dHPBlock, GH, blk.operand, c.R, dW, c.R, 1);
+  }
+  columnSums.fill(0);
+  k.addColumnSums(TB, GH, dXP, columnSums);
+  k.addInPlace(GH, columnSums, g.bIh);
+  if (dHP !== dXP) {
+    columnSums.fill(0);
+    k.addColumnSums(TB, GH, dHP, columnSums);
+  }
+  k.addInPlace(GH, columnSums, g.bHh);
+  if (dx !== null) k.gemm(false, false, TB, c.D, GH, dXP, GH, w.wIh, c.D, dx, c.D, 0);
+}
+
+/** After step t's backward: rows past their end pass the incoming state gradient through. */
+export function passThroughPastEnd(
+  run: SequenceRun,
+  t: number,
+  width: number,
+  incoming: Floats,
+  outgoing: Floats,
+): void {
+  carryPastEnd(run, t, width, incoming, outgoing);
+}
+
+/** Rows past their end get no gate gradient: dRows (B, width) zeroed there. */
+export function noGateGradientPastEnd(run: SequenceRun, t: number, width: number, dRows: Floats): void {
+  zeroPastEnd(run, t, width, dRows);
+}
