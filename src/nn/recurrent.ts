@@ -135,6 +135,10 @@ export class Recurrent {
     this.scratch = new Scratch(k);
   }
 
+  /** The kernels the stack runs on (its arrays live in their memory). */
+  get kernels(): Kernels {
+    return this.k;
+  }
   get inputSize(): number {
     return (this.cells[0] as CellConfig).D;
   }
