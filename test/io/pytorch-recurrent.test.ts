@@ -110,7 +110,8 @@ describe('PyTorch state_dict: wrong arguments get clear errors', () => {
   const { stateDict, shapes } = decodeTorchStateDict(bytes);
   const k = new RefKernels('float32');
   it('names the weights that proj_size would explain when it is left out', () => {
-    const { proj_size: _, ...args } = fixture.args;
+    const args = { ...fixture.args };
+    delete args.proj_size;
     assert.throws(
       () => buildTorchRecurrent(args, stateDict, { kernels: k, shapes }),
       /names the arguments do not explain: rnn\.weight_hr_l0.*proj_size/,
