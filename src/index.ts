@@ -3,6 +3,20 @@ export { UNKNOWN_TOKEN, Vocab } from './data/vocab.js';
 export * from './errors.js';
 export { decodeModel, type EncodeOptions, encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './io/model-file.js';
 export { crc32, decodeSafetensors, encodeSafetensors, type TensorRecord } from './io/safetensors.js';
+export { type Framework, GATE_ORDER, gatePermutation, reorderGates, swapPeepholeOrder } from './io/gate-order.js';
+export {
+  buildTorchRecurrent,
+  decodeTorchStateDict,
+  encodeTorchStateDict,
+  exportTorchStateDict,
+  loadTorchRecurrent,
+  recurrentOptionsFromTorch,
+  type StateDict,
+  type TorchRecurrent,
+  type TorchRecurrentArgs,
+  torchStateDictSpecs,
+} from './io/pytorch-recurrent.js';
+export { runTorchRecurrent, type TorchRunInput, type TorchRunResult, type TorchRunUpstream } from './io/pytorch-run.js';
 export {
   type BackendOptions,
   type BackendReport,
@@ -30,6 +44,14 @@ export {
   type ModelConfig,
 } from './models/language-model.js';
 export { LMNetwork, type NetworkShape } from './models/lm-network.js';
+export {
+  ACTIVATION_NAMES,
+  type Activation,
+  type ActivationName,
+  type ActivationSpec,
+  activation,
+} from './nn/activations.js';
+export { type CellKind, type CellOptions } from './nn/cell-config.js';
 export { Embedding } from './nn/embedding.js';
 export { initNormal, initOrthogonal, initUniform, initXavierUniform } from './nn/init.js';
 export { Linear } from './nn/linear.js';
@@ -44,6 +66,13 @@ export {
   lstmForward,
 } from './nn/lstm.js';
 export { ParamArena, type ParamEntry, type ParamSpec } from './nn/params.js';
+export {
+  Recurrent,
+  type RecurrentInputGrads,
+  type RecurrentOptions,
+  type RecurrentOutput,
+  type RecurrentState,
+} from './nn/recurrent.js';
 export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';

@@ -6,6 +6,12 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { DataError, ModelFileError } from '../errors.js';
 import { decodeModel, type EncodeOptions, encodeModel } from '../io/model-file.js';
+import {
+  encodeTorchStateDict,
+  loadTorchRecurrent,
+  type TorchRecurrent,
+  type TorchRecurrentArgs,
+} from '../io/pytorch-recurrent.js';
 import type { Kernels } from '../kernels/index.js';
 import type { LanguageModel } from '../models/language-model.js';
 
@@ -64,13 +70,32 @@ export function saveModel(path: string, model: LanguageModel, opts: EncodeOption
   writeFileAtomic(path, encodeModel(model, opts));
 }
 
-export function loadModel(path: string, kernels?: Kernels): LanguageModel {
+/** A file's bytes, or a ModelFileError that says why they cannot be read. */
+export function readBinaryFile(path: string, who: string): Uint8Array {
   let bytes: Buffer;
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     bytes = readFileSync(path);
   } catch (e) {
-    throw new ModelFileError('loadModel', describeFsError(e, path));
+    throw new ModelFileError(who, describeFsError(e, path));
   }
-  return decodeModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), kernels, `loadModel(${path})`);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function loadModel(path: string, kernels?: Kernels): LanguageModel {
+  return decodeModel(readBinaryFile(path, 'loadModel'), kernels, `loadModel(${path})`);
+}
+
+/** A PyTorch recurrent module's state_dict from a .safetensors file (src/io/pytorch-recurrent.ts). */
+export function loadTorchRecurrentFile(
+  path: string,
+  args: TorchRecurrentArgs,
+  opts: { kernels?: Kernels; prefix?: string } = {},
+): TorchRecurrent {
+  return loadTorchRecurrent(args, readBinaryFile(path, 'loadTorchRecurrentFile'), opts);
+}
+
+/** Write a stack's state_dict as .safetensors (atomically), for safetensors.torch.load_file. */
+export function saveTorchStateDict(path: string, model: TorchRecurrent): void {
+  writeFileAtomic(path, encodeTorchStateDict(model));
 }

@@ -1,4 +1,12 @@
 import './threads.js'; // kernel worker threads: WasmKernels uses every core
 import './native-addon.js'; // the optional native kernels, when npm ci built them
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
-export { loadModel, readTextFile, saveModel, writeFileAtomic } from './files.js';
+export {
+  loadModel,
+  loadTorchRecurrentFile,
+  readBinaryFile,
+  readTextFile,
+  saveModel,
+  saveTorchStateDict,
+  writeFileAtomic,
+} from './files.js';

@@ -157,3 +157,25 @@ describe('gate orders (src/io/gate-order.ts)', () => {
     assert.deepEqual(Array.from(transpose(Float32Array.from([1, 2, 3, 4, 5, 6]), 2, 3)), [1, 4, 2, 5, 3, 6]);
   });
 });
+
+describe('PyTorch state_dict files (Node)', () => {
+  it('writes atomically and reads back the same stack; a missing file gets a clear error', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadTorchRecurrentFile, saveTorchStateDict } = await import('../../src/node/files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'lstm-torch-'));
+    try {
+      const k = new RefKernels('float32');
+      const model = loadTorchRecurrent(fixture.args, bytes, { kernels: k });
+      const path = join(dir, 'rnn.safetensors');
+      saveTorchStateDict(path, model);
+      const back = loadTorchRecurrentFile(path, fixture.args, { kernels: k });
+      assert.equal(back.prefix, 'rnn.');
+      assert.deepEqual(Array.from(back.arena.values), Array.from(model.arena.values));
+      assert.throws(() => loadTorchRecurrentFile(join(dir, 'none.safetensors'), fixture.args), /there is no file at/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
