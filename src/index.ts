@@ -16,6 +16,7 @@ export {
   type TorchRecurrentArgs,
   torchStateDictSpecs,
 } from './io/pytorch-recurrent.js';
+export { type LayerPlan, type ModelPlan, planTfjsLayersModel } from './io/tfjs-layers.js';
 export { runTorchRecurrent, type TorchRunInput, type TorchRunResult, type TorchRunUpstream } from './io/pytorch-run.js';
 export {
   type BackendOptions,
@@ -44,6 +45,7 @@ export {
   type ModelConfig,
 } from './models/language-model.js';
 export { LMNetwork, type NetworkShape } from './models/lm-network.js';
+export { SequentialModel } from './models/sequential.js';
 export {
   ACTIVATION_NAMES,
   type Activation,

@@ -4,6 +4,7 @@
  * leaves a half-written model and the previous checkpoint stays intact until the new one is whole.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DataError, ModelFileError } from '../errors.js';
 import { decodeModel, type EncodeOptions, encodeModel } from '../io/model-file.js';
 import {
@@ -12,7 +13,9 @@ import {
   type TorchRecurrent,
   type TorchRecurrentArgs,
 } from '../io/pytorch-recurrent.js';
+import { planTfjsLayersModel } from '../io/tfjs-layers.js';
 import type { Kernels } from '../kernels/index.js';
+import { SequentialModel } from '../models/sequential.js';
 import type { LanguageModel } from '../models/language-model.js';
 
 function describeFsError(e: unknown, path: string): string {
@@ -98,4 +101,29 @@ export function loadTorchRecurrentFile(
 /** Write a stack's state_dict as .safetensors (atomically), for safetensors.torch.load_file. */
 export function saveTorchStateDict(path: string, model: TorchRecurrent): void {
   writeFileAtomic(path, encodeTorchStateDict(model));
+}
+
+/**
+ * A TensorFlow.js layers model from its model.json, with the weight shards its manifest names
+ * (paths relative to model.json), ready to predict (src/models/sequential.ts).
+ */
+export function loadTfjsLayersModelFile(modelJsonPath: string, kernels?: Kernels): SequentialModel {
+  const who = 'loadTfjsLayersModelFile';
+  let json: { weightsManifest?: { paths: string[] }[] };
+  try {
+    json = JSON.parse(new TextDecoder().decode(readBinaryFile(modelJsonPath, who))) as typeof json;
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(who, `${modelJsonPath} is not JSON: ${(e as Error).message}`);
+  }
+  const shards = (json.weightsManifest ?? [])
+    .flatMap((g) => g.paths)
+    .map((p) => readBinaryFile(join(dirname(modelJsonPath), p), who));
+  const bytes = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
+  let at = 0;
+  for (const s of shards) {
+    bytes.set(s, at);
+    at += s.length;
+  }
+  return new SequentialModel(planTfjsLayersModel(json, bytes), kernels);
 }
