@@ -9,6 +9,7 @@
  */
 import { ShapeError } from '../errors.js';
 import type { Floats } from '../kernels/index.js';
+import { swapLeadingAxes } from '../nn/sequence-order.js';
 import { torchStateDictSpecs, type TorchRecurrent } from './pytorch-recurrent.js';
 
 export interface TorchRunInput {
@@ -38,15 +39,6 @@ export interface TorchRunResult {
     /** Under the state_dict's names (with its prefix), the module's parameters' shapes. */
     weights: Map<string, Floats>;
   };
-}
-
-/** (A, C, W) → (C, A, W): between batch-first and time-major. */
-function swapLeadingAxes(src: ArrayLike<number>, A: number, C: number, W: number, out: Floats): void {
-  for (let a = 0; a < A; a++) {
-    for (let c = 0; c < C; c++) {
-      for (let w = 0; w < W; w++) out[(c * A + a) * W + w] = src[(a * C + c) * W + w] as number;
-    }
-  }
 }
 
 /**

@@ -12,7 +12,7 @@ import type { LayerPlan, ModelPlan } from '../io/tfjs-layers.js';
 import { activation } from '../nn/activations.js';
 import { ParamArena, type ParamSpec } from '../nn/params.js';
 import { Recurrent, type RecurrentOptions } from '../nn/recurrent.js';
-import { concatColumns, takeColumns } from '../nn/sequence-order.js';
+import { concatColumns, swapLeadingAxes, takeColumns } from '../nn/sequence-order.js';
 
 type RecurrentPlan = Extract<LayerPlan, { type: 'recurrent' }>;
 
@@ -77,11 +77,7 @@ export class SequentialModel {
     // time-major from here on: x (T, B, width), or (B, width) once a layer drops the time axis
     let width = D;
     let x = k.alloc(T * B * D);
-    for (let b = 0; b < B; b++) {
-      for (let t = 0; t < T; t++) {
-        for (let j = 0; j < D; j++) x[(t * B + b) * D + j] = input[(b * T + t) * D + j] as number;
-      }
-    }
+    swapLeadingAxes(input, B, T, D, x);
     let rows = T * B;
     let sequence = true;
     for (const p of this.plan.layers) {
@@ -146,12 +142,7 @@ export class SequentialModel {
     // back to batch-major
     const out = new Float32Array(rows * width);
     if (!sequence) out.set(x);
-    else {
-      for (let t = 0; t < T; t++) {
-        for (let b = 0; b < B; b++)
-          out.set(x.subarray((t * B + b) * width, (t * B + b + 1) * width), (b * T + t) * width);
-      }
-    }
+    else swapLeadingAxes(x, T, B, width, out);
     return out;
   }
 }

@@ -269,10 +269,10 @@ export class Recurrent {
         const s = l * dirs + d;
         const buf = this.buffers(s);
         let dyd: Floats | null = null;
-        if (dOut !== null) {
+        if (dOut !== null && dirs === 1) dyd = dOut;
+        else if (dOut !== null) {
           dyd = buf('dyPart', T * B * R);
-          if (dirs === 1) dyd.set(dOut);
-          else takeColumns(dOut, T * B, R, dirs, d, dyd);
+          takeColumns(dOut, T * B, R, dirs, d, dyd);
           if (d === 1) {
             const reversed = buf('dyReversed', T * B * R);
             reverseWithinLengths(dyd, T, B, R, lengths, reversed);

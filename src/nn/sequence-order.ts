@@ -58,3 +58,12 @@ export function dropoutMask(rng: Rng, p: number, out: Floats): void {
 export function multiply(x: Floats, mask: Floats, y: Floats): void {
   for (let i = 0; i < y.length; i++) y[i] = (x[i] as number) * (mask[i] as number);
 }
+
+/** (A, C, W) → (C, A, W): between batch-first and time-major. */
+export function swapLeadingAxes(src: ArrayLike<number>, A: number, C: number, W: number, out: Floats): void {
+  for (let a = 0; a < A; a++) {
+    for (let c = 0; c < C; c++) {
+      for (let w = 0; w < W; w++) out[(c * A + a) * W + w] = src[(a * C + c) * W + w] as number;
+    }
+  }
+}
