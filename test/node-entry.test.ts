@@ -23,3 +23,11 @@ it("import 'lstm' in Node picks the native kernels where built, else WebAssembly
   assert.deepEqual([report.name, report.threads], ['wasm', availableParallelism()]);
   assert.match(report.threadNote, /worker_threads/);
 });
+
+// `lstm/onnx` is its own entry (it needs protobufjs); in Node it resolves and reads a model.
+it("import 'lstm/onnx' resolves and reads an .onnx file", () => {
+  const script = `import('lstm/onnx').then((m) => { const fs = require('node:fs'); const model = m.OnnxModel.fromBytes(fs.readFileSync('test/fixtures/torch_gru_tagger.onnx')); console.log(model.inputs.map((v) => v.name).join()); })`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'x');
+});

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-/** The `lstm` command: dispatches to train, generate, eval and info; the math lives in the library. */
+/** The `lstm` command: dispatches to train, generate, eval, info and convert; the math lives in the library. */
 import '../node/threads.js'; // kernel worker threads for the WebAssembly backend
 import '../node/native-addon.js'; // the optional native kernels, when npm ci built them
 import { LstmError, useBackend } from '../index.js';
 import { UsageError } from './args.js';
+import { CONVERT_HELP, convertCommand } from './convert.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
 import { GENERATE_HELP, generateCommand } from './generate.js';
 import { INFO_HELP, infoCommand } from './info.js';
@@ -18,6 +19,7 @@ Commands:
   generate   generate text from a trained model
   eval       loss and bits per character of a model on a text file
   info       what a model file holds; --backend: the kernels in use
+  convert    move weights between this library, PyTorch, TensorFlow.js and ONNX
   help CMD   the full help of a command
 
 Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kernel implementation
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   generate: { help: GENERATE_HELP, run: generateCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
   info: { help: INFO_HELP, run: infoCommand },
+  convert: { help: CONVERT_HELP, run: convertCommand },
 };
 
 /**

@@ -13,6 +13,7 @@ import {
   type TorchRecurrent,
   type TorchRecurrentArgs,
 } from '../io/pytorch-recurrent.js';
+import { OnnxModel } from '../io/onnx/model.js';
 import { planTfjsLayersModel } from '../io/tfjs-layers.js';
 import type { Kernels } from '../kernels/index.js';
 import { SequentialModel } from '../models/sequential.js';
@@ -126,4 +127,15 @@ export function loadTfjsLayersModelFile(modelJsonPath: string, kernels?: Kernels
     at += s.length;
   }
   return new SequentialModel(planTfjsLayersModel(json, bytes), kernels);
+}
+
+/** Read an .onnx file into an OnnxModel (see src/io/onnx/model.ts for what it runs). */
+export function loadOnnxModelFile(path: string, kernels?: Kernels): OnnxModel {
+  const bytes = readBinaryFile(path, 'loadOnnxModelFile');
+  try {
+    return OnnxModel.fromBytes(bytes, kernels);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw new ModelFileError('loadOnnxModelFile', `${path}: ${e.message}`);
+    throw e;
+  }
 }

@@ -3,6 +3,7 @@ import './native-addon.js'; // the optional native kernels, when npm ci built th
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
 export {
   loadModel,
+  loadOnnxModelFile,
   loadTfjsLayersModelFile,
   loadTorchRecurrentFile,
   readBinaryFile,

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { OnnxModel } from '../../src/io/onnx/model.js';
-import { decodeModel, encodeModel } from '../../src/io/onnx/proto.js';
+import { decodeOnnxModel, encodeOnnxModel } from '../../src/io/onnx/proto.js';
 import type { OnnxTensor } from '../../src/io/onnx/tensor.js';
 import { type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { FAST_BACKENDS } from '../helpers/fast-backends.js';
@@ -72,7 +72,7 @@ function swapLeading(t: CaseTensor): CaseTensor {
 
 /** A layout = 1 one-node model rewritten to layout 0: the attribute and the graph's declared shapes. */
 function asLayout0(bytes: Uint8Array): Uint8Array {
-  const m = decodeModel(bytes);
+  const m = decodeOnnxModel(bytes);
   const g = m.graph as NonNullable<typeof m.graph>;
   const node = g.node?.[0] as NonNullable<NonNullable<typeof g.node>[number]>;
   for (const a of node.attribute ?? []) if (a.name === 'layout') a.i = 0;
@@ -83,7 +83,7 @@ function asLayout0(bytes: Uint8Array): Uint8Array {
   }
   // the outputs' declared shapes are left out (onnxruntime does not need them)
   for (const v of g.output ?? []) v.type = { tensor_type: { elem_type: 1 } };
-  return encodeModel(m);
+  return encodeOnnxModel(m);
 }
 
 /** ONNX layout-0 outputs as layout 1: Y (T, dirs, B, H) → (B, T, dirs, H); states (dirs, B, H) → (B, dirs, H). */
@@ -171,9 +171,9 @@ describe('ONNX import: bad input', () => {
     assert.throws(() => OnnxModel.fromBytes(bytes.subarray(0, bytes.length - 7)), /ONNX model/);
   });
   it('an unsupported operator is named, with the supported list', () => {
-    const m = decodeModel(bytes);
+    const m = decodeOnnxModel(bytes);
     (m.graph?.node?.[0] as { op_type?: string }).op_type = 'Conv';
-    assert.throws(() => OnnxModel.fromBytes(encodeModel(m)), /does not run: Conv.*supported: .*LSTM/s);
+    assert.throws(() => OnnxModel.fromBytes(encodeOnnxModel(m)), /does not run: Conv.*supported: .*LSTM/s);
   });
   it('missing, unknown and mis-shaped inputs', () => {
     const model = OnnxModel.fromBytes(bytes);
@@ -189,13 +189,13 @@ describe('ONNX import: bad input', () => {
     assert.throws(() => model.run({ ...others, X: { dims: X.dims, data: [1, 2] } }), /has 2 values/);
   });
   it('a bad activation name and sequence lengths beyond T', () => {
-    const m = decodeModel(bytes);
+    const m = decodeOnnxModel(bytes);
     const node = m.graph?.node?.[0] as NonNullable<NonNullable<NonNullable<typeof m.graph>['node']>[number]>;
     node.attribute = [
       ...(node.attribute ?? []),
       { name: 'activations', type: 8, strings: ['Sigmoid', 'Tanh', 'Swish'].map((s) => new TextEncoder().encode(s)) },
     ];
-    assert.throws(() => OnnxModel.fromBytes(encodeModel(m)), /unknown activation 'Swish'/);
+    assert.throws(() => OnnxModel.fromBytes(encodeOnnxModel(m)), /unknown activation 'Swish'/);
     const withLengths = cases.attributes.find((c) => c.name.startsWith('lstm reverse')) as Case;
     const lens = withLengths.inputs['sequence_lens'] as CaseTensor;
     assert.throws(

@@ -9,7 +9,7 @@ import { defaultKernels, type Kernels } from '../../kernels/index.js';
 import type { CellKind } from '../../nn/cell-config.js';
 import { OnnxNode } from './node.js';
 import { OPS, type OpContext } from './ops.js';
-import { DATA_TYPE, type ModelProto, type ValueInfoProto, decodeModel } from './proto.js';
+import { DATA_TYPE, type ModelProto, type ValueInfoProto, decodeOnnxModel } from './proto.js';
 import { type RecurrentOp, recurrentOp } from './recurrent-op.js';
 import { type ElementKind, type OnnxTensor, dataTypeName, readTensor, sizeOf } from './tensor.js';
 
@@ -60,7 +60,7 @@ export class OnnxModel {
   private readonly ctx: OpContext;
 
   static fromBytes(bytes: Uint8Array, kernels: Kernels = defaultKernels()): OnnxModel {
-    return new OnnxModel(decodeModel(bytes), kernels);
+    return new OnnxModel(decodeOnnxModel(bytes), kernels);
   }
 
   constructor(proto: ModelProto, kernels: Kernels = defaultKernels()) {

@@ -196,7 +196,7 @@ function model(): protobuf.Type {
 }
 
 /** Bytes of an .onnx file → the model as a plain object. */
-export function decodeModel(bytes: Uint8Array): ModelProto {
+export function decodeOnnxModel(bytes: Uint8Array): ModelProto {
   let message: protobuf.Message;
   try {
     message = model().decode(bytes);
@@ -211,7 +211,7 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
 }
 
 /** The model as a plain object → the bytes of an .onnx file. */
-export function encodeModel(m: ModelProto): Uint8Array {
+export function encodeOnnxModel(m: ModelProto): Uint8Array {
   const t = model();
   return t.encode(t.fromObject(m as Record<string, unknown>)).finish();
 }

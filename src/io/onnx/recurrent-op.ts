@@ -22,20 +22,6 @@ import { reorderGates, swapPeepholeOrder } from '../gate-order.js';
 import type { OnnxNode } from './node.js';
 import { type OnnxTensor, floatTensor } from './tensor.js';
 
-const ONNX_ACTIVATIONS: Record<string, { name: ActivationName; takes: 0 | 1 | 2 }> = {
-  sigmoid: { name: 'sigmoid', takes: 0 },
-  tanh: { name: 'tanh', takes: 0 },
-  relu: { name: 'relu', takes: 0 },
-  affine: { name: 'affine', takes: 2 },
-  leakyrelu: { name: 'leaky_relu', takes: 1 },
-  thresholdedrelu: { name: 'thresholded_relu', takes: 1 },
-  scaledtanh: { name: 'scaled_tanh', takes: 2 },
-  hardsigmoid: { name: 'hard_sigmoid', takes: 2 },
-  elu: { name: 'elu', takes: 1 },
-  softsign: { name: 'softsign', takes: 0 },
-  softplus: { name: 'softplus', takes: 0 },
-};
-
 /** Our activation names as ONNX writes them (for export). */
 export const ONNX_ACTIVATION_NAME: Record<ActivationName, string> = {
   sigmoid: 'Sigmoid',
@@ -50,6 +36,26 @@ export const ONNX_ACTIVATION_NAME: Record<ActivationName, string> = {
   softsign: 'Softsign',
   softplus: 'Softplus',
 };
+
+/** How many of activation_alpha (1) or of alpha and activation_beta (2) each function takes. */
+export const ONNX_ACTIVATION_TAKES: Record<ActivationName, 0 | 1 | 2> = {
+  sigmoid: 0,
+  tanh: 0,
+  relu: 0,
+  affine: 2,
+  leaky_relu: 1,
+  thresholded_relu: 1,
+  scaled_tanh: 2,
+  hard_sigmoid: 2,
+  elu: 1,
+  softsign: 0,
+  softplus: 0,
+};
+
+/** ONNX's names, lower-cased (as onnxruntime matches them), to ours. */
+const BY_ONNX_NAME = new Map(
+  Object.entries(ONNX_ACTIVATION_NAME).map(([ours, onnx]) => [onnx.toLowerCase(), ours as ActivationName]),
+);
 
 /** How many activations each direction of each kind names, and how many gate blocks it has. */
 const PER_KIND: Record<CellKind, { activations: number; gates: number }> = {
@@ -73,13 +79,14 @@ function activationsOf(node: OnnxNode, kind: CellKind, dirs: number): Activation
   let a = 0;
   let b = 0;
   const specs = names.map((raw): ActivationSpec => {
-    const known = ONNX_ACTIVATIONS[raw.toLowerCase()];
-    if (known === undefined) {
+    const name = BY_ONNX_NAME.get(raw.toLowerCase());
+    if (name === undefined) {
       throw node.error(`unknown activation '${raw}'. Known: ${Object.values(ONNX_ACTIVATION_NAME).join(', ')}.`);
     }
-    const spec: ActivationSpec = { name: known.name };
-    if (known.takes >= 1 && a < alphas.length) spec.alpha = alphas[a++] as number;
-    if (known.takes === 2 && b < betas.length) spec.beta = betas[b++] as number;
+    const spec: ActivationSpec = { name };
+    const takes = ONNX_ACTIVATION_TAKES[name];
+    if (takes >= 1 && a < alphas.length) spec.alpha = alphas[a++] as number;
+    if (takes === 2 && b < betas.length) spec.beta = betas[b++] as number;
     return spec;
   });
   return Array.from({ length: dirs }, (_, d) => (names.length === per ? specs : specs.slice(d * per, (d + 1) * per)));
