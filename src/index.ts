@@ -79,5 +79,18 @@ export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';
 export { Rng, type RngState } from './rng.js';
+export {
+  addingTask,
+  addingTask1997,
+  copyingTask,
+  embeddedReberTask,
+  longLagTask,
+  makeTask,
+  type Task,
+  type TaskBatch,
+  TASK_NAMES,
+  type TaskTarget,
+  temporalOrderTask,
+} from './tasks/index.js';
 export { type FitOptions, type FitResult, fit, type Progress } from './train/fit.js';
 export { hashText, type TrainingRecipe, type TrainingState } from './train/state.js';
