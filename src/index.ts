@@ -75,6 +75,7 @@ export {
   type RecurrentOutput,
   type RecurrentState,
 } from './nn/recurrent.js';
+export { swapLeadingAxes } from './nn/sequence-order.js';
 export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';

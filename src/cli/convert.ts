@@ -12,6 +12,7 @@ import {
   type LanguageModel,
   Rng,
   type SequentialModel,
+  swapLeadingAxes,
   type TorchRecurrent,
   type TorchRecurrentArgs,
 } from '../index.js';
@@ -168,22 +169,12 @@ function verify(source: Source, bytes: Uint8Array): number {
     };
     if (source.model.args.batch_first === true) {
       const xb = new Float32Array(x.length);
-      for (let t = 0; t < T; t++)
-        for (let b = 0; b < B; b++) xb.set(x.subarray((t * B + b) * D, (t * B + b + 1) * D), (b * T + t) * D);
+      swapLeadingAxes(x, T, B, D, xb);
       feeds.input = { dims: [B, T, D], data: xb };
       const out = onnx.run(feeds)['output']?.data ?? new Float32Array(0);
-      const W = net.outputSize;
-      let m = 0;
-      for (let t = 0; t < T; t++)
-        for (let b = 0; b < B; b++)
-          m = Math.max(
-            m,
-            maxDiff(
-              out.subarray((b * T + t) * W, (b * T + t + 1) * W),
-              y.subarray((t * B + b) * W, (t * B + b + 1) * W),
-            ),
-          );
-      return m;
+      const timeMajor = new Float32Array(out.length);
+      swapLeadingAxes(out, B, T, net.outputSize, timeMajor);
+      return maxDiff(timeMajor, y);
     }
     return maxDiff(onnx.run(feeds)['output']?.data ?? [], y);
   }

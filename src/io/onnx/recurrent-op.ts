@@ -17,7 +17,7 @@ import { type ActivationName, type ActivationSpec } from '../../nn/activations.j
 import type { CellKind } from '../../nn/cell-config.js';
 import { ParamArena } from '../../nn/params.js';
 import { Recurrent, type RecurrentOptions } from '../../nn/recurrent.js';
-import { reverseWithinLengths } from '../../nn/sequence-order.js';
+import { reverseWithinLengths, swapLeadingAxes } from '../../nn/sequence-order.js';
 import { reorderGates, swapPeepholeOrder } from '../gate-order.js';
 import type { OnnxNode } from './node.js';
 import { type OnnxTensor, floatTensor } from './tensor.js';
@@ -96,13 +96,6 @@ function expectDims(node: OnnxNode, what: string, t: OnnxTensor, dims: number[])
   if (t.dims.length !== dims.length || t.dims.some((v, i) => v !== dims[i])) {
     throw node.error(`input ${what} has shape [${t.dims.join(', ')}]; expected [${dims.join(', ')}].`);
   }
-}
-
-/** (a, b, rest) → (b, a, rest): between ONNX's layout 0 and layout 1. */
-function swap01(src: ArrayLike<number>, a: number, b: number, rest: number, out: Floats): void {
-  for (let i = 0; i < a; i++)
-    for (let j = 0; j < b; j++)
-      for (let r = 0; r < rest; r++) out[(j * a + i) * rest + r] = src[(i * b + j) * rest + r] as number;
 }
 
 function dirsOf(t: OnnxTensor): number {
@@ -210,7 +203,7 @@ export function recurrentOp(
         layout === 0 ? [X.dims[0] as number, X.dims[1] as number] : [X.dims[1] as number, X.dims[0] as number];
       const x = k.alloc(T * B_ * I);
       if (layout === 0) x.set(X.data);
-      else swap01(X.data, B_, T, I, x);
+      else swapLeadingAxes(X.data, B_, T, I, x);
       const lengths = lens === undefined ? null : Int32Array.from(lens.data);
       if (lengths !== null) {
         expectDims(node, 'sequence_lens', lens as OnnxTensor, [B_]);
@@ -223,7 +216,7 @@ export function recurrentOp(
         expectDims(node, what, t, layout === 0 ? [dirs, B_, H] : [B_, dirs, H]);
         const s = new Float32Array(dirs * B_ * H);
         if (layout === 0) s.set(t.data);
-        else swap01(t.data, B_, dirs, H, s);
+        else swapLeadingAxes(t.data, B_, dirs, H, s);
         return s;
       };
       const h0 = state(h0In, 'initial_h');
@@ -269,7 +262,7 @@ export function recurrentOp(
 /** (dirs, B, H) → (B, dirs, H). */
 function swapped(src: Float32Array, dirs: number, B: number, H: number): Float32Array {
   const out = new Float32Array(src.length);
-  swap01(src, dirs, B, H, out);
+  swapLeadingAxes(src, dirs, B, H, out);
   return out;
 }
 
