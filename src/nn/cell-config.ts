@@ -67,8 +67,10 @@ export interface CellWeights {
   peep: Floats | null; // (3·H): p_i, p_f, p_o
 }
 
-const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
-const DEFAULT_ACTIVATIONS: Record<CellKind, ActivationSpec['name'][]> = {
+/** Gate blocks per cell kind (G). */
+export const GATE_COUNT: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
+/** The activations a cell uses unless told otherwise, in ONNX's order. */
+export const DEFAULT_ACTIVATIONS: Record<CellKind, ActivationSpec['name'][]> = {
   lstm: ['sigmoid', 'tanh', 'tanh'],
   gru: ['sigmoid', 'tanh'],
   rnn: ['tanh'],
@@ -79,7 +81,7 @@ function positiveInteger(where: string, name: string, v: number): void {
 }
 
 export function resolveCell(o: CellOptions, where = 'cell'): CellConfig {
-  if (!(o.kind in GATES)) throw new ConfigError(where, `kind must be lstm, gru or rnn; got '${String(o.kind)}'.`);
+  if (!(o.kind in GATE_COUNT)) throw new ConfigError(where, `kind must be lstm, gru or rnn; got '${String(o.kind)}'.`);
   positiveInteger(where, 'inputSize', o.inputSize);
   positiveInteger(where, 'hiddenSize', o.hiddenSize);
   const projSize = o.projSize ?? 0;
@@ -114,7 +116,7 @@ export function resolveCell(o: CellOptions, where = 'cell'): CellConfig {
     kind: o.kind,
     D: o.inputSize,
     H: o.hiddenSize,
-    G: GATES[o.kind],
+    G: GATE_COUNT[o.kind],
     R: projSize === 0 ? o.hiddenSize : projSize,
     projSize,
     peephole: o.peephole ?? false,

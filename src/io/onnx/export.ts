@@ -15,7 +15,7 @@
  */
 import { ConfigError } from '../../errors.js';
 import type { ActivationSpec } from '../../nn/activations.js';
-import type { CellKind } from '../../nn/cell-config.js';
+import { type CellKind, DEFAULT_ACTIVATIONS, GATE_COUNT } from '../../nn/cell-config.js';
 import { reorderGates, swapPeepholeOrder, transpose } from '../gate-order.js';
 import { ATTRIBUTE_TYPE, type AttributeProto, type ModelProto, type NodeProto, encodeOnnxModel } from './proto.js';
 import { ONNX_ACTIVATION_NAME, ONNX_ACTIVATION_TAKES } from './recurrent-op.js';
@@ -116,13 +116,6 @@ class GraphBuilder {
   }
 }
 
-const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
-const DEFAULTS: Record<CellKind, string[]> = {
-  lstm: ['sigmoid', 'tanh', 'tanh'],
-  gru: ['sigmoid', 'tanh'],
-  rnn: ['tanh'],
-};
-
 function stacked(parts: (Float32Array | Float64Array)[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -137,7 +130,9 @@ function stacked(parts: (Float32Array | Float64Array)[]): Float32Array {
 function activationAttributes(layer: Extract<OnnxExportLayer, { type: 'recurrent' }>): AttributeProto[] {
   const specs = layer.activations;
   const isDefault = specs.every(
-    (s, i) => s.name === DEFAULTS[layer.kind][i] && (s.name !== 'hard_sigmoid' || (s.alpha === 0.2 && s.beta === 0.5)),
+    (s, i) =>
+      s.name === DEFAULT_ACTIVATIONS[layer.kind][i] &&
+      (s.name !== 'hard_sigmoid' || (s.alpha === 0.2 && s.beta === 0.5)),
   );
   if (isDefault) return [];
   const all = layer.directions.flatMap(() => specs);
@@ -176,7 +171,7 @@ function recurrentLayer(
 ): string {
   const { kind, hiddenSize: H, inputSize: D, name } = layer;
   const dirs = layer.directions.length;
-  const G = GATES[kind];
+  const G = GATE_COUNT[kind];
   const onnx = (v: Float32Array | Float64Array): Float32Array =>
     reorderGates(Float32Array.from(v), kind, 'pytorch', 'onnx');
   const W = g.constant(

@@ -14,7 +14,7 @@
  */
 import type { Floats, Kernels } from '../../kernels/index.js';
 import { type ActivationName, type ActivationSpec } from '../../nn/activations.js';
-import type { CellKind } from '../../nn/cell-config.js';
+import { type CellKind, DEFAULT_ACTIVATIONS, GATE_COUNT } from '../../nn/cell-config.js';
 import { ParamArena } from '../../nn/params.js';
 import { Recurrent, type RecurrentOptions } from '../../nn/recurrent.js';
 import { reverseWithinLengths, swapLeadingAxes } from '../../nn/sequence-order.js';
@@ -57,18 +57,11 @@ const BY_ONNX_NAME = new Map(
   Object.entries(ONNX_ACTIVATION_NAME).map(([ours, onnx]) => [onnx.toLowerCase(), ours as ActivationName]),
 );
 
-/** How many activations each direction of each kind names, and how many gate blocks it has. */
-const PER_KIND: Record<CellKind, { activations: number; gates: number }> = {
-  lstm: { activations: 3, gates: 4 },
-  gru: { activations: 2, gates: 3 },
-  rnn: { activations: 1, gates: 1 },
-};
-
 /** The activations of every direction, with their α and β, from the node's attributes. */
 function activationsOf(node: OnnxNode, kind: CellKind, dirs: number): ActivationSpec[][] | undefined {
   const names = node.strings('activations');
   if (names === undefined) return undefined;
-  const per = PER_KIND[kind].activations;
+  const per = DEFAULT_ACTIVATIONS[kind].length;
   if (names.length !== per && names.length !== per * dirs) {
     throw node.error(
       `'activations' lists ${names.length} functions; a ${dirs}-direction ${node.op} takes ${per * dirs}.`,
@@ -113,7 +106,7 @@ function buildDirection(
   activations: ActivationSpec[] | undefined,
 ): Recurrent {
   const { I, H } = sizes;
-  const G = PER_KIND[kind].gates;
+  const G = GATE_COUNT[kind];
   const clip = node.float('clip') ?? 0;
   const opts: RecurrentOptions = {
     kind,
@@ -165,7 +158,7 @@ export function recurrentOp(
   const layout = node.int('layout') ?? 0;
   if (layout !== 0 && layout !== 1) throw node.error(`layout must be 0 or 1; got ${layout}.`);
   const activations = activationsOf(node, kind, dirs);
-  const G = PER_KIND[kind].gates;
+  const G = GATE_COUNT[kind];
   let cached: Recurrent[] | undefined;
 
   const build = (W: OnnxTensor, R: OnnxTensor, B?: OnnxTensor, P?: OnnxTensor): Recurrent[] => {

@@ -7,7 +7,7 @@
  * Constant nodes). Anything else is named in the error.
  */
 import { ModelFileError } from '../../errors.js';
-import type { CellKind } from '../../nn/cell-config.js';
+import { type CellKind, GATE_COUNT } from '../../nn/cell-config.js';
 import { reorderGates } from '../gate-order.js';
 import type { TorchRecurrentArgs } from '../pytorch-recurrent.js';
 import { OnnxNode } from './node.js';
@@ -15,7 +15,6 @@ import type { ModelProto } from './proto.js';
 import { type OnnxTensor, readTensor } from './tensor.js';
 
 const KINDS: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN: 'rnn' };
-const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
 const TORCH_ACTIVATIONS: Record<CellKind, string[][]> = {
   lstm: [['sigmoid', 'tanh', 'tanh']],
   gru: [['sigmoid', 'tanh']],
@@ -42,7 +41,7 @@ export function torchRecurrentFromOnnx(proto: ModelProto): TorchFromOnnx {
   const kind = KINDS[first.op] as CellKind;
   const direction = first.string('direction') ?? 'forward';
   const dirs = direction === 'bidirectional' ? 2 : 1;
-  const G = GATES[kind];
+  const G = GATE_COUNT[kind];
   let nonlinearity: 'tanh' | 'relu' = 'tanh';
   let H = 0;
   let inputSize = 0;
