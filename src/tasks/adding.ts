@@ -32,6 +32,8 @@ export function addingTask(T: number): Task {
     outputSize: 1,
     trivialError: 2 / 12,
     criterion: 'test MSE below 0.01 (predicting 1 always: 0.167)',
+    solvedBy: { metric: 'loss', below: 0.01 },
+    tolerance: 0.04,
     batch(rng: Rng, B: number): TaskBatch {
       const x = new Float32Array(T * B * 2);
       const values = new Float32Array(B);
@@ -58,6 +60,8 @@ export function addingTask1997(T: number): Task {
     // the target 0.5 + (X1 + X2)/4 with X1, X2 ~ U(−1, 1) has variance 2 · (1/3) / 16 = 1/24
     trivialError: 1 / 24,
     criterion: 'every test sequence within 0.04 of its target (1997: average error < 0.01 and the last 2,000 correct)',
+    solvedBy: { metric: 'correct', atLeast: 1 },
+    tolerance: 0.04,
     batch(rng: Rng, B: number): TaskBatch {
       const lengths = Int32Array.from({ length: B }, () => randomInt(rng, T, longest));
       const x = new Float32Array(longest * B * 2);

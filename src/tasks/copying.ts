@@ -21,7 +21,8 @@ export function copyingTask(T: number): Task {
     inputSize: COPY_SYMBOLS,
     outputSize: COPY_SYMBOLS,
     trivialError: (DATA * Math.log(8)) / length,
-    criterion: `cross-entropy per step below the memoryless 10·ln 8/(T+20) = ${((DATA * Math.log(8)) / length).toFixed(4)} nats`,
+    criterion: `every symbol of every test sequence copied; the loss (cross-entropy per step) is compared with the memoryless 10·ln 8/(T+20) = ${((DATA * Math.log(8)) / length).toFixed(4)} nats`,
+    solvedBy: { metric: 'correct', atLeast: 1 },
     batch(rng: Rng, B: number): TaskBatch {
       const x = new Float32Array(length * B * COPY_SYMBOLS);
       const labels = new Int32Array(length * B); // blank (0) by default

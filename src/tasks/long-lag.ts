@@ -20,6 +20,7 @@ export function longLagTask(p: number): Task {
     // only the last of p predictions is uncertain for a model without memory: ln 2 / p nats a step
     trivialError: Math.log(2) / p,
     criterion: 'the last symbol of every test sequence predicted (the memoryless model: a coin flip)',
+    solvedBy: { metric: 'correct', atLeast: 1 },
     batch(rng: Rng, B: number): TaskBatch {
       const T = p; // inputs: the first p symbols; targets: the next symbol of each
       const x = new Float32Array(T * B * K);

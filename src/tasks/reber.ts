@@ -70,6 +70,7 @@ export function embeddedReberTask(): Task {
     // table's baseline is the uniform guess, ln 7 nats per step
     trivialError: Math.log(K),
     criterion: 'every test string: at each step the |legal| most probable symbols are the legal ones',
+    solvedBy: { metric: 'correct', atLeast: 1 },
     batch(rng: Rng, B: number): TaskBatch {
       const strings = Array.from({ length: B }, () => embeddedReberString(rng));
       const lengths = Int32Array.from(strings, (s) => s.symbols.length - 1);

@@ -20,6 +20,7 @@ export function temporalOrderTask(): Task {
     outputSize: 4,
     trivialError: Math.log(4),
     criterion: 'every test sequence classified correctly (guessing: 25 %)',
+    solvedBy: { metric: 'correct', atLeast: 1 },
     batch(rng: Rng, B: number): TaskBatch {
       const lengths = Int32Array.from({ length: B }, () => randomInt(rng, 100, 110));
       const T = Math.max(...lengths);

@@ -6,6 +6,7 @@
  *   x        (T, B, D) inputs; T is the longest sequence of the batch
  *   lengths  (B) each sequence's length, or null when all have T steps
  */
+import type { Floats } from '../kernels/index.js';
 import type { Rng } from '../rng.js';
 
 export type TaskTarget =
@@ -23,7 +24,7 @@ export interface TaskBatch {
   T: number;
   B: number;
   D: number;
-  x: Float32Array;
+  x: Floats; // generated as Float32Array; float64 in gradient checks
   lengths: Int32Array | null;
   target: TaskTarget;
 }
@@ -39,6 +40,14 @@ export interface Task {
   readonly trivialError: number;
   /** What the loss and the solved criterion are, in words. */
   readonly criterion: string;
+  /**
+   * When a model counts as having solved the task on the held-out set: its loss (MSE for values,
+   * cross-entropy per labelled step for classes) below a bound, or its fraction of sequences
+   * processed correctly at least a bound (see src/experiments/task-loss.ts for "correctly").
+   */
+  readonly solvedBy: { metric: 'loss'; below: number } | { metric: 'correct'; atLeast: number };
+  /** Final-value tasks: a sequence is processed correctly when |prediction − target| < tolerance. */
+  readonly tolerance?: number;
   batch(rng: Rng, B: number): TaskBatch;
 }
 

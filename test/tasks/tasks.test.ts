@@ -12,13 +12,14 @@ import {
   embeddedReberTask,
   longLagTask,
   makeTask,
+  noisyLongLagTask,
   REBER_SYMBOLS,
   temporalOrderTask,
   TEMPORAL_SYMBOLS,
 } from '../../src/tasks/index.js';
 
 /** The one-hot symbol at (t, b), or −1 for an all-zero step. */
-function symbolAt(x: Float32Array, t: number, b: number, B: number, K: number): number {
+function symbolAt(x: ArrayLike<number>, t: number, b: number, B: number, K: number): number {
   for (let k = 0; k < K; k++) if (x[(t * B + b) * K + k] === 1) return k;
   return -1;
 }
@@ -173,6 +174,29 @@ describe('temporal order and long lags', () => {
       for (let t = 0; t < p - 1; t++) assert.equal(labels[t * batch.B + b], t);
       assert.equal(labels[(p - 1) * batch.B + b], first);
     }
+  });
+
+  it('noisy long lag (2c): b, the class symbol, ≥ q distractors, the trigger e last; the target repeats the second symbol', () => {
+    const q = 30;
+    const p = 10;
+    const K = p + 4;
+    const batch = noisyLongLagTask(q, p).batch(new Rng(7), 200);
+    const lengths = batch.lengths as Int32Array;
+    const labels = (batch.target as { labels: Int32Array }).labels;
+    let extra = 0;
+    for (let b = 0; b < batch.B; b++) {
+      const L = lengths[b] as number;
+      assert.ok(L >= q + 3 && L <= q + 63, `length ${L}`);
+      extra += L - (q + 3);
+      const s = Array.from({ length: L }, (_, t) => symbolAt(batch.x, t, b, batch.B, K));
+      assert.equal(s[0], p + 1); // b
+      assert.equal(s[1], labels[b] === 1 ? p + 3 : p + 2); // y or x, the answer
+      assert.equal(s[L - 1], p); // the trigger e
+      for (let t = 2; t < L - 1; t++) assert.ok((s[t] as number) < p, 'only distractors between');
+      for (let t = L; t < batch.T; t++) assert.equal(symbolAt(batch.x, t, b, batch.B, K), -1);
+    }
+    // the extra distractors are geometric with mean 9 (0.9 / 0.1), capped at 60
+    assert.ok(Math.abs(extra / batch.B - 9) < 2, `mean extra ${extra / batch.B}`);
   });
 
   it('the same seed gives the same batch; unknown names are refused', () => {
