@@ -27,9 +27,11 @@ import {
   emitOutput,
   inputProjection,
   isPastEnd,
+  packRecurrentWeight,
   passThroughPastEnd,
   recurrentOperand,
   recurrentOperands,
+  recurrentProduct,
   totalStateGradient,
   weightGradients,
 } from './sequence.js';
@@ -57,6 +59,8 @@ export function gruCellSequenceForward(
   inputProjection(k, run, D, G3, w.wIh, w.bIh, xp);
   h.set(h0.subarray(0, B * H));
   const whn = w.wHh.subarray(2 * H * H);
+  const rowsRec = cfg.linearBeforeReset ? G3 : 2 * H; // W_hh rows in the first per-step product
+  const packed = packRecurrentWeight(k, buf, 'packedWhh', T, true, H, rowsRec, w.wHh, H);
   for (let t = 0; t < T; t++) {
     const off = t * B * G3;
     const [xpT, hpT, preT, actT] = [xp, hp, pre, act].map((a) => a.subarray(off, off + B * G3)) as [
@@ -69,9 +73,8 @@ export function gruCellSequenceForward(
     const hCur = h.subarray((t + 1) * B * H, (t + 2) * B * H);
     const hOp = recurrentOperand(run, H, t, hPrev, hRec);
     // r and z (and n's recurrent part when it is linear before the reset)
-    const rows = cfg.linearBeforeReset ? G3 : 2 * H;
-    k.fillRows(B, rows, w.bHh, hpT, G3);
-    k.gemm(false, true, B, rows, H, hOp, H, w.wHh, H, hpT, G3, 1);
+    k.fillRows(B, rowsRec, w.bHh, hpT, G3);
+    recurrentProduct(k, packed, true, B, rowsRec, H, hOp, H, w.wHh, H, hpT, G3, 1);
     for (let b = 0; b < B; b++) {
       for (let j = b * G3; j < b * G3 + 2 * H; j++) {
         const a = (xpT[j] as number) + (hpT[j] as number);
@@ -139,6 +142,7 @@ export function gruCellSequenceBackward(
   if (dhT === null) dhNext.fill(0);
   else dhNext.set(dhT.subarray(0, B * H));
   const whn = w.wHh.subarray(2 * H * H);
+  const packedBack = packRecurrentWeight(k, buf, 'packedWhhBack', T, false, lbr ? G3 : 2 * H, H, w.wHh, H);
   for (let t = T - 1; t >= 0; t--) {
     totalStateGradient(run, H, t, dy, dhNext, dhTot);
     const off = t * B * G3;
@@ -189,7 +193,7 @@ export function gruCellSequenceBackward(
       }
     }
     // dh̃ = dHP_rz · W_h{r,z} (+ dHP_n · W_hn before the reset, or d(r ⊙ h̃) ⊙ r after it)
-    k.gemm(false, false, B, H, lbr ? G3 : 2 * H, dHPT, G3, w.wHh, H, dhRec, H, 0);
+    recurrentProduct(k, packedBack, false, B, H, lbr ? G3 : 2 * H, dHPT, G3, w.wHh, H, dhRec, H, 0);
     for (let b = 0; b < B; b++) {
       const g0 = b * G3;
       for (let j = 0; j < H; j++) {

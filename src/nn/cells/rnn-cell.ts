@@ -22,6 +22,8 @@ import {
   passThroughPastEnd,
   recurrentOperand,
   recurrentOperands,
+  packRecurrentWeight,
+  recurrentProduct,
   totalStateGradient,
   weightGradients,
 } from './sequence.js';
@@ -46,12 +48,15 @@ export function rnnCellSequenceForward(
   k.addInPlace(H, w.bHh, bias);
   inputProjection(k, run, D, H, w.wIh, bias, pre);
   h.set(h0.subarray(0, B * H));
+  const packed = packRecurrentWeight(k, buf, 'packedWhh', T, true, H, H, w.wHh, H);
+  const plainTanh = clip === 0 && f.spec.name === 'tanh'; // the common case, without the indirection
   for (let t = 0; t < T; t++) {
     const preT = pre.subarray(t * B * H, (t + 1) * B * H);
     const hPrev = h.subarray(t * B * H, (t + 1) * B * H);
     const hCur = h.subarray((t + 1) * B * H, (t + 2) * B * H);
-    k.gemm(false, true, B, H, H, recurrentOperand(run, H, t, hPrev, hRec), H, w.wHh, H, preT, H, 1);
-    for (let q = 0; q < B * H; q++) hCur[q] = f.apply(clipValue(preT[q] as number, clip));
+    recurrentProduct(k, packed, true, B, H, H, recurrentOperand(run, H, t, hPrev, hRec), H, w.wHh, H, preT, H, 1);
+    if (plainTanh) for (let q = 0; q < B * H; q++) hCur[q] = Math.tanh(preT[q] as number);
+    else for (let q = 0; q < B * H; q++) hCur[q] = f.apply(clipValue(preT[q] as number, clip));
     carryPastEnd(run, t, H, hPrev, hCur);
     emitOutput(run, H, t, hCur, y);
   }
@@ -80,6 +85,7 @@ export function rnnCellSequenceBackward(
   const dhTot = buf('dhTot', B * H);
   if (dhT === null) dhNext.fill(0);
   else dhNext.set(dhT.subarray(0, B * H));
+  const packed = packRecurrentWeight(k, buf, 'packedWhhBack', T, false, H, H, w.wHh, H);
   for (let t = T - 1; t >= 0; t--) {
     totalStateGradient(run, H, t, dy, dhNext, dhTot);
     const preT = pre.subarray(t * B * H, (t + 1) * B * H);
@@ -93,7 +99,7 @@ export function rnnCellSequenceBackward(
         dPreT[j] = past ? 0 : (dhTot[j] as number) * slope;
       }
     }
-    k.gemm(false, false, B, H, H, dPreT, H, w.wHh, H, dhNext, H, 0);
+    recurrentProduct(k, packed, false, B, H, H, dPreT, H, w.wHh, H, dhNext, H, 0);
     if (run.recMask !== null)
       for (let q = 0; q < B * H; q++) dhNext[q] = (dhNext[q] as number) * (run.recMask[q] as number);
     passThroughPastEnd(run, t, H, dhTot, dhNext);

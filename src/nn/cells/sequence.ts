@@ -171,3 +171,45 @@ export function passThroughPastEnd(
 export function noGateGradientPastEnd(run: SequenceRun, t: number, width: number, dRows: Floats): void {
   zeroPastEnd(run, t, width, dRows);
 }
+
+/**
+ * op(W) packed once for the T per-step recurrent products of a sequence (the LSTM's fused path
+ * does the same), or null for a single step, where packing would not pay. `name` keeps the
+ * forward's and the backward's packings apart.
+ */
+export function packRecurrentWeight(
+  k: Kernels,
+  buf: Buffers,
+  name: string,
+  T: number,
+  transB: boolean,
+  K: number,
+  N: number,
+  w: Floats,
+  ldb: number,
+): Floats | null {
+  if (T <= 1) return null;
+  const packed = buf(name, k.packedLength(K, N));
+  k.packB(transB, K, N, w, ldb, packed);
+  return packed;
+}
+
+/** C (M, N) = beta · C + A (M, K) · op(W): through the packing when there is one. */
+export function recurrentProduct(
+  k: Kernels,
+  packed: Floats | null,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: Floats,
+  lda: number,
+  w: Floats,
+  ldb: number,
+  C: Floats,
+  ldc: number,
+  beta: 0 | 1,
+): void {
+  if (packed === null) k.gemm(false, transB, M, N, K, A, lda, w, ldb, C, ldc, beta);
+  else k.gemmPrepacked(M, N, K, A, lda, packed, C, ldc, beta);
+}
