@@ -156,6 +156,17 @@ export class Recurrent {
     return (this.cells[0] as CellConfig).kind;
   }
 
+  /** The weights of layer l, direction d (0 forward, 1 reverse), as views into the arena. */
+  weightsOf(layer: number, direction = 0): CellWeights {
+    const w = this.weights[layer * this.dirs + direction];
+    if (w === undefined || direction >= this.dirs)
+      throw new ConfigError(
+        'Recurrent.weightsOf',
+        `no layer ${layer}, direction ${direction}: the stack has ${this.numLayers} layer(s) and ${this.dirs} direction(s).`,
+      );
+    return w;
+  }
+
   /** Every weight and bias U(±1/√H), as PyTorch initialises its recurrent modules. */
   init(rng: Rng): void {
     const bound = 1 / Math.sqrt(this.hiddenSize);
