@@ -44,6 +44,7 @@ export {
   type LanguageModelOptions,
   type ModelConfig,
 } from './models/language-model.js';
+export { inspectLanguageModel, type LanguageModelTrace } from './models/inspect-language-model.js';
 export { LMNetwork, type NetworkShape } from './models/lm-network.js';
 export { SequentialModel } from './models/sequential.js';
 export {
@@ -67,6 +68,7 @@ export {
   lstmBackward,
   lstmForward,
 } from './nn/lstm.js';
+export { inspectRecurrent, type LayerTrace, traceLayers } from './nn/inspect.js';
 export { ParamArena, type ParamEntry, type ParamSpec } from './nn/params.js';
 export {
   Recurrent,
@@ -79,6 +81,8 @@ export { swapLeadingAxes } from './nn/sequence-order.js';
 export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';
+export * from './experiments/index.js';
+export * from './plot/index.js';
 export { Rng, type RngState } from './rng.js';
 export {
   addingTask,
@@ -87,6 +91,7 @@ export {
   embeddedReberTask,
   longLagTask,
   makeTask,
+  noisyLongLagTask,
   type Task,
   type TaskBatch,
   TASK_NAMES,

@@ -6,13 +6,15 @@ import { LstmError, useBackend } from '../index.js';
 import { UsageError } from './args.js';
 import { CONVERT_HELP, convertCommand } from './convert.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
+import { EXPERIMENT_HELP, experimentCommand } from './experiment.js';
 import { GENERATE_HELP, generateCommand } from './generate.js';
 import { INFO_HELP, infoCommand } from './info.js';
+import { INSPECT_HELP, inspectCommand } from './inspect.js';
 import { TRAIN_HELP, trainCommand } from './train.js';
 
 const HELP = `Usage: lstm <command> [options]
 
-Train and run LSTM character language models.
+Train and run LSTM networks: character language models, and the long-time-lag experiments.
 
 Commands:
   train      train a model on a text file or a built-in corpus (resumable)
@@ -20,6 +22,8 @@ Commands:
   eval       loss and bits per character of a model on a text file
   info       what a model file holds; --backend: the kernels in use
   convert    move weights between this library, PyTorch, TensorFlow.js and ONNX
+  experiment train RNN, GRU and LSTM side by side on a long-time-lag task (adding, copying, …)
+  inspect    a heat map of gates and cell state over a text, step by step
   help CMD   the full help of a command
 
 Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kernel implementation
@@ -33,6 +37,8 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   eval: { help: EVAL_HELP, run: evalCommand },
   info: { help: INFO_HELP, run: infoCommand },
   convert: { help: CONVERT_HELP, run: convertCommand },
+  experiment: { help: EXPERIMENT_HELP, run: experimentCommand },
+  inspect: { help: INSPECT_HELP, run: inspectCommand },
 };
 
 /**

@@ -12,3 +12,4 @@ export {
   saveTorchStateDict,
   writeFileAtomic,
 } from './files.js';
+export { encodePng, writeChartPng, writeChartSvg } from './png.js';

@@ -1,0 +1,176 @@
+/**
+ * `lstm experiment TASK`: train the plain RNN, the GRU and the LSTM on a long-time-lag task from
+ * several seeds, print the results and gradient-flow tables, and write them with the learning
+ * curves and gradient-flow charts (SVG; PNG with --png) into a results folder.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import {
+  type CellKind,
+  compactCount,
+  defaultKernels,
+  describeBackend,
+  EXPERIMENT_PRESETS,
+  type ExperimentResult,
+  gradientFlowChart,
+  gradientFlowTable,
+  learningCurveChart,
+  type LineChart,
+  resultsTable,
+  runExperiment,
+  TASK_NAMES,
+} from '../index.js';
+import { writeChartPng, writeChartSvg, writeFileAtomic } from '../node/index.js';
+import { intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
+
+export const EXPERIMENT_HELP = `Usage: lstm experiment TASK [options]
+
+Train each cell type on a long-time-lag task from fresh sequences, evaluate on a fixed held-out set,
+and report per cell: solved or not (the task's criterion), training sequences until solved, the
+final held-out error beside the trivial baseline, and wall time. Also measures the gradient that
+reaches each input step, by distance to the loss, before and after training.
+
+Tasks: ${TASK_NAMES.join(', ')}
+  adding           two marked values among T to add (Arjovsky et al. 2016); --length T (200)
+  adding-1997      the 1997 form (Hochreiter & Schmidhuber, experiment 4); --length T (100)
+  copying          recall 10 symbols after T steps; --length T (100)
+  reber            embedded Reber grammar, next-symbol prediction (experiment 1)
+  temporal-order   classify the order of two symbols far apart (experiment 6a)
+  long-lag         repeat the first of p symbols (experiment 2a); --length p (100)
+  noisy-long-lag   the same through q noisy distractors (experiment 2c); --length q (100)
+
+Options (each task has presets; see docs/experiments.md):
+  --cells LIST         cell types, from rnn, gru, lstm (default rnn,gru,lstm)
+  --seeds N            runs per cell, seeds 1 … N (default 3)
+  --length N           the task's length parameter
+  --hidden N           hidden units            --batch N          sequences per update
+  --lr X               Adam's learning rate    --clip X           gradient-norm bound
+  --max-sequences N    training budget         --eval-every N     held-out evaluation interval
+  --test-size N        held-out sequences      --forget-bias X    LSTM forget bias, or 'chrono'
+  --out DIR            results folder (default experiments/TASK-LENGTH)
+  --png                also write the charts as PNG
+  --no-gradient-flow   skip the gradient measurement
+  -h, --help           this help
+
+Example: lstm experiment adding --length 200 --cells rnn,gru,lstm --seeds 3 --png`;
+
+const OPTIONS = {
+  cells: { type: 'string' },
+  seeds: { type: 'string' },
+  length: { type: 'string' },
+  hidden: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  clip: { type: 'string' },
+  'max-sequences': { type: 'string' },
+  'eval-every': { type: 'string' },
+  'test-size': { type: 'string' },
+  'forget-bias': { type: 'string' },
+  out: { type: 'string' },
+  png: { type: 'boolean' },
+  'no-gradient-flow': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseCells(raw: string | undefined): CellKind[] {
+  if (raw === undefined) return ['rnn', 'gru', 'lstm'];
+  const cells = raw.split(',').map((c) => c.trim().toLowerCase());
+  const bad = cells.filter((c) => c !== 'rnn' && c !== 'gru' && c !== 'lstm');
+  if (bad.length > 0 || cells.length === 0)
+    throw new UsageError(`lstm experiment: --cells takes rnn, gru and lstm, comma-separated; got '${raw}'.`);
+  return cells as CellKind[];
+}
+
+function parseForgetBias(raw: string | undefined): number | 'chrono' | undefined {
+  if (raw === undefined || raw === 'chrono') return raw;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`lstm experiment: --forget-bias takes a number or 'chrono'; got '${raw}'.`);
+  return n;
+}
+
+function writeChart(dir: string, name: string, chart: LineChart, png: boolean): string[] {
+  const paths = [join(dir, `${name}.svg`)];
+  writeChartSvg(paths[0] as string, chart);
+  if (png) {
+    paths.push(join(dir, `${name}.png`));
+    writeChartPng(paths[1] as string, chart);
+  }
+  return paths;
+}
+
+/** The JSON results: recipe, runs with their curves, gradient norms (no models). */
+function resultsJson(result: ExperimentResult, backend: string): string {
+  const { task, ...rest } = result;
+  return JSON.stringify(
+    {
+      task: { name: task.name, criterion: task.criterion, trivialError: task.trivialError },
+      backend,
+      ...rest,
+      gradientFlow: rest.gradientFlow.map((f) => ({
+        cell: f.cell,
+        untrained: [...f.untrained],
+        trained: [...f.trained],
+      })),
+    },
+    null,
+    1,
+  );
+}
+
+export async function experimentCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand('experiment', argv, OPTIONS);
+  if (values.help === true) {
+    console.log(EXPERIMENT_HELP);
+    return 0;
+  }
+  const [taskName, ...extra] = positionals;
+  if (taskName === undefined || extra.length > 0)
+    throw new UsageError(`lstm experiment: give one task (${TASK_NAMES.join(', ')}).\nSee 'lstm experiment --help'.`);
+  if (!(taskName in EXPERIMENT_PRESETS))
+    throw new UsageError(`lstm experiment: unknown task '${taskName}'. Known: ${TASK_NAMES.join(', ')}.`);
+  const c = 'experiment';
+  const preset = EXPERIMENT_PRESETS[taskName as keyof typeof EXPERIMENT_PRESETS];
+  const options = {
+    cells: parseCells(stringFlag(values, 'cells')),
+    seeds: intFlag(c, values, 'seeds', 3, 1, 1000),
+    length: intFlag(c, values, 'length', undefined, 2, 100000),
+    hiddenSize: intFlag(c, values, 'hidden', undefined, 1, 100000),
+    batchSize: intFlag(c, values, 'batch', undefined, 1, 100000),
+    learningRate: numberFlag(c, values, 'lr', undefined, 0, 10, true),
+    clip: numberFlag(c, values, 'clip', undefined, 0, 1e9),
+    maxSequences: intFlag(c, values, 'max-sequences', undefined, 1),
+    evalEvery: intFlag(c, values, 'eval-every', undefined, 1),
+    testSize: intFlag(c, values, 'test-size', undefined, 1, 1e7),
+    forgetBias: parseForgetBias(stringFlag(values, 'forget-bias')),
+    skipGradientFlow: values['no-gradient-flow'] === true,
+  };
+  const length = options.length ?? preset.length;
+  const dir = stringFlag(values, 'out') ?? join('experiments', length > 0 ? `${taskName}-${length}` : taskName);
+  const k = defaultKernels();
+  const backend = describeBackend().name;
+  process.stderr.write(
+    `${taskName}: cells ${options.cells.join(', ')}, ${options.seeds} seed(s), backend ${backend}\n`,
+  );
+  const result = await runExperiment(k, taskName, {
+    ...options,
+    onEval: ({ cell, seed }, p) =>
+      process.stderr.write(
+        `  ${cell} seed ${seed}: ${compactCount(p.sequences).padStart(5)} sequences, test error ${p.testLoss.toPrecision(3)}, ` +
+          `${(100 * p.testCorrect).toFixed(1)} % correct, ${p.seconds.toFixed(0)} s\n`,
+      ),
+  });
+  const report = [`## ${result.task.name}`, '', resultsTable(result)];
+  const flowTable = gradientFlowTable(result);
+  if (flowTable !== '') report.push('', '### Gradient flow', '', flowTable);
+  console.log(`\n${report.join('\n')}\n`);
+  mkdirSync(dir, { recursive: true });
+  const png = values.png === true;
+  const written = [join(dir, 'results.md'), join(dir, 'results.json')];
+  writeFileAtomic(written[0] as string, new TextEncoder().encode(`${report.join('\n')}\n`));
+  writeFileAtomic(written[1] as string, new TextEncoder().encode(resultsJson(result, backend)));
+  written.push(...writeChart(dir, 'learning-curve', learningCurveChart(result), png));
+  if (result.gradientFlow.length > 0) written.push(...writeChart(dir, 'gradient-flow', gradientFlowChart(result), png));
+  console.log(`Wrote ${written.join(', ')}.`);
+  return 0;
+}

@@ -1,0 +1,100 @@
+/**
+ * The network the long-time-lag experiments train: one recurrent stack (LSTM, GRU or tanh RNN)
+ * and a linear head, reading the task's time-major batch.
+ *   final targets:  the state at each sequence's own end, hN of the top layer (B, H) → head → (B, O)
+ *   step targets:   every output y (T, B, H) → head → (T, B, O)
+ * Backward returns dx (T, B, D), the gradient of the loss with respect to every input step, which
+ * is what the gradient-flow measurement reads.
+ */
+import type { Floats, Kernels } from '../kernels/index.js';
+import type { CellKind } from '../nn/cell-config.js';
+import { Linear } from '../nn/linear.js';
+import { ParamArena } from '../nn/params.js';
+import { Recurrent } from '../nn/recurrent.js';
+import type { Rng } from '../rng.js';
+import type { Task, TaskBatch } from '../tasks/index.js';
+
+export interface TaskModelOptions {
+  cell: CellKind;
+  hiddenSize: number;
+  numLayers?: number;
+  /**
+   * LSTM forget-gate bias at the start: a number for every unit (default 1, as Keras's
+   * unit_forget_bias; Gers et al. 2000, Jozefowicz et al. 2015: the cell begins by keeping what it
+   * holds), or 'chrono' (Tallec & Ollivier 2018): b_f = ln u with u ~ U(1, horizon − 1) per unit
+   * and b_i = −b_f, so the units' memory time scales spread up to the task's time lag.
+   */
+  forgetBias?: number | 'chrono';
+  /** The longest time lag the task asks to bridge, for 'chrono' (default 100). */
+  horizon?: number;
+}
+
+export class TaskModel {
+  readonly arena: ParamArena;
+  readonly recurrent: Recurrent;
+  readonly head: Linear;
+  private finalTarget = true;
+  private batchSize = 0;
+
+  constructor(
+    private readonly k: Kernels,
+    readonly task: Task,
+    readonly options: TaskModelOptions,
+  ) {
+    const recurrentOptions = {
+      kind: options.cell,
+      inputSize: task.inputSize,
+      hiddenSize: options.hiddenSize,
+      numLayers: options.numLayers ?? 1,
+      prefix: `${options.cell}.`,
+    };
+    this.arena = new ParamArena(k, [
+      ...Recurrent.paramSpecs(recurrentOptions),
+      ...Linear.paramSpecs('head.', options.hiddenSize, task.outputSize),
+    ]);
+    this.recurrent = new Recurrent(k, this.arena, recurrentOptions);
+    this.head = new Linear(k, this.arena, 'head.', options.hiddenSize, task.outputSize);
+  }
+
+  /** PyTorch's initialisation, then the LSTM's input and forget biases (see forgetBias). */
+  init(rng: Rng): void {
+    this.recurrent.init(rng);
+    this.head.init(rng);
+    if (this.options.cell !== 'lstm') return;
+    const H = this.options.hiddenSize;
+    const forget = this.options.forgetBias ?? 1;
+    const horizon = Math.max(this.options.horizon ?? 100, 3);
+    for (let l = 0; l < this.recurrent.numLayers; l++) {
+      const bIh = this.arena.value(`lstm.bias_ih_l${l}`); // gate blocks i, f, g, o of H each
+      const bHh = this.arena.value(`lstm.bias_hh_l${l}`);
+      bHh.fill(0, 0, 2 * H);
+      for (let j = 0; j < H; j++) {
+        const bf = forget === 'chrono' ? Math.log(rng.uniform(1, horizon - 1)) : forget;
+        bIh[H + j] = bf;
+        if (forget === 'chrono') bIh[j] = -bf;
+      }
+    }
+  }
+
+  /** The head's outputs for a batch: (B, O) for final targets, (T, B, O) for step targets. */
+  forward(batch: TaskBatch): Floats {
+    const { T, B } = batch;
+    const out = this.recurrent.forward(batch.x, T, B, null, null, batch.lengths);
+    this.finalTarget = batch.target.kind !== 'step-class';
+    this.batchSize = B;
+    if (!this.finalTarget) return this.head.forward(out.y, T * B);
+    const top = out.hN.subarray((this.recurrent.numLayers - 1) * B * this.recurrent.outputSize);
+    return this.head.forward(top, B);
+  }
+
+  /** Backward from dOut (the shape forward returned); accumulates every gradient; returns dx (T, B, D). */
+  backward(dOut: Floats): Floats {
+    const dHead = this.head.backward(dOut);
+    if (!this.finalTarget) return this.recurrent.backward(dHead).dx;
+    const B = this.batchSize;
+    const R = this.recurrent.outputSize;
+    const dhN = this.k.alloc(this.recurrent.numLayers * B * R);
+    dhN.set(dHead, (this.recurrent.numLayers - 1) * B * R);
+    return this.recurrent.backward(null, dhN, null).dx;
+  }
+}
