@@ -47,6 +47,7 @@ Options (each task has presets; see docs/experiments.md):
   --lr X               Adam's learning rate    --clip X           gradient-norm bound
   --max-sequences N    training budget         --eval-every N     held-out evaluation interval
   --test-size N        held-out sequences      --forget-bias X    LSTM forget bias, or 'chrono'
+  --cosine / --constant-lr   anneal the learning rate by a cosine over the budget, or not
   --out DIR            results folder (default experiments/TASK-LENGTH)
   --png                also write the charts as PNG
   --no-gradient-flow   skip the gradient measurement
@@ -66,6 +67,8 @@ const OPTIONS = {
   'eval-every': { type: 'string' },
   'test-size': { type: 'string' },
   'forget-bias': { type: 'string' },
+  cosine: { type: 'boolean' },
+  'constant-lr': { type: 'boolean' },
   out: { type: 'string' },
   png: { type: 'boolean' },
   'no-gradient-flow': { type: 'boolean' },
@@ -143,6 +146,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
     evalEvery: intFlag(c, values, 'eval-every', undefined, 1),
     testSize: intFlag(c, values, 'test-size', undefined, 1, 1e7),
     forgetBias: parseForgetBias(stringFlag(values, 'forget-bias')),
+    cosineDecay: values.cosine === true ? true : values['constant-lr'] === true ? false : undefined,
     skipGradientFlow: values['no-gradient-flow'] === true,
   };
   const length = options.length ?? preset.length;

@@ -25,6 +25,8 @@ export interface ExperimentRecipe {
   testSize: number;
   /** The LSTM's forget-gate bias at the start: a number, or 'chrono' (see TaskModelOptions). */
   forgetBias: number | 'chrono';
+  /** Anneal the learning rate by a cosine over the budget (see TrainTaskOptions). */
+  cosineDecay: boolean;
 }
 
 /** The settings per task: see docs/experiments.md for how they were chosen. */
@@ -39,6 +41,7 @@ export const EXPERIMENT_PRESETS: Record<(typeof TASK_NAMES)[number], ExperimentR
     evalEvery: 5000,
     testSize: 500,
     forgetBias: 'chrono',
+    cosineDecay: false,
   },
   'adding-1997': {
     length: 100,
@@ -50,6 +53,7 @@ export const EXPERIMENT_PRESETS: Record<(typeof TASK_NAMES)[number], ExperimentR
     evalEvery: 2000,
     testSize: 2000,
     forgetBias: 'chrono',
+    cosineDecay: false,
   },
   copying: {
     length: 100,
@@ -61,6 +65,7 @@ export const EXPERIMENT_PRESETS: Record<(typeof TASK_NAMES)[number], ExperimentR
     evalEvery: 5000,
     testSize: 1000,
     forgetBias: 'chrono',
+    cosineDecay: false,
   },
   reber: {
     length: 0,
@@ -72,6 +77,7 @@ export const EXPERIMENT_PRESETS: Record<(typeof TASK_NAMES)[number], ExperimentR
     evalEvery: 250,
     testSize: 1000,
     forgetBias: 'chrono',
+    cosineDecay: false,
   },
   'temporal-order': {
     length: 0,
@@ -83,6 +89,7 @@ export const EXPERIMENT_PRESETS: Record<(typeof TASK_NAMES)[number], ExperimentR
     evalEvery: 2500,
     testSize: 1000,
     forgetBias: 'chrono',
+    cosineDecay: false,
   },
   'long-lag': {
     length: 100,
@@ -94,6 +101,7 @@ export const EXPERIMENT_PRESETS: Record<(typeof TASK_NAMES)[number], ExperimentR
     evalEvery: 1000,
     testSize: 500,
     forgetBias: 'chrono',
+    cosineDecay: false,
   },
   'noisy-long-lag': {
     length: 100,
@@ -105,6 +113,7 @@ export const EXPERIMENT_PRESETS: Record<(typeof TASK_NAMES)[number], ExperimentR
     evalEvery: 2500,
     testSize: 1000,
     forgetBias: 'chrono',
+    cosineDecay: false,
   },
 };
 

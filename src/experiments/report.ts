@@ -112,7 +112,7 @@ export function learningCurveChart(result: ExperimentResult): LineChart {
 /** Gradient norm against distance, log scale, solid trained and dashed untrained per cell. */
 export function gradientFlowChart(result: ExperimentResult): LineChart {
   return {
-    title: `${result.task.name}: gradient reaching the input, by distance to the loss`,
+    title: `${result.task.name}: gradient at the input vs distance to the loss`,
     xLabel: 'steps before the end of the sequence',
     yLabel: '‖dL/dx_t‖',
     logY: true,

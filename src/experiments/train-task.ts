@@ -8,6 +8,7 @@ import { checkInteger, checkNumber, DivergenceError } from '../errors.js';
 import type { Kernels } from '../kernels/index.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer } from '../optim/optimizers.js';
+import { learningRateAt, type Schedule } from '../optim/schedule.js';
 import { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
 import { taskLoss } from './task-loss.js';
@@ -23,6 +24,11 @@ export interface TrainTaskOptions extends TaskModelOptions {
   maxSequences: number;
   /** Evaluate on the held-out set after every this many training sequences. */
   evalEvery: number;
+  /**
+   * Anneal the learning rate over the budget by a cosine to lr/20 (default false: constant). The
+   * tasks whose criterion is every held-out sequence right reach it sooner once the steps shrink.
+   */
+  cosineDecay?: boolean;
   /** Keep training after the criterion holds (default false: stop there). */
   continueWhenSolved?: boolean;
   /** Called after every evaluation; returning false stops the run. */
@@ -96,6 +102,10 @@ export async function trainOnTask(
   const model = new TaskModel(k, task, opts);
   model.init(rng);
   const optimizer = createOptimizer(k, model.arena, { name: 'adam' });
+  const schedule: Schedule =
+    opts.cosineDecay === true
+      ? { kind: 'cosine', warmup: 0, total: Math.ceil(budget / B), minLr: lr / 20 }
+      : { kind: 'constant' };
   const curve: CurvePoint[] = [];
   let sequences = 0;
   let sequencesToSolve: number | null = null;
@@ -134,7 +144,7 @@ export async function trainOnTask(
     }
     model.backward(dOut);
     clipGradNorm(k, model.arena, opts.clip);
-    optimizer.step(lr);
+    optimizer.step(learningRateAt(schedule, lr, optimizer.stepCount));
     const before = sequences;
     sequences += batch.B;
     trainSum += loss;
