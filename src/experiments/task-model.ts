@@ -11,6 +11,7 @@ import type { CellKind } from '../nn/cell-config.js';
 import { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
 import { Recurrent } from '../nn/recurrent.js';
+import { Scratch } from '../nn/scratch.js';
 import type { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
 
@@ -35,9 +36,10 @@ export class TaskModel {
   readonly head: Linear;
   private finalTarget = true;
   private batchSize = 0;
+  private readonly scratch: Scratch;
 
   constructor(
-    private readonly k: Kernels,
+    k: Kernels,
     readonly task: Task,
     readonly options: TaskModelOptions,
   ) {
@@ -54,6 +56,7 @@ export class TaskModel {
     ]);
     this.recurrent = new Recurrent(k, this.arena, recurrentOptions);
     this.head = new Linear(k, this.arena, 'head.', options.hiddenSize, task.outputSize);
+    this.scratch = new Scratch(k);
   }
 
   /** PyTorch's initialisation, then the LSTM's input and forget biases (see forgetBias). */
@@ -93,7 +96,7 @@ export class TaskModel {
     if (!this.finalTarget) return this.recurrent.backward(dHead).dx;
     const B = this.batchSize;
     const R = this.recurrent.outputSize;
-    const dhN = this.k.alloc(this.recurrent.numLayers * B * R);
+    const dhN = this.scratch.zeros('dhN', this.recurrent.numLayers * B * R); // reused: alloc never frees on WebAssembly
     dhN.set(dHead, (this.recurrent.numLayers - 1) * B * R);
     return this.recurrent.backward(null, dhN, null).dx;
   }

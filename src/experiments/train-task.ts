@@ -9,6 +9,7 @@ import type { Kernels } from '../kernels/index.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer } from '../optim/optimizers.js';
 import { learningRateAt, type Schedule } from '../optim/schedule.js';
+import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
 import { taskLoss } from './task-loss.js';
@@ -106,6 +107,7 @@ export async function trainOnTask(
     opts.cosineDecay === true
       ? { kind: 'cosine', warmup: 0, total: Math.ceil(budget / B), minLr: lr / 20 }
       : { kind: 'constant' };
+  const scratch = new Scratch(k);
   const curve: CurvePoint[] = [];
   let sequences = 0;
   let sequencesToSolve: number | null = null;
@@ -132,7 +134,7 @@ export async function trainOnTask(
     const batch = task.batch(rng, Math.min(B, budget - sequences));
     model.arena.zeroGrads();
     const out = model.forward(batch);
-    const dOut = k.alloc(out.length);
+    const dOut = scratch.get('dOut', out.length); // every entry is written by taskLoss
     const { loss } = taskLoss(batch, out, task.tolerance ?? 0, dOut);
     if (!Number.isFinite(loss)) {
       throw new DivergenceError(
