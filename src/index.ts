@@ -82,6 +82,7 @@ export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';
 export * from './experiments/index.js';
+export * from './forecast/index.js';
 export * from './plot/index.js';
 export { Rng, type RngState } from './rng.js';
 export {

@@ -13,3 +13,5 @@ export {
   writeFileAtomic,
 } from './files.js';
 export { encodePng, writeChartPng, writeChartSvg } from './png.js';
+export { parseCsv, readCsvFile } from './csv.js';
+export { vegaDatasetPath } from './datasets.js';

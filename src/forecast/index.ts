@@ -1,0 +1,6 @@
+/** Time-series forecasting (issue 7): tables, missing values, scalers, windows, baselines, metrics. */
+export { BASELINE_NAMES, type BaselineName, baselineForecast } from './baselines.js';
+export { type ForecastMetrics, forecastMetrics, seasonalNaiveScale } from './metrics.js';
+export { type ScalerState, StandardScaler } from './scaler.js';
+export { column, numericColumn, type Table, tableFromJsonRows, tableFromRecords } from './table.js';
+export { makeWindows, type WindowSet } from './windows.js';

@@ -1,0 +1,19 @@
+/** CSV files as tables (src/forecast/table.ts), parsed by csv-parse (RFC 4180: quotes, embedded commas and newlines). */
+import { parse } from 'csv-parse/sync';
+import { DataError } from '../errors.js';
+import { type Table, tableFromRecords } from '../forecast/table.js';
+import { readTextFile } from './files.js';
+
+export function parseCsv(text: string, source = 'CSV'): Table {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
+  } catch (e) {
+    throw new DataError(source, `the CSV cannot be read: ${(e as Error).message}`);
+  }
+  return tableFromRecords(records, source);
+}
+
+export function readCsvFile(path: string): Table {
+  return parseCsv(readTextFile(path, 'readCsvFile'), path);
+}
