@@ -4,3 +4,16 @@ export { type ForecastMetrics, forecastMetrics, seasonalNaiveScale } from './met
 export { type ScalerState, StandardScaler } from './scaler.js';
 export { column, numericColumn, type Table, tableFromJsonRows, tableFromRecords } from './table.js';
 export { makeWindows, type WindowSet } from './windows.js';
+export {
+  type CalendarFeature,
+  calendarFeatures,
+  fillMissing,
+  gridPositions,
+  inferStep,
+  MISSING_POLICIES,
+  type MissingPolicy,
+  onGrid,
+  parseTimes,
+  type Step,
+  stepTime,
+} from './time-index.js';
