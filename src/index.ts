@@ -77,6 +77,7 @@ export {
   type RecurrentOutput,
   type RecurrentState,
 } from './nn/recurrent.js';
+export { type ReadOut, RecurrentHead } from './nn/recurrent-head.js';
 export { swapLeadingAxes } from './nn/sequence-order.js';
 export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';

@@ -1,17 +1,17 @@
 /**
  * The network the long-time-lag experiments train: one recurrent stack (LSTM, GRU or tanh RNN)
- * and a linear head, reading the task's time-major batch.
- *   final targets:  the state at each sequence's own end, hN of the top layer (B, H) → head → (B, O)
- *   step targets:   every output y (T, B, H) → head → (T, B, O)
+ * and a linear head (src/nn/recurrent-head.ts), reading the task's time-major batch:
+ *   final targets:  the state at each sequence's own end → head → (B, O)
+ *   step targets:   every output → head → (T, B, O)
  * Backward returns dx (T, B, D), the gradient of the loss with respect to every input step, which
  * is what the gradient-flow measurement reads.
  */
 import type { Floats, Kernels } from '../kernels/index.js';
 import type { CellKind } from '../nn/cell-config.js';
-import { Linear } from '../nn/linear.js';
+import type { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
-import { Recurrent } from '../nn/recurrent.js';
-import { Scratch } from '../nn/scratch.js';
+import type { Recurrent } from '../nn/recurrent.js';
+import { RecurrentHead } from '../nn/recurrent-head.js';
 import type { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
 
@@ -32,11 +32,7 @@ export interface TaskModelOptions {
 
 export class TaskModel {
   readonly arena: ParamArena;
-  readonly recurrent: Recurrent;
-  readonly head: Linear;
-  private finalTarget = true;
-  private batchSize = 0;
-  private readonly scratch: Scratch;
+  private readonly net: RecurrentHead;
 
   constructor(
     k: Kernels,
@@ -50,13 +46,15 @@ export class TaskModel {
       numLayers: options.numLayers ?? 1,
       prefix: `${options.cell}.`,
     };
-    this.arena = new ParamArena(k, [
-      ...Recurrent.paramSpecs(recurrentOptions),
-      ...Linear.paramSpecs('head.', options.hiddenSize, task.outputSize),
-    ]);
-    this.recurrent = new Recurrent(k, this.arena, recurrentOptions);
-    this.head = new Linear(k, this.arena, 'head.', options.hiddenSize, task.outputSize);
-    this.scratch = new Scratch(k);
+    this.arena = new ParamArena(k, RecurrentHead.paramSpecs(recurrentOptions, task.outputSize));
+    this.net = new RecurrentHead(k, this.arena, recurrentOptions, task.outputSize);
+  }
+
+  get recurrent(): Recurrent {
+    return this.net.recurrent;
+  }
+  get head(): Linear {
+    return this.net.head;
   }
 
   /** PyTorch's initialisation, then the LSTM's input and forget biases (see forgetBias). */
@@ -81,23 +79,12 @@ export class TaskModel {
 
   /** The head's outputs for a batch: (B, O) for final targets, (T, B, O) for step targets. */
   forward(batch: TaskBatch): Floats {
-    const { T, B } = batch;
-    const out = this.recurrent.forward(batch.x, T, B, null, null, batch.lengths);
-    this.finalTarget = batch.target.kind !== 'step-class';
-    this.batchSize = B;
-    if (!this.finalTarget) return this.head.forward(out.y, T * B);
-    const top = out.hN.subarray((this.recurrent.numLayers - 1) * B * this.recurrent.outputSize);
-    return this.head.forward(top, B);
+    const readOut = batch.target.kind === 'step-class' ? 'steps' : 'end';
+    return this.net.forward(batch.x, batch.T, batch.B, batch.lengths, readOut);
   }
 
   /** Backward from dOut (the shape forward returned); accumulates every gradient; returns dx (T, B, D). */
   backward(dOut: Floats): Floats {
-    const dHead = this.head.backward(dOut);
-    if (!this.finalTarget) return this.recurrent.backward(dHead).dx;
-    const B = this.batchSize;
-    const R = this.recurrent.outputSize;
-    const dhN = this.scratch.zeros('dhN', this.recurrent.numLayers * B * R); // reused: alloc never frees on WebAssembly
-    dhN.set(dHead, (this.recurrent.numLayers - 1) * B * R);
-    return this.recurrent.backward(null, dhN, null).dx;
+    return this.net.backward(dOut);
   }
 }
