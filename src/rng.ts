@@ -63,6 +63,16 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
+  /** Shuffle in place (Fisher–Yates). */
+  shuffle(values: { length: number; [i: number]: number }): void {
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = values[i] as number;
+      values[i] = values[j] as number;
+      values[j] = t;
+    }
+  }
+
   getState(): RngState {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }

@@ -17,3 +17,5 @@ export {
   type Step,
   stepTime,
 } from './time-index.js';
+export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from './forecast-network.js';
+export { checkQuantiles, pinballLoss } from './pinball.js';

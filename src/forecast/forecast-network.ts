@@ -1,0 +1,135 @@
+/**
+ * The forecasting network and its training: an LSTM over the lookback window, its final state
+ * read by a linear head that emits every horizon step of every target at every quantile at once
+ * (direct multi-output), trained with the pinball loss on windows (src/forecast/windows.ts).
+ *   x (L, B, F) → out (B, h, K, Q)
+ * Training: Adam, gradient clipping, shuffled mini-batches each epoch, and the weights of the
+ * epoch with the lowest validation loss kept (early stopping with patience).
+ */
+import { checkInteger, checkNumber, DataError } from '../errors.js';
+import type { Floats, Kernels } from '../kernels/index.js';
+import { ParamArena } from '../nn/params.js';
+import { RecurrentHead } from '../nn/recurrent-head.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { createOptimizer } from '../optim/optimizers.js';
+import { Rng } from '../rng.js';
+import { checkQuantiles, pinballLoss } from './pinball.js';
+import type { WindowSet } from './windows.js';
+
+export interface ForecastNetworkShape {
+  features: number; // F
+  targets: number; // K
+  horizon: number; // h
+  quantiles: readonly number[]; // Q of them
+  hiddenSize: number;
+  numLayers: number;
+  dropout: number;
+}
+
+export interface TrainForecastOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  clip?: number;
+  patience?: number;
+  seed?: number;
+  onEpoch?: (e: { epoch: number; trainLoss: number; validLoss: number }) => void;
+}
+
+export class ForecastNetwork {
+  readonly arena: ParamArena;
+  readonly net: RecurrentHead;
+
+  constructor(
+    private readonly k: Kernels,
+    readonly shape: ForecastNetworkShape,
+  ) {
+    checkQuantiles(shape.quantiles);
+    const opts = {
+      kind: 'lstm' as const,
+      inputSize: shape.features,
+      hiddenSize: shape.hiddenSize,
+      numLayers: shape.numLayers,
+      dropout: shape.dropout,
+      prefix: 'lstm.',
+    };
+    const outputs = shape.horizon * shape.targets * shape.quantiles.length;
+    this.arena = new ParamArena(k, RecurrentHead.paramSpecs(opts, outputs));
+    this.net = new RecurrentHead(k, this.arena, opts, outputs);
+  }
+
+  /** x (L, B, F) → (B, h, K, Q), a view valid until the next call. */
+  predict(x: Floats, L: number, B: number): Floats {
+    this.net.recurrent.training = false;
+    return this.net.forward(x, L, B, null, 'end');
+  }
+
+  /** Mean pinball loss over a window set (no gradients). */
+  loss(w: WindowSet): number {
+    if (w.B === 0) return Number.NaN;
+    return pinballLoss(this.predict(w.x, w.L, w.B), w.y, this.shape.quantiles);
+  }
+
+  /** Train on `train`, keep the weights that score best on `valid`; returns the per-epoch losses. */
+  fit(
+    train: WindowSet,
+    valid: WindowSet,
+    opts: TrainForecastOptions = {},
+  ): { epoch: number; trainLoss: number; validLoss: number }[] {
+    const where = 'ForecastNetwork.fit';
+    if (train.B === 0)
+      throw new DataError(where, 'there is no complete training window; give more rows or a shorter lookback.');
+    const epochs = checkInteger(where, 'epochs', opts.epochs ?? 200, 1, 1e6);
+    const B = checkInteger(where, 'batchSize', opts.batchSize ?? 32, 1, 1e6);
+    const lr = checkNumber(where, 'learningRate', opts.learningRate ?? 3e-3, 0, 10, true);
+    const patience = checkInteger(where, 'patience', opts.patience ?? 20, 1, 1e6);
+    const rng = new Rng(opts.seed ?? 1);
+    this.net.recurrent.init(rng);
+    this.net.head.init(rng);
+    this.net.recurrent.setDropoutRng(rng);
+    const optimizer = createOptimizer(this.k, this.arena, { name: 'adam' });
+    const { L, F } = train;
+    const P = train.h * train.K;
+    const Q = this.shape.quantiles.length;
+    const best = this.arena.values.slice();
+    let bestLoss = Infinity;
+    let sinceBest = 0;
+    const history: { epoch: number; trainLoss: number; validLoss: number }[] = [];
+    const order = Int32Array.from({ length: train.B }, (_, i) => i);
+    for (let epoch = 1; epoch <= epochs && sinceBest < patience; epoch++) {
+      rng.shuffle(order);
+      let sum = 0;
+      let batches = 0;
+      for (let start = 0; start < train.B; start += B) {
+        const idx = order.subarray(start, Math.min(train.B, start + B));
+        const n = idx.length;
+        const x = new Float32Array(L * n * F);
+        const y = new Float32Array(n * P);
+        idx.forEach((w, b) => {
+          for (let s = 0; s < L; s++)
+            x.set(train.x.subarray((s * train.B + w) * F, (s * train.B + w + 1) * F), (s * n + b) * F);
+          y.set(train.y.subarray(w * P, (w + 1) * P), b * P);
+        });
+        this.arena.zeroGrads();
+        this.net.recurrent.training = true;
+        const out = this.net.forward(x, L, n, null, 'end');
+        const dOut = new Float32Array(n * P * Q);
+        sum += pinballLoss(out, y, this.shape.quantiles, dOut);
+        batches++;
+        this.net.backward(dOut);
+        clipGradNorm(this.k, this.arena, opts.clip ?? 1);
+        optimizer.step(lr);
+      }
+      const validLoss = valid.B > 0 ? this.loss(valid) : sum / batches;
+      history.push({ epoch, trainLoss: sum / batches, validLoss });
+      opts.onEpoch?.(history[history.length - 1] as (typeof history)[number]);
+      if (validLoss < bestLoss) {
+        bestLoss = validLoss;
+        best.set(this.arena.values);
+        sinceBest = 0;
+      } else sinceBest++;
+    }
+    this.arena.values.set(best);
+    return history;
+  }
+}
