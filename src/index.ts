@@ -82,6 +82,7 @@ export { swapLeadingAxes } from './nn/sequence-order.js';
 export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';
+export * from './classify/index.js';
 export * from './experiments/index.js';
 export * from './forecast/index.js';
 export * from './plot/index.js';

@@ -14,4 +14,4 @@ export {
 } from './files.js';
 export { encodePng, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
-export { vegaDatasetPath } from './datasets.js';
+export { loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';

@@ -1,0 +1,116 @@
+/**
+ * The baselines a sequence classifier is shown beside:
+ *   majority class   always the most frequent training class
+ *   bag of words     multinomial logistic regression on log(1 + count) of the V most frequent
+ *                    training words (by documents containing them), fitted by full-batch Adam
+ *                    with L2; word order is ignored, which is exactly what an LSTM adds
+ */
+import { ConfigError, DataError } from '../errors.js';
+
+/** Lower-cased words: letters, digits and apostrophes. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+}
+
+export function majorityClass(labels: ArrayLike<number>, K: number): number {
+  const counts = new Array<number>(K).fill(0);
+  for (let n = 0; n < labels.length; n++) counts[labels[n] as number] = (counts[labels[n] as number] as number) + 1;
+  return counts.indexOf(Math.max(...counts));
+}
+
+export interface BagOfWordsOptions {
+  vocabularySize?: number;
+  iterations?: number;
+  learningRate?: number;
+  l2?: number;
+}
+
+export class BagOfWordsClassifier {
+  private constructor(
+    private readonly vocabulary: Map<string, number>,
+    private readonly weights: Float64Array, // (K, V + 1), the bias last
+    readonly K: number,
+  ) {}
+
+  private static features(vocabulary: Map<string, number>, text: string): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const w of words(text)) {
+      const i = vocabulary.get(w);
+      if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+    }
+    for (const [i, c] of counts) counts.set(i, Math.log1p(c));
+    return counts;
+  }
+
+  static fit(
+    texts: readonly string[],
+    labels: ArrayLike<number>,
+    K: number,
+    opts: BagOfWordsOptions = {},
+  ): BagOfWordsClassifier {
+    if (texts.length !== labels.length || texts.length === 0)
+      throw new DataError(
+        'BagOfWordsClassifier.fit',
+        `${texts.length} texts and ${labels.length} labels; they must pair up and not be empty.`,
+      );
+    const V = opts.vocabularySize ?? 5000;
+    if (!Number.isInteger(V) || V < 1)
+      throw new ConfigError('BagOfWordsClassifier', `vocabularySize must be a positive integer; got ${V}.`);
+    const documentFrequency = new Map<string, number>();
+    for (const t of texts)
+      for (const w of new Set(words(t))) documentFrequency.set(w, (documentFrequency.get(w) ?? 0) + 1);
+    const top = [...documentFrequency.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, V);
+    const vocabulary = new Map(top.map(([w], i) => [w, i]));
+    const n = top.length + 1; // + bias
+    const rows = texts.map((t) => BagOfWordsClassifier.features(vocabulary, t));
+    const w = new Float64Array(K * n);
+    const m = new Float64Array(K * n);
+    const v = new Float64Array(K * n);
+    const [lr, l2, iterations] = [opts.learningRate ?? 0.05, opts.l2 ?? 1e-4, opts.iterations ?? 200];
+    const model = new BagOfWordsClassifier(vocabulary, w, K);
+    for (let it = 1; it <= iterations; it++) {
+      const g = new Float64Array(K * n);
+      rows.forEach((x, d) => {
+        const p = model.probabilitiesOf(x);
+        p[labels[d] as number] = (p[labels[d] as number] as number) - 1;
+        for (let k = 0; k < K; k++) {
+          const pk = (p[k] as number) / rows.length;
+          for (const [i, value] of x) g[k * n + i] = (g[k * n + i] as number) + pk * value;
+          g[k * n + n - 1] = (g[k * n + n - 1] as number) + pk;
+        }
+      });
+      for (let i = 0; i < w.length; i++) {
+        const gi = (g[i] as number) + l2 * (w[i] as number);
+        m[i] = 0.9 * (m[i] as number) + 0.1 * gi;
+        v[i] = 0.999 * (v[i] as number) + 0.001 * gi * gi;
+        const mHat = (m[i] as number) / (1 - 0.9 ** it);
+        const vHat = (v[i] as number) / (1 - 0.999 ** it);
+        w[i] = (w[i] as number) - (lr * mHat) / (Math.sqrt(vHat) + 1e-8);
+      }
+    }
+    return model;
+  }
+
+  private probabilitiesOf(x: Map<number, number>): Float64Array {
+    const n = this.vocabulary.size + 1;
+    const z = Float64Array.from({ length: this.K }, (_, k) => {
+      let s = this.weights[k * n + n - 1] as number;
+      for (const [i, value] of x) s += (this.weights[k * n + i] as number) * value;
+      return s;
+    });
+    const max = Math.max(...z);
+    let total = 0;
+    for (let k = 0; k < this.K; k++) total += z[k] = Math.exp((z[k] as number) - max);
+    return z.map((e) => e / total);
+  }
+
+  /** Class probabilities of a text. */
+  probabilities(text: string): Float64Array {
+    return this.probabilitiesOf(BagOfWordsClassifier.features(this.vocabulary, text));
+  }
+
+  predict(text: string): number {
+    const p = this.probabilities(text);
+    return p.indexOf(Math.max(...p));
+  }
+}
