@@ -3,9 +3,12 @@
  *   majority class   always the most frequent training class
  *   bag of words     multinomial logistic regression on log(1 + count) of the V most frequent
  *                    training words (by documents containing them), fitted by full-batch Adam
- *                    with L2; word order is ignored, which is exactly what an LSTM adds
+ *                    (src/optim) with L2; word order is ignored, which is exactly what an LSTM adds
  */
 import { ConfigError, DataError } from '../errors.js';
+import { type Floats, RefKernels } from '../kernels/index.js';
+import { ParamArena } from '../nn/params.js';
+import { createOptimizer } from '../optim/optimizers.js';
 
 /** Lower-cased words: letters, digits and apostrophes. */
 export function words(text: string): string[] {
@@ -28,7 +31,7 @@ export interface BagOfWordsOptions {
 export class BagOfWordsClassifier {
   private constructor(
     private readonly vocabulary: Map<string, number>,
-    private readonly weights: Float64Array, // (K, V + 1), the bias last
+    private readonly weights: Floats, // (K, V + 1), the bias last
     readonly K: number,
   ) {}
 
@@ -63,13 +66,15 @@ export class BagOfWordsClassifier {
     const vocabulary = new Map(top.map(([w], i) => [w, i]));
     const n = top.length + 1; // + bias
     const rows = texts.map((t) => BagOfWordsClassifier.features(vocabulary, t));
-    const w = new Float64Array(K * n);
-    const m = new Float64Array(K * n);
-    const v = new Float64Array(K * n);
-    const [lr, l2, iterations] = [opts.learningRate ?? 0.05, opts.l2 ?? 1e-4, opts.iterations ?? 200];
-    const model = new BagOfWordsClassifier(vocabulary, w, K);
+    // the weights (K, n) in a float64 parameter arena, updated by the project's Adam (L2 as its weightDecay)
+    const kernels = new RefKernels('float64');
+    const arena = new ParamArena(kernels, [{ name: 'weights', shape: [K, n] }]);
+    const optimizer = createOptimizer(kernels, arena, { name: 'adam', weightDecay: opts.l2 ?? 1e-4 });
+    const g = arena.grads;
+    const [lr, iterations] = [opts.learningRate ?? 0.05, opts.iterations ?? 200];
+    const model = new BagOfWordsClassifier(vocabulary, arena.values, K);
     for (let it = 1; it <= iterations; it++) {
-      const g = new Float64Array(K * n);
+      arena.zeroGrads();
       rows.forEach((x, d) => {
         const p = model.probabilitiesOf(x);
         p[labels[d] as number] = (p[labels[d] as number] as number) - 1;
@@ -79,14 +84,7 @@ export class BagOfWordsClassifier {
           g[k * n + n - 1] = (g[k * n + n - 1] as number) + pk;
         }
       });
-      for (let i = 0; i < w.length; i++) {
-        const gi = (g[i] as number) + l2 * (w[i] as number);
-        m[i] = 0.9 * (m[i] as number) + 0.1 * gi;
-        v[i] = 0.999 * (v[i] as number) + 0.001 * gi * gi;
-        const mHat = (m[i] as number) / (1 - 0.9 ** it);
-        const vHat = (v[i] as number) / (1 - 0.999 ** it);
-        w[i] = (w[i] as number) - (lr * mHat) / (Math.sqrt(vHat) + 1e-8);
-      }
+      optimizer.step(lr);
     }
     return model;
   }

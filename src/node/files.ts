@@ -27,7 +27,7 @@ function describeFsError(e: unknown, path: string): string {
   return `${path} cannot be read: ${(e as Error).message}`;
 }
 
-/** Read a UTF-8 text corpus; refuses missing, empty and binary files. */
+/** Read a UTF-8 text file (a corpus, a CSV); refuses missing, empty and binary files. */
 export function readTextFile(path: string, who = 'readTextFile'): string {
   let bytes: Buffer;
   try {
@@ -35,7 +35,7 @@ export function readTextFile(path: string, who = 'readTextFile'): string {
   } catch (e) {
     throw new DataError(who, describeFsError(e, path));
   }
-  if (bytes.length === 0) throw new DataError(who, `${path} is empty; a text corpus is needed.`);
+  if (bytes.length === 0) throw new DataError(who, `${path} is empty; expected UTF-8 text.`);
   const sample = bytes.subarray(0, 1 << 16);
   if (sample.includes(0)) {
     throw new DataError(
