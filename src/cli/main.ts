@@ -7,6 +7,7 @@ import { UsageError } from './args.js';
 import { CONVERT_HELP, convertCommand } from './convert.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
 import { EXPERIMENT_HELP, experimentCommand } from './experiment.js';
+import { FORECAST_HELP, forecastCommand } from './forecast.js';
 import { GENERATE_HELP, generateCommand } from './generate.js';
 import { INFO_HELP, infoCommand } from './info.js';
 import { INSPECT_HELP, inspectCommand } from './inspect.js';
@@ -24,6 +25,7 @@ Commands:
   convert    move weights between this library, PyTorch, TensorFlow.js and ONNX
   experiment train RNN, GRU and LSTM side by side on a long-time-lag task (adding, copying, …)
   inspect    a heat map of gates and cell state over a text, step by step
+  forecast   forecast a time series from a CSV/JSON table, backtested beside the baselines, with intervals
   help CMD   the full help of a command
 
 Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kernel implementation
@@ -39,6 +41,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   convert: { help: CONVERT_HELP, run: convertCommand },
   experiment: { help: EXPERIMENT_HELP, run: experimentCommand },
   inspect: { help: INSPECT_HELP, run: inspectCommand },
+  forecast: { help: FORECAST_HELP, run: forecastCommand },
 };
 
 /**

@@ -27,12 +27,12 @@ export interface ForecastNetworkShape {
 }
 
 export interface TrainForecastOptions {
-  epochs?: number;
-  batchSize?: number;
-  learningRate?: number;
-  clip?: number;
-  patience?: number;
-  seed?: number;
+  epochs?: number | undefined;
+  batchSize?: number | undefined;
+  learningRate?: number | undefined;
+  clip?: number | undefined;
+  patience?: number | undefined;
+  seed?: number | undefined;
   onEpoch?: (e: { epoch: number; trainLoss: number; validLoss: number }) => void;
 }
 

@@ -16,6 +16,38 @@ export {
   parseTimes,
   type Step,
   stepTime,
+  describeStep,
 } from './time-index.js';
 export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from './forecast-network.js';
 export { checkQuantiles, pinballLoss } from './pinball.js';
+export {
+  backtest,
+  type BacktestOptions,
+  type BacktestResult,
+  type MethodName,
+  type TargetBacktest,
+} from './backtest.js';
+export { type CalibrationState, IntervalCalibrator } from './calibration.js';
+export { type EncodingState, type Reference, REFERENCES } from './encoding.js';
+export {
+  type Forecast,
+  Forecaster,
+  type ForecasterConfig,
+  type ForecasterFitOptions,
+  type ForecasterOptions,
+  medianIndex,
+  type Strategy,
+  STRATEGIES,
+  type TargetForecast,
+} from './forecaster.js';
+export { decodeForecaster, encodeForecaster, FORECASTER_FORMAT_VERSION } from './forecaster-file.js';
+export {
+  CALENDAR_FEATURES,
+  defaultSeason,
+  isoTime,
+  type PreparedSeries,
+  prepareSeries,
+  type SeriesSpec,
+} from './series.js';
+export { type ForecastChartOptions, forecastChart } from './forecast-chart.js';
+export { backtestTable, forecastTable } from './report.js';

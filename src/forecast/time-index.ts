@@ -57,6 +57,20 @@ export function inferStep(times: Float64Array, where: string): Step {
 }
 
 /** Time of grid position k from `start`. */
+/** A step in words: '1 month', '1 day', '15 minutes'. */
+export function describeStep(step: Step): string {
+  if (step.kind === 'month') return `${step.months} month${step.months === 1 ? '' : 's'}`;
+  const units: Array<[number, string]> = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
+  const [ms, unit] = units.find(([u]) => step.ms % u === 0) ?? [1, 'millisecond'];
+  const n = step.ms / ms;
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
 export function stepTime(start: number, step: Step, k: number): number {
   if (step.kind === 'fixed') return start + k * step.ms;
   const d = new Date(start);

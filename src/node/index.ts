@@ -14,4 +14,5 @@ export {
 } from './files.js';
 export { encodePng, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
+export { loadForecaster, saveForecaster } from './forecast-files.js';
 export { loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';

@@ -13,3 +13,4 @@ export {
 } from './line-chart.js';
 export { lineChartSvg } from './svg.js';
 export { rasterizeLineChart, type RgbaImage } from './raster.js';
+export { lineChartText, type TextChartOptions } from './text-chart.js';

@@ -9,7 +9,7 @@
 import { ConfigError } from '../errors.js';
 import { GLYPH_CAP_HEIGHT, GLYPH_CELL_HEIGHT, textWidth } from './bitmap-font.js';
 import { prepareChart, type Run } from './chart-data.js';
-import { formatTick, logTicks, niceTicks } from './ticks.js';
+import { formatTick, logTicks, niceTicks, plainTick } from './ticks.js';
 
 export { PALETTE } from './chart-data.js';
 
@@ -41,6 +41,8 @@ export interface LineChart {
   /** Drawn below the lines. */
   bands?: ChartBand[] | undefined;
   logY?: boolean | undefined;
+  /** How x tick labels read: 'compact' (default: 1.5k, 2M) or 'plain' (years: 2016, 2018). */
+  xTicks?: 'compact' | 'plain' | undefined;
   /** Pixels; default 720. */
   width?: number | undefined;
   /** Pixels; default 420. */
@@ -171,9 +173,10 @@ export function layoutLineChart(chart: LineChart): ChartLayout {
   const left = PAD + Math.max(0, ...yTicks.map((t) => textWidth(t.label, S))) + 5 + CHART_STYLE.tickLength;
   const right = width - 24;
   const toX = (v: number): number => left + ((v - x0) / (x1 - x0)) * (right - left);
+  const formatX = chart.xTicks === 'plain' ? plainTick : formatTick;
   let xTicks: Tick[] = [];
   for (let target = Math.max(2, Math.min(10, Math.round((right - left) / 110))); target >= 2; target--) {
-    xTicks = niceTicks(x0, x1, target).map((value) => ({ value, label: formatTick(value), pos: toX(value) }));
+    xTicks = niceTicks(x0, x1, target).map((value) => ({ value, label: formatX(value), pos: toX(value) }));
     const widest = Math.max(0, ...xTicks.map((t) => textWidth(t.label, S)));
     if (xTicks.length < 2 || xTicks[1]!.pos - xTicks[0]!.pos >= widest + 12) break;
   }

@@ -53,3 +53,8 @@ export function formatTick(v: number): string {
   if (a >= 1e3) return `${Number((v / 1e3).toPrecision(4))}k`;
   return String(Number(v.toPrecision(4)));
 }
+
+/** Tick text without suffixes, for values read whole such as years: 2016, 2016.5, 0.25. */
+export function plainTick(v: number): string {
+  return String(Number(v.toPrecision(7)));
+}

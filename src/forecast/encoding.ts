@@ -1,0 +1,173 @@
+/**
+ * How a window of the series becomes the network's numbers, and its outputs numbers again.
+ * Each target k is taken relative to a reference of the window ending at row e, then divided by a
+ * scale fitted on the training rows only:
+ *   none   ref = the training mean                         scale = the training std
+ *   last   ref = y_k[e] (the window's last value)          scale = std of the season-step change
+ *   trend  ref = y_k[e] + d · (y_k[e] − y_k[e−m]) / m        (the same)
+ *          (d = row − e: the local linear trend through the last season, which carries a growing
+ *          series' slope into the forecast, so the network learns the seasonal shape and the
+ *          deviations around it rather than a level it has never seen)
+ * Exogenous columns are standardised (StandardScaler, training rows); calendar columns are as they are.
+ *   inputs of row r in the window ending at e: [targets (K), exogenous (E), calendar (2C)] = F
+ *   outputs: (B, h, K, Q) scaled, decoded to (B, h, K, Q) in the target's units, quantiles sorted
+ */
+import { ConfigError, DataError } from '../errors.js';
+import { type ScalerState, StandardScaler } from './scaler.js';
+import type { PreparedSeries } from './series.js';
+import type { Step } from './time-index.js';
+
+export type Reference = 'none' | 'last' | 'trend';
+export const REFERENCES: readonly Reference[] = ['none', 'last', 'trend'];
+
+export interface EncodingState {
+  /** The time step of the series it was fitted on; a forecast needs the same. */
+  step: Step;
+  reference: Reference;
+  /** m, the season length the trend reference spans. */
+  season: number;
+  targetCenter: number[];
+  targetScale: number[];
+  features: ScalerState;
+}
+
+/** The value of target k at row r as window b sees it (recursive forecasts see their own). */
+export type ValueAt = (b: number, k: number, r: number) => number;
+
+function std(values: number[]): number {
+  const m = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
+}
+
+/** Fit the references' scales and the exogenous scaler on rows 0 … trainEnd − 1. */
+export function fitEncoding(
+  series: PreparedSeries,
+  trainEnd: number,
+  reference: Reference,
+  season: number,
+): EncodingState {
+  if (!REFERENCES.includes(reference))
+    throw new ConfigError('Forecaster', `the reference must be one of ${REFERENCES.join(', ')}; got '${reference}'.`);
+  const targetCenter: number[] = [];
+  const targetScale: number[] = [];
+  series.targets.forEach((y, k) => {
+    const name = series.spec.targets[k] as string;
+    const train = Array.from(y.subarray(0, trainEnd));
+    const known = train.filter(Number.isFinite);
+    if (known.length < 2)
+      throw new DataError('Forecaster', `target '${name}' has fewer than 2 values in the training rows.`);
+    targetCenter.push(known.reduce((a, b) => a + b, 0) / known.length);
+    const m = reference === 'none' ? 0 : Math.max(1, season);
+    const changes =
+      m === 0
+        ? known
+        : train
+            .slice(m)
+            .map((v, i) => v - (train[i] as number))
+            .filter(Number.isFinite);
+    const s = changes.length > 1 ? std(changes) : 0;
+    targetScale.push(s > 0 ? s : 1);
+  });
+  const features = StandardScaler.fit(
+    Object.fromEntries(
+      series.spec.features.map((name, e) => [name, (series.features[e] as Float64Array).subarray(0, trainEnd)]),
+    ),
+  ).state;
+  return { step: series.step, reference, season, targetCenter, targetScale, features };
+}
+
+export class WindowEncoder {
+  readonly K: number;
+  readonly F: number;
+  private readonly featureScaler: StandardScaler;
+  private readonly scaledFeatures: Float64Array[];
+
+  constructor(
+    readonly state: EncodingState,
+    readonly series: PreparedSeries,
+    readonly L: number,
+  ) {
+    this.K = series.targets.length;
+    this.featureScaler = StandardScaler.fromState(state.features);
+    this.scaledFeatures = series.spec.features.map((name, e) =>
+      this.featureScaler.transform(name, series.features[e] as Float64Array),
+    );
+    this.F = this.K + this.scaledFeatures.length + 2 * series.spec.calendar.length;
+  }
+
+  /** The first row a window may end at: a full lookback, and a full season before it for 'trend'. */
+  get firstEnd(): number {
+    return Math.max(this.L - 1, this.state.reference === 'trend' ? this.state.season : 0);
+  }
+
+  /** The series' own values: ValueAt for windows that read only observed rows. */
+  readonly observed: ValueAt = (_b, k, r) => (this.series.targets[k] as Float64Array)[r] as number;
+
+  private reference(b: number, k: number, e: number, d: number, valueAt: ValueAt): number {
+    const { reference, season } = this.state;
+    if (reference === 'none') return this.state.targetCenter[k] as number;
+    const last = valueAt(b, k, e);
+    if (reference === 'last') return last;
+    return last + (d * (last - valueAt(b, k, e - season))) / season;
+  }
+
+  /** x (L, B, F) of the windows ending at `ends`; NaN where a value is missing. */
+  inputs(ends: ArrayLike<number>, valueAt: ValueAt = this.observed): Float32Array {
+    const { L, F, K } = this;
+    const B = ends.length;
+    const E = this.scaledFeatures.length;
+    const x = new Float32Array(L * B * F);
+    for (let b = 0; b < B; b++) {
+      const e = ends[b] as number;
+      for (let s = 0; s < L; s++) {
+        const r = e - L + 1 + s;
+        const row = (s * B + b) * F;
+        for (let k = 0; k < K; k++)
+          x[row + k] =
+            (valueAt(b, k, r) - this.reference(b, k, e, r - e, valueAt)) / (this.state.targetScale[k] as number);
+        for (let f = 0; f < E; f++) x[row + K + f] = (this.scaledFeatures[f] as Float64Array)[r] ?? Number.NaN;
+        this.series.calendarAt(r).forEach((v, c) => (x[row + K + E + c] = v));
+      }
+    }
+    return x;
+  }
+
+  /** y (B, h, K): the scaled targets of rows e + 1 … e + h; NaN where missing or beyond the data. */
+  targets(ends: ArrayLike<number>, h: number): Float32Array {
+    const { K } = this;
+    const B = ends.length;
+    const y = new Float32Array(B * h * K);
+    for (let b = 0; b < B; b++) {
+      const e = ends[b] as number;
+      for (let j = 1; j <= h; j++)
+        for (let k = 0; k < K; k++) {
+          const v = e + j < this.series.N ? this.observed(b, k, e + j) : Number.NaN;
+          y[(b * h + j - 1) * K + k] =
+            (v - this.reference(b, k, e, j, this.observed)) / (this.state.targetScale[k] as number);
+        }
+    }
+    return y;
+  }
+
+  /**
+   * Network outputs (B, h, K, Q) → the same in the target's units, each point's quantiles sorted
+   * (a quantile head can cross; sorting is the usual repair).
+   */
+  decode(out: ArrayLike<number>, ends: ArrayLike<number>, h: number, Q: number, valueAt: ValueAt): Float64Array {
+    const { K } = this;
+    const B = ends.length;
+    const result = new Float64Array(B * h * K * Q);
+    for (let b = 0; b < B; b++)
+      for (let j = 0; j < h; j++)
+        for (let k = 0; k < K; k++) {
+          const at = ((b * h + j) * K + k) * Q;
+          const ref = this.reference(b, k, ends[b] as number, j + 1, valueAt);
+          const scale = this.state.targetScale[k] as number;
+          const values = Array.from({ length: Q }, (_, q) => (out[at + q] as number) * scale + ref).sort(
+            (p, r) => p - r,
+          );
+          result.set(values, at);
+        }
+    return result;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A forecaster as a model file (src/io/model-container.ts): the network's weights as tensors, and
+ * metadata entries config (type 'forecaster', the columns, policies and sizes), encoding (the time
+ * step, reference and the scales fitted on the training rows) and calibration (the interval's
+ * adaptive state). A loaded forecaster gives the same forecasts as the one saved.
+ */
+import { ModelFileError } from '../errors.js';
+import { defaultKernels, type Kernels } from '../kernels/index.js';
+import { decodeContainer, encodeContainer, loadArena, metadataJson } from '../io/model-container.js';
+import { type CalibrationState, IntervalCalibrator } from './calibration.js';
+import type { EncodingState } from './encoding.js';
+import { Forecaster, type ForecasterConfig } from './forecaster.js';
+import { type ScalerState, StandardScaler } from './scaler.js';
+
+export const FORECASTER_FORMAT_VERSION = 1;
+
+export function encodeForecaster(f: Forecaster): Uint8Array {
+  return encodeContainer(
+    f.network.arena,
+    {
+      config: { type: 'forecaster', ...f.config },
+      encoding: f.encoding,
+      calibration: f.calibrator?.state ?? null,
+    },
+    FORECASTER_FORMAT_VERSION,
+  );
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const numbers = (v: unknown): boolean =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+export function decodeForecaster(
+  bytes: Uint8Array,
+  kernels: Kernels = defaultKernels(),
+  where = 'loadForecaster',
+): Forecaster {
+  const { metadata, tensors } = decodeContainer(bytes, FORECASTER_FORMAT_VERSION, where);
+  const config = metadataJson(metadata, 'config', where);
+  if (!isObject(config) || config.type !== 'forecaster')
+    throw new ModelFileError(
+      where,
+      `config.type is ${JSON.stringify(isObject(config) ? config.type : config)}; expected 'forecaster'.`,
+      'this file holds another kind of model.',
+    );
+  const encoding = metadataJson(metadata, 'encoding', where);
+  if (
+    !isObject(encoding) ||
+    !isObject(encoding.step) ||
+    !numbers(encoding.targetCenter) ||
+    !numbers(encoding.targetScale) ||
+    !isObject(encoding.features)
+  )
+    throw new ModelFileError(where, 'the encoding entry lacks the step, the target scales or the feature scaler.');
+  const calibration = metadataJson(metadata, 'calibration', where);
+  let forecaster: Forecaster;
+  try {
+    StandardScaler.fromState(encoding.features as unknown as ScalerState);
+    const calibrator =
+      calibration === null ? null : IntervalCalibrator.fromState(calibration as unknown as CalibrationState);
+    forecaster = Forecaster.restore(
+      config as unknown as ForecasterConfig, // resolveConfig reads the known fields, checked
+      encoding as unknown as EncodingState,
+      calibrator,
+      kernels,
+    );
+  } catch (e) {
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(where, `the stored forecaster is invalid: ${(e as Error).message}`);
+  }
+  loadArena(forecaster.network.arena, tensors, where);
+  return forecaster;
+}

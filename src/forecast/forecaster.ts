@@ -1,0 +1,336 @@
+/**
+ * Forecaster: a table in, forecasts with prediction intervals out.
+ *   fit       prepare the series (src/forecast/series.ts), fit the scales on the training rows,
+ *             cut windows (the last validFraction of them, by time, for early stopping and to
+ *             start the interval calibration), train the ForecastNetwork on the pinball loss
+ *   predict   raw forecasts (B, h, K, Q) from any window ends, in the targets' units
+ *   forecast  the h steps after the last row, with the calibrated interval
+ * Strategies: 'direct' (one network output per horizon step) or 'recursive' (a one-step network
+ * whose median is fed back h times; exogenous columns are then refused, since their future is
+ * unknown). The config, scales, calibration and weights all go into the model file.
+ */
+import { ConfigError, DataError } from '../errors.js';
+import { defaultKernels, type Kernels } from '../kernels/index.js';
+import { IntervalCalibrator } from './calibration.js';
+import {
+  type EncodingState,
+  fitEncoding,
+  type Reference,
+  REFERENCES,
+  type ValueAt,
+  WindowEncoder,
+} from './encoding.js';
+import { ForecastNetwork, type TrainForecastOptions } from './forecast-network.js';
+import { checkQuantiles } from './pinball.js';
+import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from './series.js';
+import type { Table } from './table.js';
+import { describeStep } from './time-index.js';
+import type { WindowSet } from './windows.js';
+
+export type Strategy = 'direct' | 'recursive';
+export const STRATEGIES: readonly Strategy[] = ['direct', 'recursive'];
+
+export interface ForecasterConfig extends SeriesSpec {
+  lookback: number;
+  horizon: number;
+  /** Season length m (seasonal naive, MASE, the trend reference); 0 = from the time step. */
+  season: number;
+  strategy: Strategy;
+  reference: Reference;
+  quantiles: number[];
+  hiddenSize: number;
+  numLayers: number;
+  dropout: number;
+}
+
+export type ForecasterOptions = Pick<ForecasterConfig, 'timeColumn' | 'targets'> &
+  Partial<Omit<ForecasterConfig, 'timeColumn' | 'targets'>>;
+
+export interface ForecasterFitOptions extends TrainForecastOptions {
+  /** Rows 0 … trainEnd − 1 train (default: all); the rest is left for a backtest. */
+  trainEnd?: number | undefined;
+  /** The share of training windows (the latest) kept for validation; default 0.1. */
+  validFraction?: number | undefined;
+  /** γ of the adaptive interval calibration; default 0.05. */
+  gamma?: number | undefined;
+  kernels?: Kernels | undefined;
+}
+
+export interface TargetForecast {
+  name: string;
+  median: Float64Array; // (h)
+  lower: Float64Array; // (h), the calibrated interval
+  upper: Float64Array;
+  /** Raw quantile forecasts (Q, h), as the network gave them. */
+  quantiles: Float64Array[];
+}
+
+export interface Forecast {
+  /** Times of the h forecast steps, ms since the epoch. */
+  times: number[];
+  /** The interval's promised coverage (highest − lowest quantile), e.g. 0.8. */
+  level: number;
+  targets: TargetForecast[];
+}
+
+function resolveConfig(o: ForecasterOptions, series: PreparedSeries | undefined): ForecasterConfig {
+  const where = 'Forecaster';
+  const config: ForecasterConfig = {
+    timeColumn: o.timeColumn,
+    targets: [...o.targets],
+    features: [...(o.features ?? [])],
+    calendar: [...(o.calendar ?? [])],
+    missing: o.missing ?? 'error',
+    lookback: o.lookback ?? 24,
+    horizon: o.horizon ?? 12,
+    season: o.season ?? 0,
+    strategy: o.strategy ?? 'direct',
+    reference: o.reference ?? 'trend',
+    quantiles: [...(o.quantiles ?? [0.1, 0.5, 0.9])],
+    hiddenSize: o.hiddenSize ?? 32,
+    numLayers: o.numLayers ?? 1,
+    dropout: o.dropout ?? 0,
+  };
+  for (const key of ['lookback', 'horizon', 'hiddenSize', 'numLayers'] as const)
+    if (!Number.isInteger(config[key]) || config[key] < 1)
+      throw new ConfigError(where, `${key} must be a positive integer; got ${config[key]}.`);
+  if (!Number.isInteger(config.season) || config.season < 0)
+    throw new ConfigError(where, `season must be a whole number ≥ 0 (0: from the time step); got ${config.season}.`);
+  if (config.season === 0 && series !== undefined) config.season = defaultSeason(series.step);
+  if (!STRATEGIES.includes(config.strategy))
+    throw new ConfigError(where, `strategy must be direct or recursive; got '${config.strategy}'.`);
+  if (!REFERENCES.includes(config.reference))
+    throw new ConfigError(where, `reference must be one of ${REFERENCES.join(', ')}; got '${config.reference}'.`);
+  if (config.strategy === 'recursive' && config.features.length > 0)
+    throw new ConfigError(
+      where,
+      `the recursive strategy feeds its own forecasts back, but exogenous column '${config.features[0]}' has no future values.`,
+      'use --strategy direct, or drop the exogenous columns.',
+    );
+  checkQuantiles(config.quantiles);
+  return config;
+}
+
+/** The quantile nearest 0.5: the point forecast. */
+export function medianIndex(quantiles: readonly number[]): number {
+  return quantiles.reduce(
+    (best, q, i) => (Math.abs(q - 0.5) < Math.abs((quantiles[best] as number) - 0.5) ? i : best),
+    0,
+  );
+}
+
+export class Forecaster {
+  /** The encoder of the series the forecaster was fit on (none for a loaded one). */
+  private readonly fitEncoder: WindowEncoder | null;
+
+  private constructor(
+    readonly config: ForecasterConfig,
+    readonly encoding: EncodingState,
+    readonly network: ForecastNetwork,
+    public calibrator: IntervalCalibrator | null,
+    fitSeries: PreparedSeries | null,
+  ) {
+    this.fitEncoder = fitSeries === null ? null : new WindowEncoder(encoding, fitSeries, config.lookback);
+  }
+
+  private static network(config: ForecasterConfig, kernels: Kernels): ForecastNetwork {
+    const K = config.targets.length;
+    return new ForecastNetwork(kernels, {
+      features: K + config.features.length + 2 * config.calendar.length,
+      targets: K,
+      horizon: Forecaster.networkHorizon(config),
+      quantiles: config.quantiles,
+      hiddenSize: config.hiddenSize,
+      numLayers: config.numLayers,
+      dropout: config.dropout,
+    });
+  }
+
+  /** The network's horizon: h for direct, 1 for recursive. */
+  private static networkHorizon(config: ForecasterConfig): number {
+    return config.strategy === 'direct' ? config.horizon : 1;
+  }
+
+  static fit(data: Table | PreparedSeries, options: ForecasterOptions, fit: ForecasterFitOptions = {}): Forecaster {
+    const series = 'N' in data ? data : prepareSeries(data, resolveConfig(options, undefined));
+    const config = resolveConfig(options, series);
+    const trainEnd = fit.trainEnd ?? series.N;
+    if (!Number.isInteger(trainEnd) || trainEnd < 1 || trainEnd > series.N)
+      throw new ConfigError('Forecaster.fit', `trainEnd must be a row in 1 … ${series.N}; got ${trainEnd}.`);
+    const encoding = fitEncoding(series, trainEnd, config.reference, config.season);
+    const network = Forecaster.network(config, fit.kernels ?? defaultKernels());
+    const f = new Forecaster(config, encoding, network, null, series);
+    const probe = f.encoderFor(series);
+    const hNet = Forecaster.networkHorizon(config);
+    const ends = f.windowEnds(series, probe.firstEnd, trainEnd - hNet);
+    const need = probe.firstEnd + hNet + 2;
+    if (ends.length < 2)
+      throw new DataError(
+        'Forecaster.fit',
+        `a lookback of ${config.lookback} and a horizon of ${config.horizon}${config.reference === 'trend' ? ` with a ${config.season}-step trend reference` : ''} need at least ${need} training rows with values; there are ${trainEnd} rows and ${ends.length} complete window(s).`,
+        'shorten --lookback or --horizon, or give more data.',
+      );
+    const validFraction = fit.validFraction ?? 0.1;
+    if (!(validFraction >= 0 && validFraction < 1))
+      throw new ConfigError('Forecaster.fit', `validFraction must be in [0, 1); got ${validFraction}.`);
+    const nValid = validFraction > 0 ? Math.max(1, Math.round(ends.length * validFraction)) : 0;
+    const validEnds = ends.slice(ends.length - nValid);
+    // leave a gap of hNet − 1 windows, so no training target is also a validation target
+    const trainEnds = ends.slice(0, Math.max(1, ends.length - nValid - (hNet - 1)));
+    network.fit(f.windows(series, trainEnds, hNet), f.windows(series, validEnds, hNet), fit);
+    const calibrationEnds = validEnds.filter((e) => e + config.horizon < trainEnd);
+    f.calibrator = f.startCalibrator(series, calibrationEnds, fit.gamma ?? 0.05);
+    return f;
+  }
+
+  /** A saved forecaster's parts (src/forecast/forecaster-file.ts); the caller fills the weights. */
+  static restore(
+    config: ForecasterConfig,
+    encoding: EncodingState,
+    calibrator: IntervalCalibrator | null,
+    kernels: Kernels,
+  ): Forecaster {
+    const resolved = resolveConfig(config, undefined);
+    return new Forecaster(resolved, encoding, Forecaster.network(resolved, kernels), calibrator, null);
+  }
+
+  /** The series of a new table, read with this forecaster's columns and policies. */
+  prepare(table: Table): PreparedSeries {
+    const series = prepareSeries(table, this.config);
+    const [want, got] = [JSON.stringify(this.encoding.step), JSON.stringify(series.step)];
+    if (want !== got)
+      throw new DataError(
+        table.source,
+        `the rows are ${describeStep(series.step)} apart; this forecaster was trained on a step of ${describeStep(this.encoding.step)}.`,
+      );
+    return series;
+  }
+
+  /** Window ends in [from, to) whose inputs and (where observed) targets are complete. */
+  private windowEnds(series: PreparedSeries, from: number, to: number): number[] {
+    const ends: number[] = [];
+    for (let e = Math.max(from, 0); e < to; e++) if (this.windowComplete(series, e)) ends.push(e);
+    return ends;
+  }
+
+  private windowComplete(series: PreparedSeries, e: number): boolean {
+    return this.canForecastFrom(series, e) && this.encoderFor(series).targets([e], 1).every(Number.isFinite);
+  }
+
+  /** Whether row e has a complete lookback (every input value present) to forecast from. */
+  canForecastFrom(series: PreparedSeries, e: number): boolean {
+    const encoder = this.encoderFor(series);
+    return e >= encoder.firstEnd && e < series.N && encoder.inputs([e]).every(Number.isFinite);
+  }
+
+  private encoderFor(series: PreparedSeries): WindowEncoder {
+    const fitted = this.fitEncoder;
+    return fitted !== null && fitted.series === series
+      ? fitted
+      : new WindowEncoder(this.encoding, series, this.config.lookback);
+  }
+
+  private windows(series: PreparedSeries, ends: number[], h: number): WindowSet {
+    const encoder = this.encoderFor(series);
+    const { L, F, K } = encoder;
+    const y = encoder.targets(ends, h);
+    return { x: encoder.inputs(ends), y, ends: Int32Array.from(ends), L, B: ends.length, F, h, K, skipped: 0 };
+  }
+
+  /** Raw forecasts (B, h, K, Q) in the targets' units from windows ending at `ends` of `series`. */
+  predict(series: PreparedSeries, ends: readonly number[]): Float64Array {
+    const encoder = this.encoderFor(series);
+    const { horizon: h, quantiles } = this.config;
+    const Q = quantiles.length;
+    const { L, K } = encoder;
+    for (const e of ends)
+      if (!Number.isInteger(e) || e < encoder.firstEnd || e >= series.N)
+        throw new DataError(
+          'Forecaster.predict',
+          `a forecast from row ${e} needs rows ${e - encoder.firstEnd} … ${e}; the series has rows 0 … ${series.N - 1}.`,
+          `give at least ${encoder.firstEnd + 1} rows.`,
+        );
+    const B = ends.length;
+    const x0 = encoder.inputs(ends);
+    if (!x0.every(Number.isFinite))
+      throw new DataError('Forecaster.predict', 'a forecast window holds a missing value; fill it first (--missing).');
+    if (this.config.strategy === 'direct') {
+      const out = this.network.predict(x0, L, B);
+      return encoder.decode(out, ends, h, Q, encoder.observed);
+    }
+    // recursive: step j's window ends at e + j − 1 and reads the medians forecast so far
+    const median = medianIndex(quantiles);
+    const result = new Float64Array(B * h * K * Q);
+    const fed: number[][][] = ends.map(() => Array.from({ length: K }, () => []));
+    const valueAt: ValueAt = (b, k, r) => {
+      const e = ends[b] as number;
+      return r <= e ? encoder.observed(b, k, r) : (((fed[b] as number[][])[k] as number[])[r - e - 1] as number);
+    };
+    for (let j = 0; j < h; j++) {
+      const stepEnds = ends.map((e) => e + j);
+      const out = this.network.predict(encoder.inputs(stepEnds, valueAt), L, B);
+      const step = encoder.decode(out, stepEnds, 1, Q, (b, k, r) => valueAt(b, k, r));
+      for (let b = 0; b < B; b++)
+        for (let k = 0; k < K; k++) {
+          const at = (b * K + k) * Q;
+          result.set(step.subarray(at, at + Q), ((b * h + j) * K + k) * Q);
+          ((fed[b] as number[][])[k] as number[]).push(step[at + median] as number);
+        }
+    }
+    return result;
+  }
+
+  private startCalibrator(series: PreparedSeries, ends: number[], gamma: number): IntervalCalibrator | null {
+    const { horizon: h, quantiles } = this.config;
+    const Q = quantiles.length;
+    const K = this.config.targets.length;
+    if (Q < 2) return null;
+    const scores: number[][] = Array.from({ length: h * K }, () => []);
+    if (ends.length > 0) {
+      const raw = this.predict(series, ends);
+      ends.forEach((e, b) => {
+        for (let j = 0; j < h; j++)
+          for (let k = 0; k < K; k++) {
+            const at = ((b * h + j) * K + k) * Q;
+            const y = (series.targets[k] as Float64Array)[e + 1 + j] as number;
+            const s = Math.max((raw[at] as number) - y, y - (raw[at + Q - 1] as number));
+            if (Number.isFinite(s)) (scores[j * K + k] as number[]).push(s);
+          }
+      });
+    }
+    const level = (quantiles[Q - 1] as number) - (quantiles[0] as number);
+    return IntervalCalibrator.start(level, gamma, scores);
+  }
+
+  /** The h steps after the last row of `data` (a table, or the series it was fit on). */
+  forecast(data: Table | PreparedSeries): Forecast {
+    const series = 'N' in data ? data : this.prepare(data);
+    const { horizon: h, quantiles } = this.config;
+    const Q = quantiles.length;
+    const K = this.config.targets.length;
+    const origin = series.N - 1;
+    const raw = this.predict(series, [origin]);
+    const median = medianIndex(quantiles);
+    const targets = this.config.targets.map((name, k): TargetForecast => {
+      const at = (j: number, q: number): number => raw[(j * K + k) * Q + q] as number;
+      const m = Float64Array.from({ length: h }, (_, j) => at(j, median));
+      const lower = new Float64Array(h);
+      const upper = new Float64Array(h);
+      for (let j = 0; j < h; j++) {
+        const [lo, hi] =
+          this.calibrator === null
+            ? [at(j, 0), at(j, Q - 1)]
+            : this.calibrator.apply(j * K + k, at(j, 0), at(j, median), at(j, Q - 1));
+        lower[j] = lo;
+        upper[j] = hi;
+      }
+      const perQuantile = quantiles.map((_, q) => Float64Array.from({ length: h }, (_, j) => at(j, q)));
+      return { name, median: m, lower, upper, quantiles: perQuantile };
+    });
+    return {
+      times: Array.from({ length: h }, (_, j) => series.timeAt(origin + 1 + j)),
+      level: Q > 1 ? (quantiles[Q - 1] as number) - (quantiles[0] as number) : 0,
+      targets,
+    };
+  }
+}
