@@ -86,6 +86,37 @@ describe('lstm forecast', () => {
     assert.equal(table(again.stdout), table(r.stdout.slice(0, r.stdout.indexOf('Saved'))).trimEnd() + '\n');
   });
 
+  it('reads a JSON array of rows, and recursive forecasts', () => {
+    const json = join(dir, 'sales.json');
+    const records = rows.slice(1).map((l) => {
+      const [week, sales] = l.split(',');
+      return { week, sales: Number(sales) };
+    });
+    writeFileSync(json, JSON.stringify(records));
+    const ok = lstm(
+      'forecast',
+      '--json',
+      json,
+      '--time',
+      'week',
+      '--target',
+      'sales',
+      '--lookback',
+      '8',
+      '--horizon',
+      '3',
+      '--season',
+      '4',
+      '--strategy',
+      'recursive',
+      '--epochs',
+      '20',
+      '--no-chart',
+    );
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /\| sales \| 80% low \| 80% high \|/);
+  });
+
   it('names a missing column, a non-numeric cell and too few rows', () => {
     const missing = lstm('forecast', '--csv', csv, '--time', 'week', '--target', 'revenue', '--no-chart');
     assert.equal(missing.code, 1);

@@ -13,7 +13,8 @@ import {
   type LineChart,
   type RgbaImage,
 } from '../../src/plot/index.js';
-import { formatTick, logTicks, niceTicks } from '../../src/plot/ticks.js';
+import { lineChartText } from '../../src/plot/text-chart.js';
+import { formatTick, logTicks, niceTicks, plainTick } from '../../src/plot/ticks.js';
 
 function pixel(img: RgbaImage, x: number, y: number): string {
   const i = (Math.floor(y) * img.width + Math.floor(x)) * 4;
@@ -68,6 +69,59 @@ describe('ticks', () => {
     const values = [0, 50_000, 200_000, 1500, 3e6, 2.5e9, 1e-6, 1e-30, 0.01, 0.25, -0.5, 100];
     const labels = ['0', '50k', '200k', '1.5k', '3M', '2.5e9', '1e-6', '1e-30', '0.01', '0.25', '-0.5', '100'];
     assert.deepEqual(values.map(formatTick), labels);
+  });
+});
+
+describe('text chart', () => {
+  it('draws bands, series marks, y labels, the x range and a legend', () => {
+    const text = lineChartText(
+      {
+        title: 'T',
+        xLabel: 'year',
+        yLabel: 'v',
+        xTicks: 'plain',
+        series: [
+          {
+            label: 'up',
+            points: [
+              [2000, 0],
+              [2010, 10],
+            ],
+          },
+          {
+            label: 'flat',
+            points: [
+              [2000, 5],
+              [2010, 5],
+            ],
+          },
+        ],
+        bands: [
+          {
+            label: 'band',
+            lower: [
+              [2005, 2],
+              [2010, 2],
+            ],
+            upper: [
+              [2005, 8],
+              [2010, 8],
+            ],
+          },
+        ],
+      },
+      { width: 21, height: 5 },
+    );
+    const lines = text.split('\n');
+    assert.equal(lines[0], 'T');
+    assert.equal(lines.length, 1 + 5 + 3);
+    assert.match(lines[3] as string, /^ *5 ┤\*{10}[•*]\*{10}$/); // the flat line crosses the middle row
+    assert.match(lines[2] as string, /░/); // the band above the middle row, from 2005 on
+    assert.doesNotMatch((lines[2] as string).slice(0, 12), /░/);
+    assert.match(lines[7] as string, /2000 +2010 {2}year$/);
+    assert.match(lines[8] as string, /• up {3}\* flat {3}░ band/);
+    assert.equal(plainTick(2016), '2016');
+    assert.equal(formatTick(2016), '2.016k');
   });
 });
 
