@@ -2,6 +2,7 @@ export { splitText, TextStream, type Window } from './data/text-stream.js';
 export { UNKNOWN_TOKEN, Vocab } from './data/vocab.js';
 export * from './errors.js';
 export { decodeModel, type EncodeOptions, encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './io/model-file.js';
+export { modelFileType } from './io/model-container.js';
 export { crc32, decodeSafetensors, encodeSafetensors, type TensorRecord } from './io/safetensors.js';
 export { type Framework, GATE_ORDER, gatePermutation, reorderGates, swapPeepholeOrder } from './io/gate-order.js';
 export {

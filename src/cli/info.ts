@@ -1,6 +1,6 @@
 /** `lstm info`: what a model file holds, or which kernel backend is in use. */
-import { describeBackend } from '../index.js';
-import { loadModel } from '../node/index.js';
+import { decodeForecaster, describeBackend, describeStep, type Forecaster, modelFileType } from '../index.js';
+import { loadModel, readBinaryFile } from '../node/index.js';
 import { formatCount, formatDuration, parseCommand, UsageError } from './args.js';
 
 export const INFO_HELP = `Usage: lstm info MODEL [--json]
@@ -35,7 +35,15 @@ export function infoCommand(argv: string[]): number {
   }
   if (positionals.length !== 1)
     throw new UsageError(`lstm info: expected one MODEL file (or --backend).\nSee 'lstm info --help'.`);
-  const model = loadModel(positionals[0] as string);
+  const path = positionals[0] as string;
+  const bytes = readBinaryFile(path, 'lstm info');
+  if (modelFileType(bytes, `lstm info ${path}`) === 'forecaster') {
+    const f = decodeForecaster(bytes, undefined, `lstm info ${path}`);
+    if (json) console.log(JSON.stringify({ config: f.config, encoding: f.encoding, parameters: f.network.arena.size }));
+    else describeForecaster(f);
+    return 0;
+  }
+  const model = loadModel(path);
   const t = model.training?.state;
   if (json) {
     console.log(
@@ -73,4 +81,27 @@ export function infoCommand(argv: string[]): number {
     );
   }
   return 0;
+}
+
+function describeForecaster(f: Forecaster): void {
+  const c = f.config;
+  const e = f.encoding;
+  console.log(
+    `model: LSTM forecaster, ${c.numLayers} layer(s) × ${c.hiddenSize}, ${c.strategy} strategy, ${c.horizon} step(s) ahead from a lookback of ${c.lookback}`,
+  );
+  console.log(`parameters: ${formatCount(f.network.arena.size)}`);
+  console.log(`time: column '${c.timeColumn}', a step of ${describeStep(e.step)}, season ${e.season}`);
+  console.log(
+    `targets: ${c.targets.join(', ')} (relative to the ${e.reference === 'none' ? 'training mean' : e.reference === 'last' ? 'last value' : 'local trend'})`,
+  );
+  console.log(
+    `exogenous inputs: ${c.features.length > 0 ? c.features.join(', ') : 'none'}; calendar: ${c.calendar.length > 0 ? c.calendar.join(', ') : 'none'}`,
+  );
+  console.log(`missing values: ${c.missing}; quantiles: ${c.quantiles.join(', ')}`);
+  const cal = f.calibrator?.state;
+  console.log(
+    cal === undefined
+      ? 'interval calibration: none'
+      : `interval calibration: ${Math.round(cal.level * 100)}% adaptive (γ ${cal.gamma}), ${cal.scores.reduce((n, s) => n + s.length, 0)} scores kept`,
+  );
 }

@@ -74,3 +74,14 @@ export function loadArena(arena: ParamArena, tensors: Map<string, TensorRecord>,
     arena.value(e.name).set(t.data);
   }
 }
+
+/** The kind of model a file holds (config.type: 'char-lm', 'forecaster', …), or null if it says none. */
+export function modelFileType(bytes: Uint8Array, where = 'modelFileType'): string | null {
+  const { metadata } = decodeSafetensors(bytes, where);
+  try {
+    const config = JSON.parse(metadata.config ?? 'null') as { type?: unknown } | null;
+    return typeof config?.type === 'string' ? config.type : null;
+  } catch {
+    return null;
+  }
+}

@@ -81,6 +81,12 @@ describe('lstm forecast', () => {
     assert.match(r.stdout, /120 rows of 7 days/);
     assert.match(r.stdout, /MASE against seasonal naive with m = 52/);
     const table = (s: string): string => s.slice(s.indexOf('| time |'));
+    const info = lstm('info', model);
+    assert.match(
+      info.stdout,
+      /LSTM forecaster, 1 layer\(s\) × 32, direct strategy, 4 step\(s\) ahead from a lookback of 8/,
+    );
+    assert.match(info.stdout, /exogenous inputs: promo; calendar: none/);
     const again = lstm('forecast', ...common, '--model', model);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(table(again.stdout), table(r.stdout.slice(0, r.stdout.indexOf('Saved'))).trimEnd() + '\n');
