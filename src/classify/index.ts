@@ -1,3 +1,27 @@
-/** Sequence classification and labelling (issue 7): metrics and baselines. */
+/** Sequence classification and labelling (issue 7): vocabularies, models, losses, metrics, baselines, model files. */
 export { BagOfWordsClassifier, type BagOfWordsOptions, majorityClass, words } from './baselines.js';
+export { type DocumentedSplit, documentedSplit, evaluationBatches, lengthBatches } from './batches.js';
+export {
+  checkClassCounts,
+  checkLabels,
+  classCounts,
+  type ClassWeights,
+  resolveClassWeights,
+  weightedCrossEntropy,
+  type WeightedLoss,
+} from './class-loss.js';
+export { type LabelledTexts, labelTexts } from './labelled-texts.js';
 export { type ClassificationReport, type ClassScores, classificationReport, confusionMatrix } from './metrics.js';
+export { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from './model-file.js';
+export { checkPooling, type Pooling, POOLINGS, TimePooling } from './pooling.js';
+export { type InputConfig, type SequenceModelConfig, type SequenceModelOptions } from './sequence-config.js';
+export {
+  type LabelledSequences,
+  SequenceClassifier,
+  type SequenceClassifierConfig,
+  type SequenceClassifierOptions,
+} from './sequence-classifier.js';
+export { type EncodedSequence, type SequenceInput } from './sequence-input.js';
+export { type SequenceTaggerOptions, SequenceTagger, type TaggedSequences } from './sequence-tagger.js';
+export { TOKEN_KINDS, type TokenKind, TokenVocab, type TokenVocabJson, type TokenVocabOptions } from './token-vocab.js';
+export { type EpochRecord, type FitHistory, type SequenceFitOptions } from './train-loop.js';

@@ -62,7 +62,14 @@ function parseJson(where: string, field: string, text: string | undefined): unkn
 function checkConfig(where: string, raw: unknown): ModelConfig & { vocabSize: number } {
   const c = raw as Record<string, unknown>;
   if (typeof c !== 'object' || c === null || c.type !== 'char-lm') {
-    throw new ModelFileError(where, `config.type must be 'char-lm', got ${JSON.stringify(c?.type)}.`);
+    const classify = c?.type === 'sequence-classifier' || c?.type === 'sequence-tagger';
+    throw new ModelFileError(
+      where,
+      `config.type must be 'char-lm', got ${JSON.stringify(c?.type)}.`,
+      classify
+        ? 'this is a classifier or tagger: load it with loadClassifier / loadTagger (lstm classify --model).'
+        : undefined,
+    );
   }
   const sizes = ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const;
   for (const key of sizes) {

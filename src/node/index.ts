@@ -1,5 +1,6 @@
 import './threads.js'; // kernel worker threads: WasmKernels uses every core
 import './native-addon.js'; // the optional native kernels, when npm ci built them
+export { loadClassifier, loadTagger, saveClassifier, saveTagger } from './classify-files.js';
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
 export {
   loadModel,

@@ -1,0 +1,230 @@
+/**
+ * A sequence classifier: one class per sequence, as probabilities.
+ *   input (texts, token ids or numeric steps) → x (T, B, D) (embedding for tokens)
+ *   → recurrent stack (LSTM by default; stacked, bidirectional, variable lengths) → y (T, B, dirs·R)
+ *   → pooling over each sequence's own length ('last', 'mean', 'max') → (B, dirs·R)
+ *   → Linear → logits (B, K) → softmax: class probabilities
+ * Trained with class-weighted softmax cross-entropy (src/classify/class-loss.ts) by the shared loop
+ * (src/classify/train-loop.ts). Parameters: embedding.weight, lstm.weight_ih_l0 …, head.weight,
+ * head.bias.
+ */
+import { checkInteger, DataError } from '../errors.js';
+import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
+import { Linear } from '../nn/linear.js';
+import { ParamArena } from '../nn/params.js';
+import { Recurrent } from '../nn/recurrent.js';
+import { Scratch } from '../nn/scratch.js';
+import { Rng } from '../rng.js';
+import { evaluationBatches } from './batches.js';
+import {
+  checkClassCounts,
+  checkLabels,
+  type ClassWeights,
+  resolveClassWeights,
+  softmaxInto,
+  weightedCrossEntropy,
+  type WeightedLoss,
+} from './class-loss.js';
+import { type ClassificationReport, classificationReport } from './metrics.js';
+import { checkPooling, type Pooling, TimePooling } from './pooling.js';
+import {
+  recurrentOptionsOf,
+  resolveSequenceConfig,
+  type SequenceModelConfig,
+  type SequenceModelOptions,
+} from './sequence-config.js';
+import { type EncodedSequence, encodeSequences, InputLayer, type SequenceInput } from './sequence-input.js';
+import type { TokenVocab } from './token-vocab.js';
+import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
+
+export interface SequenceClassifierOptions extends SequenceModelOptions {
+  /** How the outputs over time become one row per sequence (default 'last'). */
+  pooling?: Pooling | undefined;
+  /** Read at most the first maxLength steps (tokens) of each sequence (default: all). */
+  maxLength?: number | undefined;
+  /** Seeds the initial weights (default 1). */
+  seed?: number | undefined;
+  kernels?: Kernels | undefined;
+}
+
+export interface SequenceClassifierConfig extends SequenceModelConfig {
+  pooling: Pooling;
+  maxLength: number | null;
+}
+
+/** Sequences and their class ids; `describe(n)` names example n in messages (default "example n"). */
+export interface LabelledSequences {
+  inputs: readonly SequenceInput[];
+  labels: ArrayLike<number>;
+  describe?: ((n: number) => string) | undefined;
+}
+
+export class SequenceClassifier {
+  readonly config: SequenceClassifierConfig;
+  readonly vocab: TokenVocab | null;
+  readonly arena: ParamArena;
+  readonly kernels: Kernels;
+  private readonly input: InputLayer;
+  private readonly recurrent: Recurrent;
+  private readonly pooling: TimePooling;
+  private readonly head: Linear;
+  private readonly scratch: Scratch;
+
+  constructor(opts: SequenceClassifierOptions) {
+    const where = 'SequenceClassifier';
+    const base = resolveSequenceConfig(where, opts);
+    const maxLength = opts.maxLength === undefined ? null : checkInteger(where, 'maxLength', opts.maxLength, 1);
+    this.config = { ...base, pooling: checkPooling(where, opts.pooling ?? 'last'), maxLength };
+    this.vocab = opts.vocab ?? null;
+    const k = (this.kernels = opts.kernels ?? defaultKernels());
+    const rec = recurrentOptionsOf(base);
+    const dirs = base.bidirectional ? 2 : 1;
+    const K = base.classes.length;
+    this.arena = new ParamArena(k, [
+      ...InputLayer.paramSpecs(base.input),
+      ...Recurrent.paramSpecs(rec),
+      ...Linear.paramSpecs('head.', dirs * base.hiddenSize, K),
+    ]);
+    this.input = new InputLayer(k, this.arena, base.input);
+    this.recurrent = new Recurrent(k, this.arena, rec);
+    this.pooling = new TimePooling(k, this.config.pooling, dirs, this.recurrent.stateSize);
+    this.head = new Linear(k, this.arena, 'head.', this.pooling.width, K);
+    this.scratch = new Scratch(k);
+    const rng = new Rng(checkInteger(where, 'seed', opts.seed ?? 1, 0, 2 ** 32 - 1));
+    this.input.init(rng);
+    this.recurrent.init(rng);
+    this.head.init(rng);
+  }
+
+  get classes(): readonly string[] {
+    return this.config.classes;
+  }
+
+  /** Train on `train`, keeping the weights of the epoch with the lowest loss on `valid`. */
+  fit(train: LabelledSequences, valid?: LabelledSequences, opts: SequenceFitOptions = {}): FitHistory {
+    const where = 'SequenceClassifier.fit';
+    const trainSeqs = this.checked(where, train, true);
+    const validSeqs = valid === undefined || valid.inputs.length === 0 ? null : this.checked(where, valid, false);
+    const weights = resolveClassWeights(where, opts.classWeights, train.labels, this.classes);
+    const lengths = trainSeqs.map((s) => s.length);
+    return trainLoop(where, this.kernels, this.arena, lengths, opts, {
+      setTraining: (training, rng) => {
+        this.recurrent.training = training;
+        this.recurrent.setDropoutRng(rng);
+      },
+      step: (batch) => {
+        const { sum, weight } = this.batchLoss(trainSeqs, batch, train.labels, weights, true);
+        return sum / weight;
+      },
+      validate: () =>
+        validSeqs === null ? Number.NaN : this.meanLoss(validSeqs, (valid as LabelledSequences).labels, weights),
+    });
+  }
+
+  /** The mean (class-weighted) cross-entropy on labelled sequences, in nats. */
+  loss(data: LabelledSequences, classWeights?: ClassWeights): number {
+    const seqs = this.checked('SequenceClassifier.loss', data, false);
+    return this.meanLoss(
+      seqs,
+      data.labels,
+      resolveClassWeights('SequenceClassifier.loss', classWeights, data.labels, this.classes),
+    );
+  }
+
+  /**
+   * The gradient of the mean loss over `data` as one batch, left in arena.grads (zeroed first);
+   * returns the loss. For gradient checks and custom training loops.
+   */
+  gradients(data: LabelledSequences, classWeights?: ClassWeights): number {
+    const where = 'SequenceClassifier.gradients';
+    const seqs = this.checked(where, data, false);
+    const weights = resolveClassWeights(where, classWeights, data.labels, this.classes);
+    this.arena.zeroGrads();
+    const { sum, weight } = this.batchLoss(
+      seqs,
+      Int32Array.from(seqs, (_, i) => i),
+      data.labels,
+      weights,
+      true,
+    );
+    return sum / weight;
+  }
+
+  /** Class probabilities (K, summing to 1) of every input. */
+  predictProba(inputs: readonly SequenceInput[]): Float64Array[] {
+    const seqs = this.encode('SequenceClassifier.predictProba', inputs);
+    const K = this.classes.length;
+    const out = new Array<Float64Array>(seqs.length);
+    this.recurrent.training = false;
+    for (const batch of evaluationBatches(seqs)) {
+      const logits = this.forwardBatch(seqs, batch);
+      batch.forEach((n, b) => softmaxInto(logits, b * K, K, (out[n] = new Float64Array(K))));
+    }
+    return out;
+  }
+
+  /** The most probable class id of every input. */
+  predict(inputs: readonly SequenceInput[]): Int32Array {
+    return Int32Array.from(this.predictProba(inputs), (p) => p.indexOf(Math.max(...p)));
+  }
+
+  /** Accuracy, per-class precision / recall / F1 and the confusion matrix on labelled sequences. */
+  evaluate(data: LabelledSequences): ClassificationReport {
+    const where = 'SequenceClassifier.evaluate';
+    if (data.inputs.length !== data.labels.length)
+      throw new DataError(where, `${data.inputs.length} inputs but ${data.labels.length} labels; they must pair up.`);
+    checkLabels(where, data.labels, this.classes, data.describe ?? ((n) => `example ${n}`));
+    return classificationReport(data.labels, this.predict(data.inputs), this.classes.length);
+  }
+
+  private encode(where: string, inputs: readonly SequenceInput[]): EncodedSequence[] {
+    return encodeSequences(where, inputs, this.config.input, this.vocab, this.config.maxLength ?? undefined);
+  }
+
+  private checked(where: string, data: LabelledSequences, training: boolean): EncodedSequence[] {
+    const describe = data.describe ?? ((n: number) => `example ${n}`);
+    if (data.inputs.length !== data.labels.length)
+      throw new DataError(where, `${data.inputs.length} inputs but ${data.labels.length} labels; they must pair up.`);
+    if (training && data.inputs.length === 0) throw new DataError(where, 'there are no training examples.');
+    checkLabels(where, data.labels, this.classes, describe);
+    if (training) checkClassCounts(where, data.labels, this.classes, describe);
+    return this.encode(where, data.inputs);
+  }
+
+  /** Sequences seqs[batch[b]] → logits (B, K), a view valid until the next forward. */
+  private forwardBatch(seqs: readonly EncodedSequence[], batch: ArrayLike<number>): Floats {
+    const { x, T, B, lengths } = this.input.forward(seqs, batch);
+    const { y } = this.recurrent.forward(x, T, B, null, null, lengths);
+    return this.head.forward(this.pooling.forward(y, T, B, lengths), B);
+  }
+
+  /** The batch's weighted loss sum and weight; with `backward`, the mean's gradient accumulated into arena.grads. */
+  private batchLoss(
+    seqs: readonly EncodedSequence[],
+    batch: Int32Array,
+    labels: ArrayLike<number>,
+    weights: Float64Array | null,
+    backward: boolean,
+  ): WeightedLoss {
+    const K = this.classes.length;
+    const B = batch.length;
+    const logits = this.forwardBatch(seqs, batch);
+    const y = Int32Array.from(batch, (n) => labels[n] as number);
+    const dLogits = backward ? this.scratch.get('dLogits', B * K) : null;
+    const loss = weightedCrossEntropy(logits, y, B, K, weights, dLogits);
+    if (dLogits !== null)
+      this.input.backward(this.recurrent.backward(this.pooling.backward(this.head.backward(dLogits))).dx);
+    return loss;
+  }
+
+  private meanLoss(seqs: readonly EncodedSequence[], labels: ArrayLike<number>, weights: Float64Array | null): number {
+    let [sum, weight] = [0, 0];
+    this.recurrent.training = false;
+    for (const batch of evaluationBatches(seqs)) {
+      const r = this.batchLoss(seqs, batch, labels, weights, false);
+      sum += r.sum;
+      weight += r.weight;
+    }
+    return sum / weight;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The training loop the classifier and the tagger share: per epoch, length-bucketed shuffled
+ * mini-batches (src/classify/batches.ts); per batch zero grads → forward → loss → backward → clip
+ * by global norm → Adam; after each epoch the validation loss, and the weights of the epoch with
+ * the lowest one kept (early stopping with patience). Seeded: the same seed, data and backend give
+ * the same weights.
+ */
+import { DivergenceError, checkInteger, checkNumber } from '../errors.js';
+import type { Kernels } from '../kernels/index.js';
+import type { ParamArena } from '../nn/params.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { createOptimizer } from '../optim/optimizers.js';
+import { Rng } from '../rng.js';
+import { lengthBatches } from './batches.js';
+import type { ClassWeights } from './class-loss.js';
+
+export interface SequenceFitOptions {
+  /** Passes over the training data at most (default 10). */
+  epochs?: number | undefined;
+  /** Sequences per update (default 32). */
+  batchSize?: number | undefined;
+  /** Adam's learning rate (default 2e-3). */
+  learningRate?: number | undefined;
+  /** Bound on the global gradient norm; 0 for none (default 1). */
+  clip?: number | undefined;
+  /** Stop after this many epochs without a lower validation loss (default 3). */
+  patience?: number | undefined;
+  /** Adam's L2 weight decay (default 0). */
+  weightDecay?: number | undefined;
+  /** Seeds the batch order and dropout (default 1). */
+  seed?: number | undefined;
+  /** 'balanced' (w_k = N / (K·N_k)) or one positive number per class; default none. */
+  classWeights?: ClassWeights | undefined;
+  onEpoch?: ((record: EpochRecord) => void) | undefined;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss over the epoch's batches (nats). */
+  trainLoss: number;
+  /** Validation loss after the epoch (the training loss when there is no validation data). */
+  validLoss: number;
+  /** Seconds since fit began. */
+  seconds: number;
+}
+
+export interface FitHistory {
+  epochs: EpochRecord[];
+  /** The epoch whose weights were kept. */
+  bestEpoch: number;
+}
+
+export interface TrainHooks {
+  /** Dropout on (training) or off (evaluation). */
+  setTraining(training: boolean, rng: Rng): void;
+  /** Forward and backward over one batch (indices into the training set); returns its mean loss. */
+  step(batch: Int32Array): number;
+  /** The loss on the validation data, NaN when there is none. */
+  validate(): number;
+}
+
+export function trainLoop(
+  where: string,
+  k: Kernels,
+  arena: ParamArena,
+  trainLengths: ArrayLike<number>,
+  opts: SequenceFitOptions,
+  hooks: TrainHooks,
+): FitHistory {
+  const epochs = checkInteger(where, 'epochs', opts.epochs ?? 10, 1, 1e6);
+  const B = checkInteger(where, 'batchSize', opts.batchSize ?? 32, 1, 1e6);
+  const lr = checkNumber(where, 'learningRate', opts.learningRate ?? 2e-3, 0, 10, true);
+  const clip = checkNumber(where, 'clip', opts.clip ?? 1, 0, 1e9);
+  const patience = checkInteger(where, 'patience', opts.patience ?? 3, 1, 1e6);
+  const weightDecay = checkNumber(where, 'weightDecay', opts.weightDecay ?? 0, 0, 10);
+  const rng = new Rng(checkInteger(where, 'seed', opts.seed ?? 1, 0, 2 ** 32 - 1));
+  const optimizer = createOptimizer(k, arena, { name: 'adam', weightDecay });
+  const members = Int32Array.from({ length: trainLengths.length }, (_, i) => i);
+  const best = arena.values.slice();
+  const history: FitHistory = { epochs: [], bestEpoch: 0 };
+  const started = performance.now();
+  let bestLoss = Infinity;
+  let lastGood: number | undefined;
+  for (let epoch = 1; epoch <= epochs && epoch - history.bestEpoch <= patience; epoch++) {
+    let sum = 0;
+    const batches = lengthBatches(trainLengths, members, B, rng);
+    hooks.setTraining(true, rng);
+    for (const batch of batches) {
+      arena.zeroGrads();
+      const loss = hooks.step(batch);
+      if (!Number.isFinite(loss))
+        throw new DivergenceError(
+          optimizer.stepCount + 1,
+          loss,
+          lastGood,
+          'lower the learning rate or the clip bound.',
+        );
+      lastGood = loss;
+      sum += loss;
+      if (clip > 0) clipGradNorm(k, arena, clip);
+      optimizer.step(lr);
+    }
+    hooks.setTraining(false, rng);
+    const trainLoss = sum / batches.length;
+    const valid = hooks.validate();
+    const record = {
+      epoch,
+      trainLoss,
+      validLoss: Number.isNaN(valid) ? trainLoss : valid,
+      seconds: (performance.now() - started) / 1000,
+    };
+    history.epochs.push(record);
+    opts.onEpoch?.(record);
+    if (record.validLoss < bestLoss) {
+      bestLoss = record.validLoss;
+      history.bestEpoch = epoch;
+      best.set(arena.values);
+    }
+  }
+  arena.values.set(best);
+  return history;
+}
