@@ -4,6 +4,7 @@ import '../node/threads.js'; // kernel worker threads for the WebAssembly backen
 import '../node/native-addon.js'; // the optional native kernels, when npm ci built them
 import { LstmError, useBackend } from '../index.js';
 import { UsageError } from './args.js';
+import { CLASSIFY_HELP, classifyCommand } from './classify.js';
 import { CONVERT_HELP, convertCommand } from './convert.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
 import { EXPERIMENT_HELP, experimentCommand } from './experiment.js';
@@ -25,6 +26,7 @@ Commands:
   convert    move weights between this library, PyTorch, TensorFlow.js and ONNX
   experiment train RNN, GRU and LSTM side by side on a long-time-lag task (adding, copying, …)
   inspect    a heat map of gates and cell state over a text, step by step
+  classify   train a text classifier (built-in spam example, or a CSV) beside baselines; classify texts
   forecast   forecast a time series from a CSV/JSON table, backtested beside the baselines, with intervals
   help CMD   the full help of a command
 
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   convert: { help: CONVERT_HELP, run: convertCommand },
   experiment: { help: EXPERIMENT_HELP, run: experimentCommand },
   inspect: { help: INSPECT_HELP, run: inspectCommand },
+  classify: { help: CLASSIFY_HELP, run: classifyCommand },
   forecast: { help: FORECAST_HELP, run: forecastCommand },
 };
 

@@ -1,0 +1,154 @@
+/**
+ * The data and report side of `lstm classify`: labelled texts split the documented way, the
+ * baselines computed beside the model on the same split, and the markdown tables printed.
+ */
+import {
+  BagOfWordsClassifier,
+  type ClassificationReport,
+  classificationReport,
+  documentedSplit,
+  type FitHistory,
+  labelTexts,
+  majorityClass,
+  type SequenceClassifier,
+} from '../index.js';
+
+/** Texts and class ids; describe(n) names text n as the source does (a CSV row, a message). */
+export interface TextSet {
+  inputs: string[];
+  labels: Int32Array;
+  describe: (n: number) => string;
+}
+
+export interface Dataset {
+  name: string;
+  classes: string[];
+  train: TextSet;
+  valid: TextSet;
+  test: TextSet;
+}
+
+export interface ModelRow {
+  name: string;
+  report: ClassificationReport;
+  seconds: number;
+}
+
+/** Texts and label cells → classes, and the documented split (src/classify/batches.ts documentedSplit). */
+export function datasetFrom(
+  name: string,
+  texts: readonly string[],
+  labelCells: readonly string[],
+  describe: (n: number) => string,
+): Dataset {
+  const { classes, labels } = labelTexts(name, texts, labelCells, describe);
+  const split = documentedSplit(texts.length);
+  const part = (indices: number[]): TextSet => ({
+    inputs: indices.map((i) => texts[i] as string),
+    labels: Int32Array.from(indices, (i) => labels[i] as number),
+    describe: (n) => describe(indices[n] as number),
+  });
+  return { name, classes, train: part(split.train), valid: part(split.valid), test: part(split.test) };
+}
+
+/** The majority class and the bag of words (both fitted on the training and validation texts), then the model. */
+export function evaluateAll(data: Dataset, model: SequenceClassifier, modelName: string): ModelRow[] {
+  const K = data.classes.length;
+  const fitTexts = [...data.train.inputs, ...data.valid.inputs];
+  const fitLabels = [...Array.from(data.train.labels), ...Array.from(data.valid.labels)];
+  const timed = (name: string, predict: () => ArrayLike<number>): ModelRow => {
+    const started = performance.now();
+    const predicted = predict();
+    return {
+      name,
+      report: classificationReport(data.test.labels, predicted, K),
+      seconds: (performance.now() - started) / 1000,
+    };
+  };
+  const majority = majorityClass(fitLabels, K);
+  return [
+    timed('majority class', () => data.test.inputs.map(() => majority)),
+    timed('bag of words (logistic regression)', () => {
+      const bag = BagOfWordsClassifier.fit(fitTexts, fitLabels, K);
+      return data.test.inputs.map((t) => bag.predict(t));
+    }),
+    { ...timed(modelName, () => model.predict(data.test.inputs)) },
+  ];
+}
+
+const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function printReport(data: Dataset, rows: ModelRow[], training: { history: FitHistory; seconds: number }): void {
+  const { classes } = data;
+  const perClass = classes.length <= 6;
+  const header = [
+    'model',
+    'accuracy',
+    'macro F1',
+    ...(perClass ? classes.flatMap((c) => [`precision ${c}`, `recall ${c}`, `F1 ${c}`]) : []),
+  ];
+  const body = rows.map((r) => [
+    r.name,
+    percent(r.report.accuracy),
+    r.report.macroF1.toFixed(4),
+    ...(perClass
+      ? r.report.perClass.flatMap((s) => [s.precision.toFixed(4), s.recall.toFixed(4), s.f1.toFixed(4)])
+      : []),
+  ]);
+  const model = rows[rows.length - 1] as ModelRow;
+  const { history, seconds } = training;
+  console.log(
+    [
+      `## ${data.name}: ${data.test.inputs.length} test texts (every fifth), ` +
+        `${data.train.inputs.length} training, ${data.valid.inputs.length} validation`,
+      '',
+      table(header, body),
+      '',
+      `Confusion matrix of the ${model.name.split(' (')[0]} (rows: true class, columns: predicted)`,
+      '',
+      table(
+        ['', ...classes],
+        model.report.confusion.map((row, i) => [classes[i] as string, ...row.map(String)]),
+      ),
+      '',
+      `Training: ${history.epochs.length} epochs in ${seconds.toFixed(1)} s, the weights of epoch ${history.bestEpoch} ` +
+        `kept (lowest validation loss, ${history.epochs[history.bestEpoch - 1]?.validLoss.toFixed(4)}); ` +
+        `test predictions ${model.seconds.toFixed(1)} s.`,
+    ].join('\n'),
+  );
+}
+
+export function printProbabilities(
+  classes: readonly string[],
+  texts: string[],
+  probabilities: Float64Array[],
+  json: boolean,
+): void {
+  const rows = texts.map((text, n) => {
+    const p = probabilities[n] as Float64Array;
+    return {
+      text,
+      predicted: classes[p.indexOf(Math.max(...p))] as string,
+      probabilities: Object.fromEntries(classes.map((c, k) => [c, p[k] as number])),
+    };
+  });
+  if (json) {
+    console.log(JSON.stringify(rows));
+    return;
+  }
+  const shorten = (t: string): string => {
+    const flat = t.replace(/\s+/g, ' ').trim().replaceAll('|', '\\|');
+    return flat.length > 60 ? `${flat.slice(0, 57)}…` : flat;
+  };
+  console.log(
+    table(
+      ['text', 'predicted', ...classes],
+      rows.map((r) => [shorten(r.text), r.predicted, ...classes.map((c) => (r.probabilities[c] as number).toFixed(4))]),
+    ),
+  );
+}
