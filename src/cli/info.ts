@@ -1,5 +1,15 @@
 /** `lstm info`: what a model file holds, or which kernel backend is in use. */
-import { decodeForecaster, describeBackend, describeStep, type Forecaster, modelFileType } from '../index.js';
+import {
+  decodeClassifier,
+  decodeForecaster,
+  decodeTagger,
+  describeBackend,
+  describeStep,
+  type Forecaster,
+  modelFileType,
+  type SequenceClassifier,
+  type SequenceTagger,
+} from '../index.js';
 import { loadModel, readBinaryFile } from '../node/index.js';
 import { formatCount, formatDuration, parseCommand, UsageError } from './args.js';
 
@@ -37,10 +47,21 @@ export function infoCommand(argv: string[]): number {
     throw new UsageError(`lstm info: expected one MODEL file (or --backend).\nSee 'lstm info --help'.`);
   const path = positionals[0] as string;
   const bytes = readBinaryFile(path, 'lstm info');
-  if (modelFileType(bytes, `lstm info ${path}`) === 'forecaster') {
-    const f = decodeForecaster(bytes, undefined, `lstm info ${path}`);
+  const where = `lstm info ${path}`;
+  const type = modelFileType(bytes, where);
+  if (type === 'forecaster') {
+    const f = decodeForecaster(bytes, undefined, where);
     if (json) console.log(JSON.stringify({ config: f.config, encoding: f.encoding, parameters: f.network.arena.size }));
     else describeForecaster(f);
+    return 0;
+  }
+  if (type === 'sequence-classifier' || type === 'sequence-tagger') {
+    const m =
+      type === 'sequence-classifier'
+        ? decodeClassifier(bytes, undefined, where)
+        : decodeTagger(bytes, undefined, where);
+    if (json) console.log(JSON.stringify({ type, config: m.config, parameters: m.arena.size }));
+    else describeSequenceModel(type, m);
     return 0;
   }
   const model = loadModel(path);
@@ -104,4 +125,23 @@ function describeForecaster(f: Forecaster): void {
       ? 'interval calibration: none'
       : `interval calibration: ${Math.round(cal.level * 100)}% adaptive (γ ${cal.gamma}), ${cal.scores.reduce((n, s) => n + s.length, 0)} scores kept`,
   );
+}
+
+function describeSequenceModel(type: string, m: SequenceClassifier | SequenceTagger): void {
+  const c = m.config;
+  const what =
+    type === 'sequence-classifier'
+      ? 'sequence classifier (one class per sequence)'
+      : 'sequence tagger (a class per step)';
+  const encoder = `${c.bidirectional ? 'bidirectional ' : ''}${c.cell.toUpperCase()}, ${c.numLayers} layer(s) × ${c.hiddenSize}`;
+  const pooling = 'pooling' in c ? `, ${String(c.pooling)} pooling` : '';
+  console.log(`model: ${what}, ${encoder}${pooling}`);
+  console.log(`parameters: ${formatCount(m.arena.size)}`);
+  console.log(`classes: ${c.classes.join(', ')}`);
+  const input = c.input;
+  if (input.kind === 'numeric') console.log(`input: numeric steps of ${input.features} feature(s)`);
+  else
+    console.log(
+      `input: ${m.vocab === null ? 'token ids' : `${m.vocab.kind} tokens`}, vocabulary ${formatCount(input.vocabSize)} (with <pad> and <unk>), embedding ${input.embeddingSize}`,
+    );
 }

@@ -89,6 +89,16 @@ describe('lstm classify', () => {
     const [row] = JSON.parse(json.stdout) as { predicted: string; probabilities: Record<string, number> }[];
     assert.equal(row?.predicted, 'pos');
     assert.ok(Math.abs((row?.probabilities.neg ?? 0) + (row?.probabilities.pos ?? 0) - 1) < 1e-12);
+    const info = lstm('info', model);
+    assert.equal(info.code, 0, info.stderr);
+    assert.match(
+      info.stdout,
+      /model: sequence classifier \(one class per sequence\), LSTM, 1 layer\(s\) × \d+, \w+ pooling/,
+    );
+    assert.match(
+      info.stdout,
+      /classes: neg, pos\ninput: word tokens, vocabulary \d+ \(with <pad> and <unk>\), embedding \d+/,
+    );
   });
 
   it('names the row of a one-example class or an empty text, the columns there are, and bad flags', () => {
