@@ -76,9 +76,9 @@ export function evaluateAll(data: Dataset, model: SequenceClassifier, modelName:
   ];
 }
 
-const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
+export const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

@@ -3,13 +3,15 @@
  * the majority-class and bag-of-words baselines on a fixed split, and classify texts with a saved
  * model. The data side (split, baselines, tables) is in ./classify-report.ts.
  */
-import { column, type ClassWeights, SequenceClassifier, TokenVocab, type TokenKind } from '../index.js';
-import { loadClassifier, loadSpamAssassin, readCsvFile, saveClassifier } from '../node/index.js';
+import { column, type ClassWeights, modelFileType, SequenceClassifier, TokenVocab, type TokenKind } from '../index.js';
+import { loadClassifier, loadSpamAssassin, readBinaryFile, readCsvFile, saveClassifier } from '../node/index.js';
 import { intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
 import { type Dataset, datasetFrom, evaluateAll, printProbabilities, printReport } from './classify-report.js';
+import { tagCommand, tagPredictCommand, type TagSettings } from './classify-tag.js';
 
 export const CLASSIFY_HELP = `Usage: lstm classify --example spam [options]
        lstm classify --csv FILE --text-column NAME --label-column NAME [options]
+       lstm classify --tag --csv FILE --text-column NAME --label-column NAME [options]
        lstm classify --model FILE --text TEXT [TEXT …] [--json]
 
 Train an LSTM text classifier and report accuracy, precision, recall and F1 per class and the
@@ -22,6 +24,9 @@ Data (one of):
   --csv FILE              a CSV file with a header row; class ids follow the sorted label names
   --text-column NAME      its column of texts                          (default text)
   --label-column NAME     its column of labels                         (default label)
+  --tag                   per-step labelling: the label column holds one tag per token of the
+                          text, space-separated (tokens as --tokens reads them); reported beside
+                          the majority tag and each token's most frequent tag  (label default tags)
 The split is fixed: every fifth text in file order (index i with i % 5 = 4) is the test set; every
 tenth of the rest is the validation set (early stopping only); the rest trains.
 
@@ -47,8 +52,8 @@ Training:
   --save FILE             save the model (vocabulary and class names included)
 
 Prediction:
-  --model FILE            a model saved with --save
-  --text TEXT             a text to classify (more texts may follow as arguments)
+  --model FILE            a classifier or tagger saved with --save
+  --text TEXT             a text to classify (a tagger prints token/tag pairs) (more texts may follow as arguments)
   --json                  the probabilities as JSON
   -h, --help              this help
 
@@ -80,6 +85,7 @@ const OPTIONS = {
   model: { type: 'string' },
   text: { type: 'string' },
   json: { type: 'boolean' },
+  tag: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -128,8 +134,11 @@ function loadDataset(values: Values): Dataset {
 
 function predictCommand(values: Values, positionals: string[]): number {
   const texts = [...(values.text === undefined ? [] : [values.text as string]), ...positionals];
+  const path = values.model as string;
+  if (modelFileType(readBinaryFile(path, 'lstm classify'), path) === 'sequence-tagger')
+    return tagPredictCommand(path, texts, values.json === true);
   if (texts.length === 0) throw new UsageError(`lstm classify: --model needs texts to classify: --text TEXT.`);
-  const model = loadClassifier(values.model as string);
+  const model = loadClassifier(path);
   printProbabilities(model.classes, texts, model.predictProba(texts), values.json === true);
   return 0;
 }
@@ -160,6 +169,19 @@ export function classifyCommand(argv: string[]): number {
     patience: intFlag(c, values, 'patience', 2, 1, 1e5),
     seed: intFlag(c, values, 'seed', 1, 0, 2 ** 32 - 1),
   };
+  if (values.tag === true) {
+    const csv = stringFlag(values, 'csv');
+    if (csv === undefined) throw new UsageError('lstm classify: --tag reads a CSV: --tag --csv FILE.');
+    const unused = ['example', 'pooling', 'max-length', 'class-weights'].find((f) => values[f] !== undefined);
+    if (unused !== undefined) throw new UsageError(`lstm classify: --${unused} does not apply to --tag.`);
+    return tagCommand(
+      csv,
+      stringFlag(values, 'text-column') ?? 'text',
+      stringFlag(values, 'label-column') ?? 'tags',
+      { ...settings, tokens, bidirectional: values.bidirectional === true } as TagSettings,
+      stringFlag(values, 'save'),
+    );
+  }
   const data = loadDataset(values);
   const classWeights = parseClassWeights(stringFlag(values, 'class-weights'), data.classes);
   const started = performance.now();
