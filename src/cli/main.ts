@@ -16,7 +16,8 @@ import { TRAIN_HELP, trainCommand } from './train.js';
 
 const HELP = `Usage: lstm <command> [options]
 
-Train and run LSTM networks: character language models, and the long-time-lag experiments.
+Train and run LSTM networks: character language models, forecasters, text classifiers and taggers,
+and the long-time-lag experiments.
 
 Commands:
   train      train a model on a text file or a built-in corpus (resumable)
@@ -26,7 +27,7 @@ Commands:
   convert    move weights between this library, PyTorch, TensorFlow.js and ONNX
   experiment train RNN, GRU and LSTM side by side on a long-time-lag task (adding, copying, …)
   inspect    a heat map of gates and cell state over a text, step by step
-  classify   train a text classifier (built-in spam example, or a CSV) beside baselines; classify texts
+  classify   train a text classifier or per-step tagger (built-in spam example, or a CSV) beside baselines
   forecast   forecast a time series from a CSV/JSON table, backtested beside the baselines, with intervals
   help CMD   the full help of a command
 
