@@ -269,7 +269,7 @@ export class Forecaster {
     for (let j = 0; j < h; j++) {
       const stepEnds = ends.map((e) => e + j);
       const out = this.network.predict(encoder.inputs(stepEnds, valueAt), L, B);
-      const step = encoder.decode(out, stepEnds, 1, Q, (b, k, r) => valueAt(b, k, r));
+      const step = encoder.decode(out, stepEnds, 1, Q, valueAt);
       for (let b = 0; b < B; b++)
         for (let k = 0; k < K; k++) {
           const at = (b * K + k) * Q;
