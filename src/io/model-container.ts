@@ -29,11 +29,14 @@ export function decodeContainer(
   where: string,
 ): { metadata: Record<string, string>; tensors: Map<string, TensorRecord> } {
   const { metadata, tensors, dataSection } = decodeSafetensors(bytes, where);
-  if (metadata.format !== CONTAINER_FORMAT)
+  if (metadata.format !== CONTAINER_FORMAT) {
+    const names = [...tensors.keys()].slice(0, 4).join(', ');
     throw new ModelFileError(
       where,
-      `this is a safetensors file but not an lstm model (format ${JSON.stringify(metadata.format ?? null)}).`,
+      `this is a safetensors file but not an lstm model (format ${JSON.stringify(metadata.format ?? null)}; tensors: ${names || 'none'}).`,
+      'to bring in PyTorch weights, use lstm convert or loadTorchRecurrent; this loader reads files saved by lstm.',
     );
+  }
   if (metadata.format_version !== String(formatVersion))
     throw new ModelFileError(
       where,
@@ -70,7 +73,11 @@ export function loadArena(arena: ParamArena, tensors: Map<string, TensorRecord>,
     if (t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i]))
       throw new ModelFileError(where, `tensor '${e.name}' has shape [${t.shape}], the config needs [${e.shape}].`);
     if (!t.data.every(Number.isFinite))
-      throw new ModelFileError(where, `tensor '${e.name}' holds NaN or infinite values.`, 'use an earlier copy.');
+      throw new ModelFileError(
+        where,
+        `tensor '${e.name}' holds NaN or infinite values.`,
+        'the model was saved after training diverged; use an earlier copy.',
+      );
     arena.value(e.name).set(t.data);
   }
 }

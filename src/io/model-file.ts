@@ -14,10 +14,11 @@ import { ModelFileError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
 import { LanguageModel, type ModelConfig } from '../models/language-model.js';
 import type { TrainingState } from '../train/state.js';
-import { crc32, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { CONTAINER_FORMAT, decodeContainer, loadArena, metadataJson } from './model-container.js';
+import { encodeSafetensors } from './safetensors.js';
 import { checkTrainingState } from './training-state-check.js';
 
-export const MODEL_FORMAT = 'lstm-model';
+export const MODEL_FORMAT = CONTAINER_FORMAT;
 export const MODEL_FORMAT_VERSION = 1;
 
 export interface EncodeOptions {
@@ -49,26 +50,18 @@ export function encodeModel(model: LanguageModel, opts: EncodeOptions = {}): Uin
   return encodeSafetensors(tensors, metadata, 'data_crc32');
 }
 
-function parseJson(where: string, field: string, text: string | undefined): unknown {
-  if (text === undefined)
-    throw new ModelFileError(where, `the header has no '${field}' entry.`, 'the file is not a complete lstm model.');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ModelFileError(where, `the '${field}' entry is not valid JSON.`, 'the file is damaged.');
-  }
-}
-
 function checkConfig(where: string, raw: unknown): ModelConfig & { vocabSize: number } {
   const c = raw as Record<string, unknown>;
   if (typeof c !== 'object' || c === null || c.type !== 'char-lm') {
-    const classify = c?.type === 'sequence-classifier' || c?.type === 'sequence-tagger';
+    const hints: Record<string, string> = {
+      'sequence-classifier': 'this is a classifier: load it with loadClassifier (lstm classify --model).',
+      'sequence-tagger': 'this is a tagger: load it with loadTagger (lstm classify --model).',
+      forecaster: 'this is a forecaster: load it with loadForecaster (lstm forecast --model).',
+    };
     throw new ModelFileError(
       where,
       `config.type must be 'char-lm', got ${JSON.stringify(c?.type)}.`,
-      classify
-        ? 'this is a classifier or tagger: load it with loadClassifier / loadTagger (lstm classify --model).'
-        : undefined,
+      hints[String(c?.type)],
     );
   }
   const sizes = ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const;
@@ -87,33 +80,9 @@ export function decodeModel(
   kernels: Kernels = defaultKernels(),
   where = 'loadModel',
 ): LanguageModel {
-  const { metadata, tensors, dataSection } = decodeSafetensors(bytes, where);
-  if (metadata.format !== MODEL_FORMAT) {
-    const names = [...tensors.keys()].slice(0, 4).join(', ');
-    throw new ModelFileError(
-      where,
-      `this is a safetensors file but not an lstm model (format ${JSON.stringify(metadata.format ?? null)}; tensors: ${names || 'none'}).`,
-      'to bring in PyTorch weights, a converter is needed; this loader reads files saved by lstm.',
-    );
-  }
-  if (metadata.format_version !== String(MODEL_FORMAT_VERSION)) {
-    throw new ModelFileError(
-      where,
-      `format_version ${metadata.format_version} is not supported (this build reads ${MODEL_FORMAT_VERSION}).`,
-      'upgrade lstm.',
-    );
-  }
-  const expectedCrc = metadata.data_crc32;
-  const actualCrc = crc32(dataSection).toString(16).padStart(8, '0');
-  if (expectedCrc !== actualCrc) {
-    throw new ModelFileError(
-      where,
-      `the weights' checksum is ${actualCrc}, the header says ${expectedCrc}.`,
-      'the file is damaged; use an earlier checkpoint.',
-    );
-  }
-  const config = checkConfig(where, parseJson(where, 'config', metadata.config));
-  const chars = parseJson(where, 'vocab', metadata.vocab);
+  const { metadata, tensors } = decodeContainer(bytes, MODEL_FORMAT_VERSION, where);
+  const config = checkConfig(where, metadataJson(metadata, 'config', where));
+  const chars = metadataJson(metadata, 'vocab', where);
   if (!Array.isArray(chars) || !chars.every((ch) => typeof ch === 'string')) {
     throw new ModelFileError(where, 'vocab must be a list of characters.');
   }
@@ -130,25 +99,9 @@ export function decodeModel(
     );
   }
   const model = new LanguageModel(vocab, config, kernels);
-  for (const e of model.arena.entries) {
-    const t = tensors.get(e.name);
-    if (t === undefined) throw new ModelFileError(where, `tensor '${e.name}' is missing.`, 'the file is incomplete.');
-    if (t.shape.length !== e.shape.length || t.shape.some((d, i) => d !== e.shape[i])) {
-      throw new ModelFileError(where, `tensor '${e.name}' has shape [${t.shape}], the config needs [${e.shape}].`);
-    }
-    model.arena.value(e.name).set(t.data);
-  }
-  for (let i = 0; i < model.arena.size; i++) {
-    if (!Number.isFinite(model.arena.values[i] as number)) {
-      throw new ModelFileError(
-        where,
-        'the weights contain NaN or infinite values.',
-        'this checkpoint was saved after training diverged; use an earlier one.',
-      );
-    }
-  }
+  loadArena(model.arena, tensors, where);
   if (metadata.training !== undefined) {
-    const state: TrainingState = checkTrainingState(where, parseJson(where, 'training', metadata.training));
+    const state: TrainingState = checkTrainingState(where, metadataJson(metadata, 'training', where));
     const optimizer: Record<string, Float32Array | Float64Array> = {};
     for (const [name, t] of tensors) {
       if (!name.startsWith('training.optimizer.')) continue;
