@@ -225,7 +225,7 @@ function writeResults(
 
 function describeSeries(series: PreparedSeries, rows: number): string {
   const gaps = series.N - rows;
-  return `${series.N} rows of ${describeStep(series.step)} from ${isoTime(series.times[0] as number)} to ${isoTime(series.timeAt(series.N - 1))}${gaps > 0 ? ` (${gaps} absent row(s) on the grid, filled by --missing ${series.spec.missing})` : ''}`;
+  return `${series.N} rows of ${describeStep(series.step)} from ${isoTime(series.times[0] as number)} to ${isoTime(series.timeAt(series.N - 1))}${gaps > 0 ? ` (${gaps} absent row(s) on the grid, ${series.spec.missing === 'skip' ? 'left as gaps: windows touching one are skipped' : `filled by --missing ${series.spec.missing}`})` : ''}`;
 }
 
 export function forecastCommand(argv: string[]): number {
