@@ -5,19 +5,13 @@
  * cores): it trains the real model on the real corpus, as a user would.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-
-const CLI = join('dist', 'src', 'cli', 'main.js');
+import { runCli } from '../helpers/cli.js';
 
 describe('lstm classify --example spam', () => {
   it('reaches 97 % accuracy and spam F1 0.95 on the documented split, beside both baselines', () => {
-    const r = spawnSync(process.execPath, [CLI, 'classify', '--example', 'spam'], {
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
-    assert.equal(r.status, 0, r.stderr);
+    const r = runCli(['classify', '--example', 'spam'], { timeoutMs: 600_000 });
+    assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /1209 test texts \(every fifth\), 4354 training, 483 validation/);
     const row = (name: string): number[] => {
       const line = r.stdout.split('\n').find((l) => l.startsWith(`| ${name}`));

@@ -3,20 +3,18 @@
  * the report tables, saving, predicting from the saved model, and the errors a user can act on.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Rng } from '../../src/rng.js';
+import { type CliRun, runCli } from '../helpers/cli.js';
 
-const CLI = join('dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-classify-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function lstm(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function lstm(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 function writeCsv(name: string, rows: [string, string][]): string {

@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DivergenceError, encodeSafetensors, fit, LanguageModel } from '../../src/index.js';
 import { loadModel, saveModel } from '../../src/node/index.js';
+import { CLI, type CliRun, runCli } from '../helpers/cli.js';
 
-const CLI = join('dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function lstm(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function lstm(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 // A small corpus with structure: sentences of a tiny grammar, deterministic.

@@ -4,7 +4,6 @@
  * state_dict and back to ONNX; clear errors for what cannot be converted.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,14 +11,13 @@ import { after, describe, it } from 'node:test';
 import { decodeSafetensors, LanguageModel } from '../../src/index.js';
 import { saveModel } from '../../src/node/index.js';
 import { runOnnxruntimeNode } from '../helpers/onnxruntime.js';
+import { type CliRun, runCli } from '../helpers/cli.js';
 
-const CLI = join('dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-convert-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function lstm(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function lstm(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 describe('lstm convert', () => {

@@ -3,25 +3,19 @@
  * (markdown, JSON, SVG and PNG charts), and clear usage errors.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LanguageModel } from '../../src/index.js';
 import { saveModel } from '../../src/node/index.js';
+import { type CliRun, runCli } from '../helpers/cli.js';
 
-const CLI = join('dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-experiment-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function lstm(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function lstm(...args: string[]): CliRun {
+  return runCli(args, { env: { NO_COLOR: '1' } });
 }
 
 describe('lstm experiment', () => {

@@ -5,19 +5,17 @@
  * with a message naming the column or row.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { type CliRun, runCli } from '../helpers/cli.js';
 
-const CLI = join('dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-forecast-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function lstm(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function lstm(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 /** The MASE column of a method's row in the backtest table. */
