@@ -17,7 +17,7 @@ import type { Floats, Kernels } from '../src/kernels/index.js';
 import { LMNetwork, type NetworkShape } from '../src/models/lm-network.js';
 import { sampleIndex } from '../src/models/sampling.js';
 import { Linear } from '../src/nn/linear.js';
-import { LSTM } from '../src/nn/lstm.js';
+import { Recurrent } from '../src/nn/recurrent.js';
 import { ParamArena } from '../src/nn/params.js';
 import { createOptimizer } from '../src/optim/optimizers.js';
 import { Rng } from '../src/rng.js';
@@ -173,7 +173,7 @@ function lmGenerate(): BenchConfig {
           for (let i = 0; i < N; i++) {
             const { logits, hN, cN } = net.forward(ids, 1, 1, h, c);
             h.set(hN);
-            c.set(cN);
+            c.set(cN!);
             k.softmaxRow(V, logits, 1, probs);
             ids[0] = sampleIndex(probs, sampling, rng, -1);
           }
@@ -196,8 +196,8 @@ function lstmInfer(): BenchConfig {
     create(k) {
       const rng = new Rng(SEED);
       const opts = { inputSize: D, hiddenSize: H, numLayers: 1 };
-      const arena = new ParamArena(k, LSTM.paramSpecs(opts));
-      const lstm = new LSTM(k, arena, opts);
+      const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
+      const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
       lstm.init(rng, 'pytorch');
       const x = randomFloats(k, rng, T * B * D);
       return { run: () => void lstm.forward(x, T, B, null, null) };
@@ -221,8 +221,11 @@ function seriesTrain(): BenchConfig {
     create(k) {
       const rng = new Rng(SEED);
       const opts = { inputSize: D, hiddenSize: H, numLayers: 1 };
-      const arena = new ParamArena(k, [...LSTM.paramSpecs(opts), ...Linear.paramSpecs('head.', H, 1)]);
-      const lstm = new LSTM(k, arena, opts);
+      const arena = new ParamArena(k, [
+        ...Recurrent.paramSpecs({ kind: 'lstm', ...opts }),
+        ...Linear.paramSpecs('head.', H, 1),
+      ]);
+      const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
       const head = new Linear(k, arena, 'head.', H, 1);
       lstm.init(rng, 'pytorch');
       head.init(rng);

@@ -59,20 +59,12 @@ export { type CellKind, type CellOptions } from './nn/cell-config.js';
 export { Embedding } from './nn/embedding.js';
 export { initNormal, initOrthogonal, initUniform, initXavierUniform } from './nn/init.js';
 export { Linear } from './nn/linear.js';
-export {
-  LSTM,
-  type LSTMCache,
-  type LSTMGrads,
-  type LSTMOptions,
-  type LSTMInit,
-  type LSTMWeights,
-  lstmBackward,
-  lstmForward,
-} from './nn/lstm.js';
+export { type LSTMCache, type LSTMGrads, type LSTMWeights, lstmBackward, lstmForward } from './nn/cells/lstm-fused.js';
 export { inspectRecurrent, type LayerTrace, traceLayers } from './nn/inspect.js';
 export { ParamArena, type ParamEntry, type ParamSpec } from './nn/params.js';
 export {
   Recurrent,
+  type RecurrentInit,
   type RecurrentInputGrads,
   type RecurrentOptions,
   type RecurrentOutput,

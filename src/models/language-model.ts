@@ -7,7 +7,8 @@
 import { Vocab } from '../data/vocab.js';
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
-import type { LSTMInit } from '../nn/lstm.js';
+import type { CellKind } from '../nn/cell-config.js';
+import type { RecurrentInit } from '../nn/recurrent.js';
 import { ParamArena } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import type { TrainingState, TrainingTensors } from '../train/state.js';
@@ -21,17 +22,52 @@ export interface LanguageModelOptions {
   embeddingSize?: number;
   hiddenSize?: number;
   numLayers?: number;
+  /** The recurrent cell: 'lstm' (default), 'gru' or 'rnn'. */
+  cell?: CellKind;
+  /** LSTM projection size (the carried h shrinks to it); 0 for none. */
+  projSize?: number;
+  /** Dropout between recurrent layers while training. */
+  dropout?: number;
+  /** Variational dropout on h_{t−1} in the recurrent products while training. */
+  recurrentDropout?: number;
+  /** Dropout on the last recurrent layer's outputs while training. */
+  outputDropout?: number;
   /** Seed of the initial weights. */
   seed?: number;
   /** 'pytorch' (default: U(±1/√H), as nn.LSTM) or 'orthogonal' (Xavier, orthogonal recurrent, forget bias 1). */
-  init?: LSTMInit;
+  init?: RecurrentInit;
   kernels?: Kernels;
 }
 
+/**
+ * What a model file stores of the network. The options after numLayers are present only when
+ * they differ from their defaults, so a plain LSTM's config reads as it did before they existed.
+ */
 export interface ModelConfig {
   embeddingSize: number;
   hiddenSize: number;
   numLayers: number;
+  cell?: CellKind;
+  projSize?: number;
+  dropout?: number;
+  recurrentDropout?: number;
+  outputDropout?: number;
+}
+
+const OPTIONAL_DEFAULTS = { cell: 'lstm', projSize: 0, dropout: 0, recurrentDropout: 0, outputDropout: 0 } as const;
+
+/** The config with every option that is at its default left out (the stored form). */
+function storedConfig(opts: ModelConfig): ModelConfig {
+  const config: ModelConfig = {
+    embeddingSize: opts.embeddingSize,
+    hiddenSize: opts.hiddenSize,
+    numLayers: opts.numLayers,
+  };
+  for (const key of Object.keys(OPTIONAL_DEFAULTS) as Array<keyof typeof OPTIONAL_DEFAULTS>) {
+    const value = opts[key];
+    if (value !== undefined && value !== OPTIONAL_DEFAULTS[key]) Object.assign(config, { [key]: value });
+  }
+  return config;
 }
 
 export interface Evaluation {
@@ -89,7 +125,7 @@ export class LanguageModel {
     checkInteger(where, 'hiddenSize', config.hiddenSize, 1, 65536);
     checkInteger(where, 'numLayers', config.numLayers, 1, 64);
     this.vocab = vocab;
-    this.config = { ...config };
+    this.config = storedConfig(config);
     this.kernels = kernels;
     this.arena = new ParamArena(kernels, LMNetwork.paramSpecs(this.shape));
     this.network = new LMNetwork(kernels, this.arena, this.shape);
@@ -106,11 +142,16 @@ export class LanguageModel {
     }
     const model = new LanguageModel(
       vocab,
-      {
+      storedConfig({
         embeddingSize: opts.embeddingSize ?? 64,
         hiddenSize: opts.hiddenSize ?? 128,
         numLayers: opts.numLayers ?? 2,
-      },
+        ...(opts.cell === undefined ? {} : { cell: opts.cell }),
+        ...(opts.projSize === undefined ? {} : { projSize: opts.projSize }),
+        ...(opts.dropout === undefined ? {} : { dropout: opts.dropout }),
+        ...(opts.recurrentDropout === undefined ? {} : { recurrentDropout: opts.recurrentDropout }),
+        ...(opts.outputDropout === undefined ? {} : { outputDropout: opts.outputDropout }),
+      }),
       opts.kernels ?? defaultKernels(),
     );
     const init = opts.init ?? 'pytorch';
@@ -152,10 +193,9 @@ export class LanguageModel {
       );
     }
     const net = this.inferenceNetwork();
-    const L = this.config.numLayers;
-    const H = this.config.hiddenSize;
-    const h = this.kernels.alloc(L * H);
-    const c = this.kernels.alloc(L * H);
+    const sizes = net.stateSizes(1);
+    const h = this.kernels.alloc(sizes.h);
+    const c = sizes.c === 0 ? null : this.kernels.alloc(sizes.c);
     let total = 0;
     const n = ids.length - 1;
     for (let start = 0; start < n; start += chunk) {
@@ -165,7 +205,7 @@ export class LanguageModel {
       const { logits, hN, cN } = net.forward(inputs, T, 1, h, c);
       total += net.loss(targets, logits) * T;
       h.set(hN);
-      c.set(cN);
+      if (c !== null && cN !== null) c.set(cN);
     }
     const nats = total / n;
     return { nats, bitsPerChar: nats / Math.LN2, predictions: n };
@@ -211,7 +251,7 @@ export class LanguageModel {
       ids[0] = id;
       const { logits, hN, cN } = net.forward(ids, 1, 1, state.h, state.c);
       state.h.set(hN);
-      state.c.set(cN);
+      if (state.c !== null && cN !== null) state.c.set(cN);
       this.kernels.softmaxRow(this.vocab.size, logits, Math.max(temperature, 1e-6), state.probs);
     }
     return opts.withProbabilities === true ? { text, steps, warnings } : { text, warnings };
@@ -222,17 +262,15 @@ export class LanguageModel {
   }
 
   /** Run the prime through the network; returns the carried state and next-token probabilities. */
-  private readPrime(prime: string, temperature: number): { h: Floats; c: Floats; probs: Floats } {
+  private readPrime(prime: string, temperature: number): { h: Floats; c: Floats | null; probs: Floats } {
     const net = this.inferenceNetwork();
-    const L = this.config.numLayers;
-    const H = this.config.hiddenSize;
     const V = this.vocab.size;
     const ids = this.vocab.encode(prime);
     const { logits, hN, cN } = net.forward(ids, ids.length, 1, null, null);
-    const h = this.kernels.alloc(L * H);
-    const c = this.kernels.alloc(L * H);
+    const h = this.kernels.alloc(hN.length);
     h.set(hN);
-    c.set(cN);
+    const c = cN === null ? null : this.kernels.alloc(cN.length);
+    if (c !== null && cN !== null) c.set(cN);
     const probs = this.kernels.alloc(V);
     this.kernels.softmaxRow(V, logits.subarray((ids.length - 1) * V, ids.length * V), temperature, probs);
     return { h, c, probs };

@@ -1,15 +1,22 @@
 /**
- * The network of a character language model: Embedding (V, E) → LSTM × L (hidden H) → Linear
- * (H → V) → softmax cross-entropy at every step. Time-major: ids (T, B), logits (T, B, V).
+ * The network of a character language model: Embedding (V, E) → Recurrent × L (an LSTM by
+ * default; GRU or RNN, projection, dropout between layers and recurrent dropout as `Recurrent`
+ * offers them) → output dropout → Linear (R → V) → softmax cross-entropy at every step.
+ * Time-major: ids (T, B), logits (T, B, V). R is the carried h's width: H, or the LSTM's
+ * projection size.
  * Several networks may share one parameter arena (each keeps its own caches), which is how the
  * tests chain two windows with the gradient flowing through the carried state.
  */
+import { ConfigError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import { softmaxCrossEntropy } from '../loss/cross-entropy.js';
+import type { CellKind } from '../nn/cell-config.js';
 import { Embedding } from '../nn/embedding.js';
 import { Linear } from '../nn/linear.js';
-import { LSTM, type LSTMInit } from '../nn/lstm.js';
 import type { ParamArena, ParamSpec } from '../nn/params.js';
+import { Recurrent, type RecurrentInit, type RecurrentOptions } from '../nn/recurrent.js';
+import { Scratch } from '../nn/scratch.js';
+import { dropoutMask, multiply } from '../nn/sequence-order.js';
 import type { Rng } from '../rng.js';
 
 export interface NetworkShape {
@@ -17,26 +24,63 @@ export interface NetworkShape {
   embeddingSize: number; // E
   hiddenSize: number; // H
   numLayers: number; // L
+  /** The recurrent cell (default 'lstm'). */
+  cell?: CellKind;
+  /** LSTM projection size P (R = P); 0 or absent for none. */
+  projSize?: number;
+  /** Dropout on the outputs of every recurrent layer but the last, while training. */
+  dropout?: number;
+  /** Variational dropout on h_{t−1} in the recurrent products, while training. */
+  recurrentDropout?: number;
+  /** Dropout on the last recurrent layer's outputs before the head, while training (char-rnn's). */
+  outputDropout?: number;
 }
 
 export interface ForwardResult {
   logits: Floats; // (T, B, V)
-  hN: Floats; // (L, B, H)
-  cN: Floats; // (L, B, H)
+  hN: Floats; // (L, B, R)
+  cN: Floats | null; // (L, B, H), LSTM only
+}
+
+/** The recurrent stack's options for a network shape: parameters named lstm.weight_ih_l0 … as before. */
+function recurrentOptions(s: NetworkShape): RecurrentOptions {
+  const opts: RecurrentOptions = {
+    kind: s.cell ?? 'lstm',
+    inputSize: s.embeddingSize,
+    hiddenSize: s.hiddenSize,
+    numLayers: s.numLayers,
+    prefix: 'lstm.',
+  };
+  if (s.projSize !== undefined) opts.projSize = s.projSize;
+  if (s.dropout !== undefined) opts.dropout = s.dropout;
+  if (s.recurrentDropout !== undefined) opts.recurrentDropout = s.recurrentDropout;
+  return opts;
+}
+
+function outputDropoutOf(s: NetworkShape): number {
+  const p = s.outputDropout ?? 0;
+  if (!(p >= 0 && p < 1)) throw new ConfigError('LMNetwork', `outputDropout must be in [0, 1); got ${p}.`);
+  return p;
 }
 
 export class LMNetwork {
   readonly embedding: Embedding;
-  readonly lstm: LSTM;
+  readonly recurrent: Recurrent;
   readonly head: Linear;
+  readonly outputDropout: number;
+  private readonly scratch: Scratch;
   private dLogits: Floats | undefined;
+  private outputMask: Floats | null = null; // (T, B, R) of the last training forward
   private rows = 0;
+  private rng: Rng | undefined;
 
   static paramSpecs(s: NetworkShape): ParamSpec[] {
+    const recurrent = recurrentOptions(s);
+    const R = s.projSize !== undefined && s.projSize > 0 ? s.projSize : s.hiddenSize;
     return [
       ...Embedding.paramSpecs('embedding.weight', s.vocabSize, s.embeddingSize),
-      ...LSTM.paramSpecs({ inputSize: s.embeddingSize, hiddenSize: s.hiddenSize, numLayers: s.numLayers }),
-      ...Linear.paramSpecs('head.', s.hiddenSize, s.vocabSize),
+      ...Recurrent.paramSpecs(recurrent),
+      ...Linear.paramSpecs('head.', R, s.vocabSize),
     ];
   }
 
@@ -45,26 +89,64 @@ export class LMNetwork {
     arena: ParamArena,
     readonly shape: NetworkShape,
   ) {
+    this.outputDropout = outputDropoutOf(shape);
     this.embedding = new Embedding(k, arena, 'embedding.weight', shape.vocabSize, shape.embeddingSize);
-    this.lstm = new LSTM(k, arena, {
-      inputSize: shape.embeddingSize,
-      hiddenSize: shape.hiddenSize,
-      numLayers: shape.numLayers,
-    });
-    this.head = new Linear(k, arena, 'head.', shape.hiddenSize, shape.vocabSize);
+    this.recurrent = new Recurrent(k, arena, recurrentOptions(shape));
+    this.head = new Linear(k, arena, 'head.', this.recurrent.stateSize, shape.vocabSize);
+    this.scratch = new Scratch(k);
   }
 
-  /** Embedding N(0, 1), the LSTM by `scheme` (see LSTM.init), the head U(±1/√H), as PyTorch. */
-  init(rng: Rng, scheme: LSTMInit = 'pytorch'): void {
+  /** Dropout of every kind applies only while training is true (PyTorch's train() / eval()). */
+  get training(): boolean {
+    return this.recurrent.training;
+  }
+  set training(on: boolean) {
+    this.recurrent.training = on;
+  }
+
+  /** The random source of every dropout mask (the training run's, so a resumed run draws the same). */
+  setDropoutRng(rng: Rng): void {
+    this.rng = rng;
+    this.recurrent.setDropoutRng(rng);
+  }
+
+  /** Values of the carried state for batch size B: h (L, B, R), c (L, B, H) or 0 without a cell state. */
+  stateSizes(B: number): { h: number; c: number } {
+    const L = this.recurrent.numLayers;
+    return {
+      h: L * B * this.recurrent.stateSize,
+      c: this.recurrent.kind === 'lstm' ? L * B * this.shape.hiddenSize : 0,
+    };
+  }
+
+  /** Embedding N(0, 1), the recurrent stack by `scheme` (see Recurrent.init), the head U(±1/√R), as PyTorch. */
+  init(rng: Rng, scheme: RecurrentInit = 'pytorch'): void {
     this.embedding.init(rng);
-    this.lstm.init(rng, scheme);
+    this.recurrent.init(rng, scheme);
     this.head.init(rng);
   }
 
-  /** ids (T, B) → logits (T, B, V) and the final state. h0, c0 (L, B, H) or null for zeros. */
+  /** ids (T, B) → logits (T, B, V) and the final state. h0 (L, B, R), c0 (L, B, H) or null for zeros. */
   forward(ids: Int32Array, T: number, B: number, h0: Floats | null, c0: Floats | null): ForwardResult {
     const x = this.embedding.forward(ids);
-    const { y, hN, cN } = this.lstm.forward(x, T, B, h0, c0);
+    const { hN, cN, y: recurrentOut } = this.recurrent.forward(x, T, B, h0, this.recurrent.kind === 'lstm' ? c0 : null);
+    let y = recurrentOut;
+    this.outputMask = null;
+    if (this.training && this.outputDropout > 0) {
+      if (this.rng === undefined) {
+        throw new ConfigError(
+          'LMNetwork.forward',
+          'output dropout needs a random source.',
+          'call setDropoutRng first.',
+        );
+      }
+      const mask = this.scratch.get('outputMask', y.length);
+      dropoutMask(this.rng, this.outputDropout, mask);
+      const dropped = this.scratch.get('dropped', y.length);
+      multiply(y, mask, dropped);
+      y = dropped;
+      this.outputMask = mask;
+    }
     this.rows = T * B;
     const logits = this.head.forward(y, T * B);
     return { logits, hN, cN };
@@ -82,13 +164,17 @@ export class LMNetwork {
   }
 
   /**
-   * Backward from the loss (and from dhN, dcN (L, B, H) when the final state feeds a later
-   * window). Accumulates every parameter gradient; returns dh0, dc0 (L, B, H) views.
+   * Backward from the loss (and from dhN (L, B, R), dcN (L, B, H) when the final state feeds a
+   * later window). Accumulates every parameter gradient; returns dh0, dc0 views (dc0 null without
+   * a cell state).
    */
-  backward(dhN: Floats | null = null, dcN: Floats | null = null): { dh0: Floats; dc0: Floats } {
-    if (this.dLogits === undefined) throw new Error('LMNetwork.backward: call loss() first.');
+  backward(dhN: Floats | null = null, dcN: Floats | null = null): { dh0: Floats; dc0: Floats | null } {
+    if (this.dLogits === undefined) {
+      throw new ConfigError('LMNetwork.backward', 'no loss to go back from.', 'call loss() first.');
+    }
     const dy = this.head.backward(this.dLogits);
-    const { dx, dh0, dc0 } = this.lstm.backward(dy, dhN, dcN);
+    if (this.outputMask !== null) multiply(dy, this.outputMask, dy);
+    const { dx, dh0, dc0 } = this.recurrent.backward(dy, dhN, this.recurrent.kind === 'lstm' ? dcN : null);
     this.embedding.backward(dx);
     this.dLogits = undefined;
     return { dh0, dc0 };

@@ -18,10 +18,13 @@ import { Rng } from '../rng.js';
 import { type CellConfig, type CellOptions, type CellWeights, cellParamSpecs, resolveCell } from './cell-config.js';
 import { cellBackward, cellForward } from './cells/run-cell.js';
 import type { Buffers, SequenceRun } from './cells/sequence.js';
-import { initUniform } from './init.js';
+import { initOrthogonal, initUniform, initXavierUniform } from './init.js';
 import type { ParamArena, ParamSpec } from './params.js';
 import { Scratch } from './scratch.js';
 import { concatColumns, dropoutMask, multiply, reverseWithinLengths, takeColumns } from './sequence-order.js';
+
+/** Initialisation schemes of Recurrent.init. */
+export type RecurrentInit = 'pytorch' | 'orthogonal';
 
 export interface RecurrentOptions extends CellOptions {
   numLayers?: number;
@@ -167,12 +170,33 @@ export class Recurrent {
     return w;
   }
 
-  /** Every weight and bias U(±1/√H), as PyTorch initialises its recurrent modules. */
-  init(rng: Rng): void {
-    const bound = 1 / Math.sqrt(this.hiddenSize);
-    for (const w of this.weights) {
-      for (const a of [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr, w.peep]) if (a !== null) initUniform(a, rng, bound);
+  /**
+   * Initialise the weights.
+   *   'pytorch' (default): every weight and bias U(±1/√H), as PyTorch initialises its recurrent
+   *     modules. On the char-rnn recipe it learned faster than 'orthogonal' (about 0.06 nats lower
+   *     validation loss after 1,000–2,000 updates on tiny-shakespeare; README).
+   *   'orthogonal': W_ih Xavier-uniform, each gate's (H, R) block of W_hh orthogonal (Saxe et al.
+   *     2014), W_hr Xavier-uniform, peepholes and biases zero except an LSTM's forget-gate
+   *     b_ih = 1 (Gers et al. 2000; Jozefowicz et al. 2015), so the cell starts out remembering.
+   */
+  init(rng: Rng, scheme: RecurrentInit = 'pytorch'): void {
+    if (scheme === 'pytorch') {
+      const bound = 1 / Math.sqrt(this.hiddenSize);
+      for (const w of this.weights) {
+        for (const a of [w.wIh, w.wHh, w.bIh, w.bHh, w.wHr, w.peep]) if (a !== null) initUniform(a, rng, bound);
+      }
+      return;
     }
+    this.weights.forEach((w, s) => {
+      const { D, H, R, G } = this.cells[Math.floor(s / this.dirs)] as CellConfig;
+      initXavierUniform(w.wIh, rng, D, G * H);
+      for (let gate = 0; gate < G; gate++) initOrthogonal(w.wHh, rng, H, R, gate * H * R, R);
+      w.bIh.fill(0);
+      w.bHh.fill(0);
+      if (this.kind === 'lstm') w.bIh.fill(1, H, 2 * H);
+      if (w.wHr !== null) initXavierUniform(w.wHr, rng, H, R);
+      w.peep?.fill(0);
+    });
   }
 
   /** The random source of the dropout masks (seed it for reproducible training). */

@@ -286,7 +286,7 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     optimizer.step(learningRateAt(recipe.schedule, recipe.learningRate, state.step));
     // carry the final state (detached: no gradient crosses windows) into the next window
     session.h.set(hN);
-    session.c.set(cN);
+    if (cN !== null) session.c.set(cN);
     state.step++;
     lastLoss = loss;
     lastGoodLoss = loss;

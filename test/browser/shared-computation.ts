@@ -8,7 +8,7 @@
  * every engine). Returns a CRC-32 of every result's bytes, so the two sides compare bit for bit
  * without shipping megabytes of numbers out of the page.
  */
-import { crc32, type Floats, LSTM, ParamArena, Rng, WasmKernels } from '../../src/index.js';
+import { crc32, type Floats, ParamArena, Recurrent, Rng, WasmKernels } from '../../src/index.js';
 
 export interface ComputationResult {
   backend: string;
@@ -93,9 +93,9 @@ export async function runComputation(threads: number): Promise<ComputationResult
     record('softmax cross-entropy dLogits', logits);
 
     const opts = { inputSize: 64, hiddenSize: 256, numLayers: 2 };
-    const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+    const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
     for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.1, 0.1);
-    const lstm = new LSTM(k, arena, opts);
+    const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
     const [T, Bt] = [6, 32];
     const x = filled(k, T * Bt * 64, rng);
     const dy = filled(k, T * Bt * 256, rng);

@@ -187,7 +187,7 @@ describe('ONNX export: the character language model', () => {
       `probs differ by ${maxDiff(web['probs']?.data ?? [], probs)}`,
     );
     assert.ok(maxDiff(web['h_n']?.data ?? [], res.hN) < 1e-5, 'h_n');
-    assert.ok(maxDiff(web['c_n']?.data ?? [], res.cN) < 1e-5, 'c_n');
+    assert.ok(maxDiff(web['c_n']?.data ?? [], res.cN!) < 1e-5, 'c_n');
     const meta = decodeOnnxModel(bytes).metadata_props?.find((p) => p.key === 'vocab')?.value ?? '[]';
     assert.deepEqual(JSON.parse(meta), model.vocab.chars);
   });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Floats, type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { LMNetwork } from '../../src/models/lm-network.js';
-import { LSTM } from '../../src/nn/lstm.js';
+import { Recurrent } from '../../src/nn/recurrent.js';
 import { ParamArena } from '../../src/nn/params.js';
 import { Rng } from '../../src/rng.js';
 import { FAST_BACKENDS } from '../helpers/fast-backends.js';
@@ -43,10 +43,10 @@ for (const backend of FAST_BACKENDS)
       const [T, B, D, H, L] = [7, 3, 5, 9, 2];
       const results = backends().map((k) => {
         const opts = { inputSize: D, hiddenSize: H, numLayers: L };
-        const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+        const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
         const rng = new Rng(7);
         for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.6, 0.6);
-        const lstm = new LSTM(k, arena, opts);
+        const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
         const x = random(k, T * B * D, rng);
         const h0 = random(k, L * B * H, rng);
         const c0 = random(k, L * B * H, rng);
@@ -56,7 +56,7 @@ for (const backend of FAST_BACKENDS)
         lstm.forward(x, T, B, h0, c0);
         arena.zeroGrads();
         const g = lstm.backward(Ry, Rh, Rc);
-        return { arena, dx: Float64Array.from(g.dx), dh0: Float64Array.from(g.dh0), dc0: Float64Array.from(g.dc0) };
+        return { arena, dx: Float64Array.from(g.dx), dh0: Float64Array.from(g.dh0), dc0: Float64Array.from(g.dc0!) };
       });
       const [ref, wasm] = results as [(typeof results)[0], (typeof results)[0]];
       assertAgree(wasm.dx, ref.dx, 'dx');
@@ -81,7 +81,7 @@ for (const backend of FAST_BACKENDS)
         const h = k.alloc(L * B * H);
         const c = k.alloc(L * B * H);
         h.set(w1.hN);
-        c.set(w1.cN);
+        c.set(w1.cN!);
         const w2 = net2.forward(in2, T, B, h, c);
         const loss = loss1 + net2.loss(tg2, w2.logits);
         arena.zeroGrads();
@@ -89,7 +89,7 @@ for (const backend of FAST_BACKENDS)
         const dhN = k.alloc(L * B * H);
         const dcN = k.alloc(L * B * H);
         dhN.set(g2.dh0);
-        dcN.set(g2.dc0);
+        dcN.set(g2.dc0!);
         net1.backward(dhN, dcN);
         return { arena, loss };
       });

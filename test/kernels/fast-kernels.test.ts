@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Kernels, RefKernels, WasmKernels, wasmUnavailableReason } from '../../src/kernels/index.js';
-import { LSTM } from '../../src/nn/lstm.js';
+import { Recurrent } from '../../src/nn/recurrent.js';
 import { ParamArena } from '../../src/nn/params.js';
 import { Rng } from '../../src/rng.js';
 import { FAST_BACKENDS } from '../helpers/fast-backends.js';
@@ -165,10 +165,10 @@ describe('WebAssembly backend', { skip: wasmUnavailableReason() }, () => {
   it('an LSTM forward and backward on the WebAssembly backend match the reference (float32)', () => {
     const opts = { inputSize: 5, hiddenSize: 12, numLayers: 2 };
     const run = (k: RefKernels) => {
-      const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+      const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
       const rng = new Rng(8);
       for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.5, 0.5);
-      const lstm = new LSTM(k, arena, opts);
+      const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
       const x = k.alloc(6 * 3 * 5);
       for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
       const dy = k.alloc(6 * 3 * 12);

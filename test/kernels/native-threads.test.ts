@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Floats, type Kernels, NativeKernels, nativeUnavailableReason } from '../../src/kernels/index.js';
-import { LSTM } from '../../src/nn/lstm.js';
+import { Recurrent } from '../../src/nn/recurrent.js';
 import { ParamArena } from '../../src/nn/params.js';
 import '../../src/node/native-addon.js';
 import { Rng } from '../../src/rng.js';
@@ -110,12 +110,12 @@ describe('native backend with threads', { skip: nativeUnavailableReason() }, () 
     T: number,
     B: number,
   ) {
-    const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+    const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
     const rng = new Rng(3);
     for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.3, 0.3);
-    const lstm = new LSTM(k, arena, opts);
+    const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
     const out = lstm.forward(filled(k, T * B * opts.inputSize, 4), T, B, filled(k, 2 * B * opts.hiddenSize, 5), null);
-    const y = [...out.y, ...out.hN, ...out.cN];
+    const y = [...out.y, ...out.hN, ...out.cN!];
     const { dx } = lstm.backward(filled(k, T * B * opts.hiddenSize, 6), null, null);
     return [...y, ...dx, ...arena.grads];
   }
@@ -145,10 +145,10 @@ describe('native backend with threads', { skip: nativeUnavailableReason() }, () 
   it('a 2-layer LSTM forward and backward (T 9, B 33, H 70)', () => {
     const opts = { inputSize: 11, hiddenSize: 70, numLayers: 2 };
     sameOnEveryThreadCount('LSTM', (k) => {
-      const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+      const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
       const rng = new Rng(3);
       for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.3, 0.3);
-      const lstm = new LSTM(k, arena, opts);
+      const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
       const y = Array.from(lstm.forward(filled(k, 9 * 33 * 11, 4), 9, 33, null, null).y);
       const { dx } = lstm.backward(filled(k, 9 * 33 * 70, 5), null, null);
       return [...y, ...dx, ...arena.grads];

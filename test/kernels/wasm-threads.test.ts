@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WasmKernels, wasmUnavailableReason } from '../../src/kernels/index.js';
-import { LSTM } from '../../src/nn/lstm.js';
+import { Recurrent } from '../../src/nn/recurrent.js';
 import { ParamArena } from '../../src/nn/params.js';
 import '../../src/node/threads.js';
 import { Rng } from '../../src/rng.js';
@@ -82,9 +82,9 @@ describe('WebAssembly backend with worker threads', { skip: wasmUnavailableReaso
   it('an LSTM forward and backward give the same bits on 1 and 3 threads', () => {
     const opts = { inputSize: 64, hiddenSize: 256, numLayers: 2 };
     const run = (k: WasmKernels) => {
-      const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+      const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
       fill(arena.values, 6);
-      const lstm = new LSTM(k, arena, opts);
+      const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
       const x = k.alloc(10 * 32 * 64);
       fill(x, 7);
       const dy = k.alloc(10 * 32 * 256);

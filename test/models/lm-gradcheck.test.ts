@@ -48,7 +48,7 @@ function twoWindowLoss(s: Setup): number {
   const w1 = s.net1.forward(s.in1, T, B, null, null);
   const loss1 = s.net1.loss(s.tg1, w1.logits);
   const h = Float64Array.from(w1.hN);
-  const c = Float64Array.from(w1.cN);
+  const c = Float64Array.from(w1.cN!);
   const w2 = s.net2.forward(s.in2, T, B, h, c);
   const loss2 = s.net2.loss(s.tg2, w2.logits);
   return loss1 + loss2;
@@ -58,7 +58,7 @@ function twoWindowLoss(s: Setup): number {
 function twoWindowBackward(s: Setup): { dh0: Float64Array } {
   const g2 = s.net2.backward();
   const dhN = Float64Array.from(g2.dh0);
-  const dcN = Float64Array.from(g2.dc0);
+  const dcN = Float64Array.from(g2.dc0!);
   s.net1.backward(dhN, dcN);
   return { dh0: dhN };
 }

@@ -105,7 +105,7 @@ describe('inspectLanguageModel', () => {
       const h = layer.hidden[ids.length - 1] as number[];
       const c = (layer.cell as number[][])[ids.length - 1] as number[];
       h.forEach((v, j) => assert.ok(Math.abs(v - (hN[l * 5 + j] as number)) < 1e-12));
-      c.forEach((v, j) => assert.ok(Math.abs(v - (cN[l * 5 + j] as number)) < 1e-12));
+      c.forEach((v, j) => assert.ok(Math.abs(v - (cN![l * 5 + j] as number)) < 1e-12));
       for (const g of ['input', 'forget', 'output'])
         for (const row of layer.gates[g] as number[][]) for (const v of row) assert.ok(v > 0 && v < 1);
     });

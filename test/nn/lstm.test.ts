@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LSTM } from '../../src/nn/lstm.js';
+import { Recurrent } from '../../src/nn/recurrent.js';
 import { describeReport, gradcheck, randomArray, weightedSum } from '../helpers/gradcheck.js';
 import { k64, makeLSTM } from '../helpers/lstm-setup.js';
 import { oracleForward, oracleLayer } from '../reference/lstm64.js';
@@ -81,7 +81,7 @@ describe('LSTM', () => {
     const { arena, lstm, x, h0, c0, Ry, Rh, Rc } = setup();
     const loss = (): number => {
       const out = lstm.forward(x, T, B, h0, c0);
-      return weightedSum(out.y, Ry) + weightedSum(out.hN, Rh) + weightedSum(out.cN, Rc);
+      return weightedSum(out.y, Ry) + weightedSum(out.hN, Rh) + weightedSum(out.cN!, Rc);
     };
     loss();
     arena.zeroGrads();
@@ -89,7 +89,7 @@ describe('LSTM', () => {
     const targets = [
       { name: 'x', values: x, analytic: Float64Array.from(dx) },
       { name: 'h0', values: h0, analytic: Float64Array.from(dh0) },
-      { name: 'c0', values: c0, analytic: Float64Array.from(dc0) },
+      { name: 'c0', values: c0, analytic: Float64Array.from(dc0!) },
       ...arena.entries.map((e) => ({
         name: e.name,
         values: arena.value(e.name),
@@ -107,7 +107,7 @@ describe('LSTM', () => {
       const { y, hN, cN } = full.lstm.forward(full.x, T, B, full.h0, full.c0);
       const yFull = Float64Array.from(y);
       const hFull = Float64Array.from(hN);
-      const cFull = Float64Array.from(cN);
+      const cFull = Float64Array.from(cN!);
       full.arena.zeroGrads();
       const gFull = full.lstm.backward(full.Ry, full.Rh, full.Rc);
       const dxFull = Float64Array.from(gFull.dx);
@@ -118,15 +118,17 @@ describe('LSTM', () => {
       const s = setup();
       const bounds: Array<[number, number]> = [];
       for (let t = 0; t < T; t += chunk) bounds.push([t, Math.min(T, t + chunk)]);
-      const layers = bounds.map(() => new LSTM(k64, s.arena, { inputSize: D, hiddenSize: H, numLayers: L }));
+      const layers = bounds.map(
+        () => new Recurrent(k64, s.arena, { kind: 'lstm', inputSize: D, hiddenSize: H, numLayers: L }),
+      );
       let h = s.h0;
       let c = s.c0;
       const yChunks = new Float64Array(T * B * H);
       bounds.forEach(([t0, t1], n) => {
-        const out = (layers[n] as LSTM).forward(s.x.subarray(t0 * B * D, t1 * B * D), t1 - t0, B, h, c);
+        const out = (layers[n] as Recurrent).forward(s.x.subarray(t0 * B * D, t1 * B * D), t1 - t0, B, h, c);
         yChunks.set(out.y, t0 * B * H);
         h = Float64Array.from(out.hN);
-        c = Float64Array.from(out.cN);
+        c = Float64Array.from(out.cN!);
       });
       assert.ok(maxAbsDiff(yChunks, yFull) < 1e-13);
       assert.ok(maxAbsDiff(h, hFull) < 1e-13);
@@ -139,10 +141,10 @@ describe('LSTM', () => {
       const dx = new Float64Array(T * B * D);
       for (let n = bounds.length - 1; n >= 0; n--) {
         const [t0, t1] = bounds[n] as [number, number];
-        const g = (layers[n] as LSTM).backward(s.Ry.subarray(t0 * B * H, t1 * B * H), dh, dc);
+        const g = (layers[n] as Recurrent).backward(s.Ry.subarray(t0 * B * H, t1 * B * H), dh, dc);
         dx.set(g.dx, t0 * B * D);
         dh = Float64Array.from(g.dh0);
-        dc = Float64Array.from(g.dc0);
+        dc = Float64Array.from(g.dc0!);
       }
       assert.ok(maxAbsDiff(dx, dxFull) < 1e-12);
       assert.ok(maxAbsDiff(dh, dh0Full) < 1e-12);

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { type Floats, type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { LMNetwork } from '../../src/models/lm-network.js';
-import { LSTM } from '../../src/nn/lstm.js';
+import { Recurrent } from '../../src/nn/recurrent.js';
 import { ParamArena } from '../../src/nn/params.js';
 import { FAST_BACKENDS } from '../helpers/fast-backends.js';
 
@@ -103,17 +103,17 @@ function swapGateBlocks(values: readonly number[], H: number, a: number, b: numb
 function runLSTM(k: Kernels, params: Record<string, number[]> = fixture.params) {
   const { T, B, D, H, L, inputs } = fixture;
   const opts = { inputSize: D, hiddenSize: H, numLayers: L };
-  const arena = new ParamArena(k, LSTM.paramSpecs(opts));
+  const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
   for (const [name, values] of Object.entries(params)) {
     const entry = arena.entry(`lstm.${name}`);
     assert.deepEqual(entry.shape, fixture.shapes[name], `shape of ${name}`);
     arena.value(entry.name).set(values);
   }
-  const lstm = new LSTM(k, arena, opts);
+  const lstm = new Recurrent(k, arena, { kind: 'lstm', ...opts });
   const out = lstm.forward(from(k, inputs.x), T, B, from(k, inputs.h0), from(k, inputs.c0));
   const y = Float64Array.from(out.y);
   const hN = Float64Array.from(out.hN);
-  const cN = Float64Array.from(out.cN);
+  const cN = Float64Array.from(out.cN!);
   arena.zeroGrads();
   const g = lstm.backward(from(k, inputs.dy), from(k, inputs.dhN), from(k, inputs.dcN));
   return { arena, y, hN, cN, dx: g.dx, dh0: g.dh0, dc0: g.dc0 };
@@ -126,7 +126,7 @@ for (const backend of BACKENDS) {
 
     it('has every PyTorch parameter, under the same name and shape, and nothing else', () => {
       const { D, H, L } = fixture;
-      const specs = LSTM.paramSpecs({ inputSize: D, hiddenSize: H, numLayers: L });
+      const specs = Recurrent.paramSpecs({ kind: 'lstm', inputSize: D, hiddenSize: H, numLayers: L });
       assert.deepEqual(
         specs.map((s) => s.name).sort(),
         Object.keys(fixture.params)
@@ -146,7 +146,7 @@ for (const backend of BACKENDS) {
       const r = runLSTM(k);
       assertClose(r.dx, fixture.grads['x'] as number[], 'dx', tol);
       assertClose(r.dh0, fixture.grads['h0'] as number[], 'dh0', tol);
-      assertClose(r.dc0, fixture.grads['c0'] as number[], 'dc0', tol);
+      assertClose(r.dc0!, fixture.grads['c0'] as number[], 'dc0', tol);
       for (const name of Object.keys(fixture.params)) {
         assertClose(r.arena.grad(`lstm.${name}`), fixture.grads[name] as number[], `d${name}`, tol);
       }

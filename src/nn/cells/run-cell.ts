@@ -7,7 +7,7 @@
  */
 import type { Floats, Kernels } from '../../kernels/index.js';
 import { type CellConfig, type CellWeights, isPlainLstm } from '../cell-config.js';
-import { type LSTMCache, lstmBackward, lstmForward, packedWhhLength } from '../lstm.js';
+import { type LSTMCache, lstmBackward, lstmForward, packedWhhLength } from './lstm-fused.js';
 import { gruCellSequenceBackward, gruCellSequenceForward } from './gru-cell.js';
 import { lstmCellSequenceBackward, lstmCellSequenceForward } from './lstm-cell.js';
 import { rnnCellSequenceBackward, rnnCellSequenceForward } from './rnn-cell.js';

@@ -1,0 +1,187 @@
+/**
+ * The LSTM cell's fast path: one plain LSTM layer (Hochreiter & Schmidhuber 1997, with the forget
+ * gate of Gers et al. 2000, as PyTorch's nn.LSTM defines it) over full-length sequences, on the
+ * fused kernels. `Recurrent` takes it through cells/run-cell.ts whenever a layer has no option the
+ * fused kernels lack (lengths, recurrent dropout, peepholes, projection, clip, coupled gates);
+ * cells/lstm-cell.ts is the general cell for the rest. Time-major: x (T, B, D), outputs (T, B, H).
+ *
+ *   a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh        (B, 4H), gate order i, f, g, o
+ *   i, f, o = σ(a_i), σ(a_f), σ(a_o);   g = tanh(a_g)
+ *   c_t = f ⊙ c_{t−1} + i ⊙ g;          h_t = o ⊙ tanh(c_t)
+ *
+ * The input projection of the whole sequence is one matrix product before the time loop; only
+ * h_{t−1} W_hhᵀ stays inside it. Backward mirrors that: the loop produces dA for every step, then
+ * dW_ih, dW_hh, the biases and dx are each one product after the loop. The derivation is in
+ * docs/lstm-backward.md.
+ *
+ * Gate order map (rows of W_ih / W_hh in blocks of H): PyTorch i,f,g,o (ours); Keras/TF.js
+ * i,f,c,o (same order, kernels stored transposed as (D, 4H), one bias); ONNX i,o,f,c.
+ */
+import type { Floats, Kernels } from '../../kernels/index.js';
+
+/** One layer's weights (views into the arena). */
+export interface LSTMWeights {
+  wIh: Floats; // (4H, D)
+  wHh: Floats; // (4H, H)
+  bIh: Floats; // (4H)
+  bHh: Floats; // (4H)
+}
+
+/** One layer's gradients, same shapes as LSTMWeights; accumulated with +=. */
+export interface LSTMGrads {
+  dWIh: Floats;
+  dWHh: Floats;
+  dBIh: Floats;
+  dBHh: Floats;
+}
+
+/** What forward keeps for backward. Nothing is recomputed. */
+export interface LSTMCache {
+  x: Floats; // (T, B, D) the input, as passed (not copied)
+  gates: Floats; // (T, B, 4H) activated gates [i f g o]
+  h: Floats; // (T+1, B, H) h[0] = h0, h[t+1] = output at step t
+  c: Floats; // (T+1, B, H) c[0] = c0
+  tanhC: Floats; // (T, B, H)
+}
+
+/** Work buffers for backward. */
+export interface LSTMBackwardWork {
+  dGates: Floats; // (T, B, 4H)
+  dhNext: Floats; // (B, H) gradient flowing into h_{t} from the future
+  dcNext: Floats; // (B, H)
+  biasSum: Floats; // (4H) scratch
+  packedWhh: Floats; // W_hh packed for dA · W_hh (packedWhhLength), reused by every step
+}
+
+/** Room for W_hh packed either way: (H, 4H) for the forward product, (4H, H) for backward. */
+export function packedWhhLength(k: Kernels, H: number): number {
+  return Math.max(k.packedLength(H, 4 * H), k.packedLength(4 * H, H));
+}
+
+/**
+ * Forward over T steps. Fills cache; outputs are cache.h[1..T], i.e. cache.h.subarray(B·H).
+ *   x (T, B, D), h0 and c0 (B, H).
+ */
+export function lstmForward(
+  k: Kernels,
+  w: LSTMWeights,
+  x: Floats,
+  h0: Floats,
+  c0: Floats,
+  T: number,
+  B: number,
+  D: number,
+  H: number,
+  cache: LSTMCache,
+  biasSum: Floats,
+  packedWhh: Floats, // scratch of packedWhhLength: W_hhᵀ packed once, reused by every step
+  packedWih: Floats, // scratch of k.packedLength(D, 4H), for a backend's lstmLayerForward
+): void {
+  const G = 4 * H;
+  const BH = B * H;
+  const BG = B * G;
+  biasSum.set(w.bIh);
+  k.addInPlace(G, w.bHh, biasSum);
+  cache.h.set(h0.subarray(0, BH), 0);
+  cache.c.set(c0.subarray(0, BH), 0);
+  // packing W_hhᵀ pays when it is reused; a single step (generation) multiplies in place
+  const reuse = T > 1;
+  if (reuse) k.packB(true, H, G, w.wHh, H, packedWhh);
+  if (k.lstmLayerForward !== undefined) {
+    // the backend runs every step in one call (the same numbers as the calls below)
+    if (reuse) k.packB(true, D, G, w.wIh, D, packedWih);
+    const pIh = reuse ? packedWih : null; // a single step reads the weights in place
+    const pHh = reuse ? packedWhh : null;
+    const { gates, c, tanhC, h } = cache;
+    if (k.lstmLayerForward(T, B, D, H, x, w.wIh, w.wHh, pIh, pHh, biasSum, gates, c, tanhC, h)) return;
+  }
+  // a = (b_ih + b_hh) broadcast, then += X W_ihᵀ for all T·B rows at once
+  k.fillRows(T * B, G, biasSum, cache.gates, G);
+  k.gemm(false, true, T * B, G, D, x, D, w.wIh, D, cache.gates, G, 1);
+  for (let t = 0; t < T; t++) {
+    const gatesT = cache.gates.subarray(t * BG, (t + 1) * BG);
+    const hPrev = cache.h.subarray(t * BH, (t + 1) * BH);
+    // the recurrent product: (B, H) · W_hhᵀ (H, 4H)
+    if (reuse) k.gemmPrepacked(B, G, H, hPrev, H, packedWhh, gatesT, G, 1);
+    else k.gemm(false, true, B, G, H, hPrev, H, w.wHh, H, gatesT, G, 1);
+    k.lstmCellForward(
+      B,
+      H,
+      gatesT,
+      cache.c.subarray(t * BH, (t + 1) * BH),
+      cache.c.subarray((t + 1) * BH, (t + 2) * BH),
+      cache.tanhC.subarray(t * BH, (t + 1) * BH),
+      cache.h.subarray((t + 1) * BH, (t + 2) * BH),
+    );
+  }
+}
+
+/**
+ * Backward over T steps (backpropagation through time).
+ *   dy (T, B, H) gradient of the outputs, or null for none;
+ *   dhT, dcT (B, H) gradients of the final state (from the next truncated-BPTT window or a
+ *   layer that reads the final state), or null for none.
+ * Accumulates into g (+=); writes dx (T, B, D) when given, and dh0, dc0 (B, H).
+ */
+export function lstmBackward(
+  k: Kernels,
+  w: LSTMWeights,
+  g: LSTMGrads,
+  cache: LSTMCache,
+  dy: Floats | null,
+  dhT: Floats | null,
+  dcT: Floats | null,
+  T: number,
+  B: number,
+  D: number,
+  H: number,
+  dx: Floats | null,
+  dh0: Floats,
+  dc0: Floats,
+  work: LSTMBackwardWork,
+): void {
+  const G = 4 * H;
+  const BH = B * H;
+  const BG = B * G;
+  const { dGates, dhNext, dcNext } = work;
+  if (dhT === null) dhNext.fill(0);
+  else dhNext.set(dhT.subarray(0, BH));
+  if (dcT === null) dcNext.fill(0);
+  else dcNext.set(dcT.subarray(0, BH));
+  const reuse = T > 1;
+  if (reuse) k.packB(false, G, H, w.wHh, H, work.packedWhh);
+  for (let t = T - 1; t >= 0; t--) {
+    // total gradient into h_t: from the layer above (dy) and from step t+1 (dhNext)
+    if (dy !== null) k.addInPlace(BH, dy.subarray(t * BH, (t + 1) * BH), dhNext);
+    const dGatesT = dGates.subarray(t * BG, (t + 1) * BG);
+    // through the cell: dA_t, and dc flowing to c_{t−1} (written over dcNext)
+    k.lstmCellBackward(
+      B,
+      H,
+      dhNext,
+      dcNext,
+      cache.gates.subarray(t * BG, (t + 1) * BG),
+      cache.c.subarray(t * BH, (t + 1) * BH),
+      cache.tanhC.subarray(t * BH, (t + 1) * BH),
+      dGatesT,
+      dcNext,
+    );
+    // through the recurrent product: dh_{t−1} = dA_t (B, 4H) · W_hh (4H, H)
+    if (reuse) k.gemmPrepacked(B, H, G, dGatesT, G, work.packedWhh, dhNext, H, 0);
+    else k.gemm(false, false, B, H, G, dGatesT, G, w.wHh, H, dhNext, H, 0);
+  }
+  const TB = T * B;
+  // dW_hh += dAᵀ (4H, T·B) · h_{t−1} (T·B, H): all steps in one product
+  k.gemm(true, false, G, H, TB, dGates, G, cache.h, H, g.dWHh, H, 1);
+  // dW_ih += dAᵀ (4H, T·B) · x (T·B, D)
+  k.gemm(true, false, G, D, TB, dGates, G, cache.x, D, g.dWIh, D, 1);
+  // both biases receive Σ_rows dA
+  work.biasSum.fill(0);
+  k.addColumnSums(TB, G, dGates, work.biasSum);
+  k.addInPlace(G, work.biasSum, g.dBIh);
+  k.addInPlace(G, work.biasSum, g.dBHh);
+  // dx = dA (T·B, 4H) · W_ih (4H, D)
+  if (dx !== null) k.gemm(false, false, TB, D, G, dGates, G, w.wIh, D, dx, D, 0);
+  dh0.set(dhNext);
+  dc0.set(dcNext);
+}
