@@ -71,6 +71,19 @@ function checkConfig(where: string, raw: unknown): ModelConfig & { vocabSize: nu
       throw new ModelFileError(where, `config.${key} must be a positive integer, got ${JSON.stringify(v)}.`);
     }
   }
+  if (c.cell !== undefined && !['lstm', 'gru', 'rnn'].includes(c.cell as string)) {
+    throw new ModelFileError(where, `config.cell must be 'lstm', 'gru' or 'rnn', got ${JSON.stringify(c.cell)}.`);
+  }
+  const projSize = c.projSize;
+  if (projSize !== undefined && !(Number.isInteger(projSize) && (projSize as number) >= 0)) {
+    throw new ModelFileError(where, `config.projSize must be a whole number ≥ 0, got ${JSON.stringify(projSize)}.`);
+  }
+  for (const key of ['dropout', 'recurrentDropout', 'outputDropout'] as const) {
+    const p = c[key];
+    if (p !== undefined && !(typeof p === 'number' && p >= 0 && p < 1)) {
+      throw new ModelFileError(where, `config.${key} must be a probability in [0, 1), got ${JSON.stringify(p)}.`);
+    }
+  }
   return c as unknown as ModelConfig & { vocabSize: number };
 }
 

@@ -8,7 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { decodeModel, encodeModel } from '../../src/io/model-file.js';
 import { RefKernels } from '../../src/kernels/index.js';
+import { LanguageModel } from '../../src/models/language-model.js';
 import { LMNetwork, type NetworkShape } from '../../src/models/lm-network.js';
 import { ParamArena } from '../../src/nn/params.js';
 import { Rng } from '../../src/rng.js';
@@ -95,5 +97,36 @@ describe('language model options (float64 gradient checks)', () => {
     const projected = setup({ projSize: 3 });
     assert.deepEqual(projected.net.stateSizes(B), { h: 2 * B * 3, c: 2 * B * H });
     assert.ok(projected.arena.entries.some((e) => e.name === 'lstm.weight_hr_l1'));
+  });
+
+  it('stores the options in the model file, and only those that differ from the defaults', () => {
+    const k32 = new RefKernels(); // float32: what a model file stores
+    const text = 'the cat sat on the mat. the dog ate my hat. '.repeat(4);
+    const plain = LanguageModel.create({ text, embeddingSize: 4, hiddenSize: 6, numLayers: 2, kernels: k32 });
+    assert.deepEqual(plain.config, { embeddingSize: 4, hiddenSize: 6, numLayers: 2 });
+    const gru = LanguageModel.create({
+      text,
+      embeddingSize: 4,
+      hiddenSize: 6,
+      numLayers: 2,
+      cell: 'gru',
+      dropout: 0.2,
+      recurrentDropout: 0,
+      outputDropout: 0.3,
+      kernels: k32,
+    });
+    assert.deepEqual(gru.config, {
+      embeddingSize: 4,
+      hiddenSize: 6,
+      numLayers: 2,
+      cell: 'gru',
+      dropout: 0.2,
+      outputDropout: 0.3,
+    });
+    const loaded = decodeModel(encodeModel(gru), k32);
+    assert.deepEqual(loaded.config, gru.config);
+    const options = { prime: 'the ', length: 40, seed: 4 };
+    assert.equal(loaded.generate(options).text, gru.generate(options).text);
+    assert.equal(loaded.evaluate(text).nats, gru.evaluate(text).nats);
   });
 });
