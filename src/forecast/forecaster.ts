@@ -180,8 +180,9 @@ export class Forecaster {
     // leave a gap of hNet − 1 windows, so no training target is also a validation target
     const train = kept.slice(0, Math.max(1, kept.length - nValid - (hNet - 1)));
     network.fit(stackWindows(train, encoder.shape(hNet)), stackWindows(valid, encoder.shape(hNet)), fit);
-    const calibrationEnds = valid.map((w) => w.end).filter((e) => e + config.horizon < trainEnd);
-    f.calibrator = f.startCalibrator(series, calibrationEnds, fit.gamma ?? 0.05);
+    // the validation windows whose h outcomes are all training rows start the calibration
+    const calibration = valid.filter((w) => w.end + config.horizon < trainEnd);
+    f.calibrator = f.startCalibrator(encoder, stackWindows(calibration, encoder.shape(hNet)), fit.gamma ?? 0.05);
     return f;
   }
 
@@ -276,15 +277,17 @@ export class Forecaster {
     return result;
   }
 
-  private startCalibrator(series: PreparedSeries, ends: number[], gamma: number): IntervalCalibrator | null {
+  /** The calibration's first scores: how far the outcomes after `windows` fell outside the interval. */
+  private startCalibrator(encoder: WindowEncoder, windows: WindowSet, gamma: number): IntervalCalibrator | null {
     const { horizon: h, quantiles } = this.config;
     const Q = quantiles.length;
     const K = this.config.targets.length;
+    const series = encoder.series;
     if (Q < 2) return null;
     const scores: number[][] = Array.from({ length: h * K }, () => []);
-    if (ends.length > 0) {
-      const raw = this.predict(series, ends);
-      ends.forEach((e, b) => {
+    if (windows.B > 0) {
+      const raw = this.predictWindows(encoder, windows);
+      windows.ends.forEach((e, b) => {
         for (let j = 0; j < h; j++)
           for (let k = 0; k < K; k++) {
             const at = ((b * h + j) * K + k) * Q;
