@@ -216,7 +216,8 @@ export class Forecaster {
 
   /**
    * The encoder of `series` with this forecaster's scales (fitted on its training rows only): build
-   * it once and reuse it for every window of that series. A window reads only the rows up to its end.
+   * it once and reuse it for every window of that series; a window's inputs read only the rows up
+   * to its end.
    */
   encoderFor(series: PreparedSeries): WindowEncoder {
     const fitted = this.fitEncoder;
