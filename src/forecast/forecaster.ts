@@ -1,9 +1,11 @@
 /**
  * Forecaster: a table in, forecasts with prediction intervals out.
  *   fit       prepare the series (src/forecast/series.ts), fit the scales on the training rows,
- *             cut windows (the last validFraction of them, by time, for early stopping and to
- *             start the interval calibration), train the ForecastNetwork on the pinball loss
- *   predict   raw forecasts (B, h, K, Q) from any window ends, in the targets' units
+ *             encode each window once (src/forecast/windows.ts; the last validFraction of them,
+ *             by time, for early stopping and to start the interval calibration), train the
+ *             ForecastNetwork on the pinball loss
+ *   predict   raw forecasts (B, h, K, Q) from any window ends, in the targets' units; a backtest
+ *             encodes its origins with one encoder and forecasts from them (predictWindows)
  *   forecast  the h steps after the last row, with the calibrated interval
  * Strategies: 'direct' (one network output per horizon step) or 'recursive' (a one-step network
  * whose median is fed back h times; exogenous columns are then refused, since their future is
