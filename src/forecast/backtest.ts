@@ -13,6 +13,7 @@ import { type Forecaster, medianIndex } from './forecaster.js';
 import { type ForecastMetrics, forecastMetrics } from './metrics.js';
 import type { PreparedSeries } from './series.js';
 import { fillMissing } from './time-index.js';
+import { encodeWindows, stackWindows } from './windows.js';
 
 export type MethodName = 'lstm' | BaselineName;
 
@@ -56,15 +57,19 @@ export function backtest(f: Forecaster, series: PreparedSeries, opts: BacktestOp
   const Q = quantiles.length;
   const K = series.targets.length;
   const stride = opts.stride ?? 1;
-  const origins: number[] = [];
-  for (let e = opts.trainEnd - 1; e + h < series.N; e += stride) if (f.canForecastFrom(series, e)) origins.push(e);
+  // one encoder for every origin: the training rows' scales, and each window reads rows up to its end
+  const encoder = f.encoderFor(series);
+  const candidates: number[] = [];
+  for (let e = opts.trainEnd - 1; e + h < series.N; e += stride) candidates.push(e);
+  const { kept } = encodeWindows(candidates, (e) => encoder.window(e, 0));
+  const origins = kept.map((w) => w.end);
   if (origins.length === 0)
     throw new DataError(
       'backtest',
       `no origin between row ${opts.trainEnd - 1} and row ${series.N - 1 - h} has a complete lookback and ${h} rows after it.`,
       'hold out more rows (--test) or shorten --horizon.',
     );
-  const raw = f.predict(series, origins);
+  const raw = f.predictWindows(encoder, stackWindows(kept, encoder.shape(0)));
   const B = origins.length;
   const mid = medianIndex(quantiles);
   const calibrator = f.calibrator;

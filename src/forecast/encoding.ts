@@ -16,6 +16,7 @@ import { ConfigError, DataError } from '../errors.js';
 import { type ScalerState, StandardScaler } from './scaler.js';
 import type { PreparedSeries } from './series.js';
 import type { Step } from './time-index.js';
+import type { EncodedWindow, WindowShape } from './windows.js';
 
 export type Reference = 'none' | 'last' | 'trend';
 export const REFERENCES: readonly Reference[] = ['none', 'last', 'trend'];
@@ -95,6 +96,11 @@ export class WindowEncoder {
     this.F = this.K + this.scaledFeatures.length + 2 * series.spec.calendar.length;
   }
 
+  /** The sizes of its windows with h target steps (h = 0: windows to forecast from). */
+  shape(h: number): WindowShape {
+    return { L: this.L, F: this.F, h, K: this.K };
+  }
+
   /** The first row a window may end at: a full lookback, and a full season before it for 'trend'. */
   get firstEnd(): number {
     return Math.max(this.L - 1, this.state.reference === 'trend' ? this.state.season : 0);
@@ -109,6 +115,21 @@ export class WindowEncoder {
     const last = valueAt(b, k, e);
     if (reference === 'last') return last;
     return last + (d * (last - valueAt(b, k, e - season))) / season;
+  }
+
+  /**
+   * The window ending at row e, encoded once: x (L, F) and y (h, K), the targets of rows
+   * e + 1 … e + h. Null when it cannot be used: e before firstEnd or past the data, an input value
+   * missing, or (h ≥ 1) a target of row e + 1 missing; h = 0 asks for a window to forecast from.
+   * It reads rows e − L + 1 … e (and e − m for 'trend') for x, and rows up to e + h for y only.
+   */
+  window(e: number, h: number): EncodedWindow | null {
+    if (!Number.isInteger(e) || e < this.firstEnd || e >= this.series.N) return null;
+    const x = this.inputs([e]); // (L, 1, F) = (L, F)
+    if (!x.every(Number.isFinite)) return null;
+    const y = this.targets([e], h); // (1, h, K) = (h, K)
+    if (!y.subarray(0, Math.min(h, 1) * this.K).every(Number.isFinite)) return null;
+    return { end: e, x, y };
   }
 
   /** x (L, B, F) of the windows ending at `ends`; NaN where a value is missing. */

@@ -1,9 +1,11 @@
 /**
  * Forecaster: a table in, forecasts with prediction intervals out.
  *   fit       prepare the series (src/forecast/series.ts), fit the scales on the training rows,
- *             cut windows (the last validFraction of them, by time, for early stopping and to
- *             start the interval calibration), train the ForecastNetwork on the pinball loss
- *   predict   raw forecasts (B, h, K, Q) from any window ends, in the targets' units
+ *             encode each window once (src/forecast/windows.ts; the last validFraction of them,
+ *             by time, for early stopping and to start the interval calibration), train the
+ *             ForecastNetwork on the pinball loss
+ *   predict   raw forecasts (B, h, K, Q) from any window ends, in the targets' units; a backtest
+ *             encodes its origins with one encoder and forecasts from them (predictWindows)
  *   forecast  the h steps after the last row, with the calibrated interval
  * Strategies: 'direct' (one network output per horizon step) or 'recursive' (a one-step network
  * whose median is fed back h times; exogenous columns are then refused, since their future is
@@ -25,7 +27,7 @@ import { checkQuantiles } from './pinball.js';
 import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from './series.js';
 import type { Table } from './table.js';
 import { describeStep } from './time-index.js';
-import type { WindowSet } from './windows.js';
+import { encodeWindows, rowRange, stackWindows, type WindowSet } from './windows.js';
 
 export type Strategy = 'direct' | 'recursive';
 export const STRATEGIES: readonly Strategy[] = ['direct', 'recursive'];
@@ -73,7 +75,8 @@ export interface Forecast {
   targets: TargetForecast[];
 }
 
-function resolveConfig(o: ForecasterOptions, series: PreparedSeries | undefined): ForecasterConfig {
+/** The options with their defaults, checked; a season of 0 stays 0 until a series gives its step. */
+function resolveConfig(o: ForecasterOptions): ForecasterConfig {
   const where = 'Forecaster';
   const config: ForecasterConfig = {
     timeColumn: o.timeColumn,
@@ -96,7 +99,6 @@ function resolveConfig(o: ForecasterOptions, series: PreparedSeries | undefined)
       throw new ConfigError(where, `${key} must be a positive integer; got ${config[key]}.`);
   if (!Number.isInteger(config.season) || config.season < 0)
     throw new ConfigError(where, `season must be a whole number ≥ 0 (0: from the time step); got ${config.season}.`);
-  if (config.season === 0 && series !== undefined) config.season = defaultSeason(series.step);
   if (!STRATEGIES.includes(config.strategy))
     throw new ConfigError(where, `strategy must be direct or recursive; got '${config.strategy}'.`);
   if (!REFERENCES.includes(config.reference))
@@ -152,34 +154,37 @@ export class Forecaster {
   }
 
   static fit(data: Table | PreparedSeries, options: ForecasterOptions, fit: ForecasterFitOptions = {}): Forecaster {
-    const series = 'N' in data ? data : prepareSeries(data, resolveConfig(options, undefined));
-    const config = resolveConfig(options, series);
+    const config = resolveConfig(options);
+    const series = 'N' in data ? data : prepareSeries(data, config);
+    if (config.season === 0) config.season = defaultSeason(series.step);
     const trainEnd = fit.trainEnd ?? series.N;
     if (!Number.isInteger(trainEnd) || trainEnd < 1 || trainEnd > series.N)
       throw new ConfigError('Forecaster.fit', `trainEnd must be a row in 1 … ${series.N}; got ${trainEnd}.`);
     const encoding = fitEncoding(series, trainEnd, config.reference, config.season);
     const network = Forecaster.network(config, fit.kernels ?? defaultKernels());
     const f = new Forecaster(config, encoding, network, null, series);
-    const probe = f.encoderFor(series);
+    const encoder = f.encoderFor(series);
     const hNet = Forecaster.networkHorizon(config);
-    const ends = f.windowEnds(series, probe.firstEnd, trainEnd - hNet);
-    const need = probe.firstEnd + hNet + 2;
-    if (ends.length < 2)
+    // every window whose targets lie in the training rows, each encoded once; the incomplete dropped
+    const { kept } = encodeWindows(rowRange(encoder.firstEnd, trainEnd - hNet), (e) => encoder.window(e, hNet));
+    const need = encoder.firstEnd + hNet + 2;
+    if (kept.length < 2)
       throw new DataError(
         'Forecaster.fit',
-        `a lookback of ${config.lookback} and a horizon of ${config.horizon}${config.reference === 'trend' ? ` with a ${config.season}-step trend reference` : ''} need at least ${need} training rows with values; there are ${trainEnd} rows and ${ends.length} complete window(s).`,
+        `a lookback of ${config.lookback} and a horizon of ${config.horizon}${config.reference === 'trend' ? ` with a ${config.season}-step trend reference` : ''} need at least ${need} training rows with values; there are ${trainEnd} rows and ${kept.length} complete window(s).`,
         'shorten --lookback or --horizon, or give more data.',
       );
     const validFraction = fit.validFraction ?? 0.1;
     if (!(validFraction >= 0 && validFraction < 1))
       throw new ConfigError('Forecaster.fit', `validFraction must be in [0, 1); got ${validFraction}.`);
-    const nValid = validFraction > 0 ? Math.max(1, Math.round(ends.length * validFraction)) : 0;
-    const validEnds = ends.slice(ends.length - nValid);
+    const nValid = validFraction > 0 ? Math.max(1, Math.round(kept.length * validFraction)) : 0;
+    const valid = kept.slice(kept.length - nValid);
     // leave a gap of hNet − 1 windows, so no training target is also a validation target
-    const trainEnds = ends.slice(0, Math.max(1, ends.length - nValid - (hNet - 1)));
-    network.fit(f.windows(series, trainEnds, hNet), f.windows(series, validEnds, hNet), fit);
-    const calibrationEnds = validEnds.filter((e) => e + config.horizon < trainEnd);
-    f.calibrator = f.startCalibrator(series, calibrationEnds, fit.gamma ?? 0.05);
+    const train = kept.slice(0, Math.max(1, kept.length - nValid - (hNet - 1)));
+    network.fit(stackWindows(train, encoder.shape(hNet)), stackWindows(valid, encoder.shape(hNet)), fit);
+    // the validation windows whose h outcomes are all training rows start the calibration
+    const calibration = valid.filter((w) => w.end + config.horizon < trainEnd);
+    f.calibrator = f.startCalibrator(encoder, stackWindows(calibration, encoder.shape(hNet)), fit.gamma ?? 0.05);
     return f;
   }
 
@@ -190,7 +195,7 @@ export class Forecaster {
     calibrator: IntervalCalibrator | null,
     kernels: Kernels,
   ): Forecaster {
-    const resolved = resolveConfig(config, undefined);
+    const resolved = resolveConfig(config);
     return new Forecaster(resolved, encoding, Forecaster.network(resolved, kernels), calibrator, null);
   }
 
@@ -206,43 +211,26 @@ export class Forecaster {
     return series;
   }
 
-  /** Window ends in [from, to) whose inputs and (where observed) targets are complete. */
-  private windowEnds(series: PreparedSeries, from: number, to: number): number[] {
-    const ends: number[] = [];
-    for (let e = Math.max(from, 0); e < to; e++) if (this.windowComplete(series, e)) ends.push(e);
-    return ends;
-  }
-
-  private windowComplete(series: PreparedSeries, e: number): boolean {
-    return this.canForecastFrom(series, e) && this.encoderFor(series).targets([e], 1).every(Number.isFinite);
-  }
-
   /** Whether row e has a complete lookback (every input value present) to forecast from. */
   canForecastFrom(series: PreparedSeries, e: number): boolean {
-    const encoder = this.encoderFor(series);
-    return e >= encoder.firstEnd && e < series.N && encoder.inputs([e]).every(Number.isFinite);
+    return this.encoderFor(series).window(e, 0) !== null;
   }
 
-  private encoderFor(series: PreparedSeries): WindowEncoder {
+  /**
+   * The encoder of `series` with this forecaster's scales (fitted on its training rows only): build
+   * it once and reuse it for every window of that series; a window's inputs read only the rows up
+   * to its end.
+   */
+  encoderFor(series: PreparedSeries): WindowEncoder {
     const fitted = this.fitEncoder;
     return fitted !== null && fitted.series === series
       ? fitted
       : new WindowEncoder(this.encoding, series, this.config.lookback);
   }
 
-  private windows(series: PreparedSeries, ends: number[], h: number): WindowSet {
-    const encoder = this.encoderFor(series);
-    const { L, F, K } = encoder;
-    const y = encoder.targets(ends, h);
-    return { x: encoder.inputs(ends), y, ends: Int32Array.from(ends), L, B: ends.length, F, h, K, skipped: 0 };
-  }
-
   /** Raw forecasts (B, h, K, Q) in the targets' units from windows ending at `ends` of `series`. */
   predict(series: PreparedSeries, ends: readonly number[]): Float64Array {
     const encoder = this.encoderFor(series);
-    const { horizon: h, quantiles } = this.config;
-    const Q = quantiles.length;
-    const { L, K } = encoder;
     for (const e of ends)
       if (!Number.isInteger(e) || e < encoder.firstEnd || e >= series.N)
         throw new DataError(
@@ -250,10 +238,22 @@ export class Forecaster {
           `a forecast from row ${e} needs rows ${e - encoder.firstEnd} … ${e}; the series has rows 0 … ${series.N - 1}.`,
           `give at least ${encoder.firstEnd + 1} rows.`,
         );
-    const B = ends.length;
-    const x0 = encoder.inputs(ends);
-    if (!x0.every(Number.isFinite))
+    const { kept, skipped } = encodeWindows(ends, (e) => encoder.window(e, 0));
+    if (skipped > 0)
       throw new DataError('Forecaster.predict', 'a forecast window holds a missing value; fill it first (--missing).');
+    return this.predictWindows(encoder, stackWindows(kept, encoder.shape(0)));
+  }
+
+  /**
+   * Raw forecasts (B, h, K, Q) in the targets' units from windows already encoded by `encoder`
+   * (windows.x (L, B, F), complete, ending at windows.ends of encoder.series).
+   */
+  predictWindows(encoder: WindowEncoder, windows: WindowSet): Float64Array {
+    const { horizon: h, quantiles } = this.config;
+    const Q = quantiles.length;
+    const { L, K } = encoder;
+    const { B, x: x0 } = windows;
+    const ends = Array.from(windows.ends);
     if (this.config.strategy === 'direct') {
       const out = this.network.predict(x0, L, B);
       return encoder.decode(out, ends, h, Q, encoder.observed);
@@ -268,7 +268,7 @@ export class Forecaster {
     };
     for (let j = 0; j < h; j++) {
       const stepEnds = ends.map((e) => e + j);
-      const out = this.network.predict(encoder.inputs(stepEnds, valueAt), L, B);
+      const out = this.network.predict(j === 0 ? x0 : encoder.inputs(stepEnds, valueAt), L, B);
       const step = encoder.decode(out, stepEnds, 1, Q, valueAt);
       for (let b = 0; b < B; b++)
         for (let k = 0; k < K; k++) {
@@ -280,15 +280,17 @@ export class Forecaster {
     return result;
   }
 
-  private startCalibrator(series: PreparedSeries, ends: number[], gamma: number): IntervalCalibrator | null {
+  /** The calibration's first scores: how far the outcomes after `windows` fell outside the interval. */
+  private startCalibrator(encoder: WindowEncoder, windows: WindowSet, gamma: number): IntervalCalibrator | null {
     const { horizon: h, quantiles } = this.config;
     const Q = quantiles.length;
     const K = this.config.targets.length;
+    const series = encoder.series;
     if (Q < 2) return null;
     const scores: number[][] = Array.from({ length: h * K }, () => []);
-    if (ends.length > 0) {
-      const raw = this.predict(series, ends);
-      ends.forEach((e, b) => {
+    if (windows.B > 0) {
+      const raw = this.predictWindows(encoder, windows);
+      windows.ends.forEach((e, b) => {
         for (let j = 0; j < h; j++)
           for (let k = 0; k < K; k++) {
             const at = ((b * h + j) * K + k) * Q;
