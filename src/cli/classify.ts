@@ -30,7 +30,7 @@ export const CLASSIFY = defineCommand(
     'label-column': { type: 'string', value: 'NAME', help: 'its column of labels', shown: 'label; tags with --tag' },
     tag: {
       type: 'boolean',
-      help: 'per-step labelling: the label column holds one tag per token of the text, space-separated (tokens as --tokens reads them); reported beside the majority tag and each token\'s most frequent tag',
+      help: "per-step labelling: the label column holds one tag per token of the text, space-separated (tokens as --tokens reads them); reported beside the majority tag and each token's most frequent tag",
     },
     tokens: { group: 'Model:', type: 'choice', choices: ['char', 'word'], default: 'word', help: 'token kind' },
     'max-length': {

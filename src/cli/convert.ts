@@ -4,7 +4,13 @@
  * source on a random batch, and the largest difference printed.
  */
 import { basename, extname } from 'node:path';
-import { buildTorchRecurrent, encodeSafetensors, encodeTorchStateDict, type LanguageModel, type TorchRecurrentArgs } from '../index.js';
+import {
+  buildTorchRecurrent,
+  encodeSafetensors,
+  encodeTorchStateDict,
+  type LanguageModel,
+  type TorchRecurrentArgs,
+} from '../index.js';
 import {
   decodeOnnxModel,
   exportLanguageModelOnnx,

@@ -156,7 +156,9 @@ export function flagValue(command: string, name: string, flag: Flag, typed: stri
       return typed;
     case 'choice':
       if (!flag.choices.includes(typed))
-        throw new UsageError(`${where}: --${name} takes ${flag.choicesText ?? flag.choices.join(', ')}; got '${typed}'.`);
+        throw new UsageError(
+          `${where}: --${name} takes ${flag.choicesText ?? flag.choices.join(', ')}; got '${typed}'.`,
+        );
       return typed;
     case 'integer':
       return checkedNumber(typed, (v) => checkInteger(where, `--${name}`, v, flag.min, flag.max));
@@ -197,7 +199,13 @@ function asUsageError<R>(run: () => R): R {
 function flagLabel(name: string, flag: Flag): string {
   const placeholder =
     flag.value ??
-    (flag.type === 'integer' ? 'N' : flag.type === 'number' ? 'X' : flag.type === 'choice' ? flag.choices.join('|') : 'TEXT');
+    (flag.type === 'integer'
+      ? 'N'
+      : flag.type === 'number'
+        ? 'X'
+        : flag.type === 'choice'
+          ? flag.choices.join('|')
+          : 'TEXT');
   const long = flag.type === 'boolean' ? `--${name}` : `--${name} ${placeholder}`;
   return flag.short === undefined ? long : `-${flag.short}, ${long}`;
 }
@@ -225,7 +233,13 @@ export function wrapWords(text: string, width: number): string[] {
 }
 
 /** A label and its help, wrapped beside it; the default lined up at defaultsAt where there is room. */
-function helpRow(label: string, help: string, note: string | undefined, labelWidth: number, defaultsAt: number): string {
+function helpRow(
+  label: string,
+  help: string,
+  note: string | undefined,
+  labelWidth: number,
+  defaultsAt: number,
+): string {
   const helpColumn = 2 + labelWidth;
   const lines = wrapWords(help, HELP_WIDTH - helpColumn);
   if (note !== undefined) {
@@ -260,7 +274,8 @@ export function flagGroups(flags: FlagTable): Array<{ heading: string; names: st
 export function helpText(flags: FlagTable, prose: HelpProse): string {
   const labels = Object.entries(flags).map(([name, flag]) => flagLabel(name, flag));
   const rowLabels = Object.values(prose.rows ?? {}).flatMap((rows) => rows.map(([label]) => label));
-  const labelWidth = prose.labelWidth ?? Math.max(...labels.map((l) => l.length), ...rowLabels.map((l) => l.length)) + 2;
+  const labelWidth =
+    prose.labelWidth ?? Math.max(...labels.map((l) => l.length), ...rowLabels.map((l) => l.length)) + 2;
   const defaultsAt = prose.defaultsAt ?? 45;
   const sections = flagGroups(flags).map(({ heading, names }) => {
     const lines = heading === '' ? [] : [heading];

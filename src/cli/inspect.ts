@@ -54,7 +54,6 @@ Example: lstm inspect model.lstm --text "Call me Ishmael. Some years ago" --show
   },
 );
 
-
 function series(trace: LayerTrace, q: Quantity): number[][] {
   if (q === 'cell') return trace.cell ?? [];
   if (q === 'hidden') return trace.hidden;

@@ -24,7 +24,12 @@ const OUTPUT = 'Evaluation and output:';
 export const TRAIN = defineCommand(
   'train',
   {
-    corpus: { group: INPUT, type: 'string', value: 'NAME', help: `a built-in corpus: ${CORPORA.map((c) => c.name).join(', ')}` },
+    corpus: {
+      group: INPUT,
+      type: 'string',
+      value: 'NAME',
+      help: `a built-in corpus: ${CORPORA.map((c) => c.name).join(', ')}`,
+    },
     resume: {
       type: 'string',
       value: 'MODEL',
@@ -75,7 +80,14 @@ export const TRAIN = defineCommand(
       shown: 'constant',
     },
     clip: { type: 'number', min: 0, max: 1e9, default: 5, help: 'global gradient-norm limit, 0 = off' },
-    'val-split': { type: 'number', min: 0, max: 0.9, default: 0.1, value: 'F', help: 'fraction held out for validation' },
+    'val-split': {
+      type: 'number',
+      min: 0,
+      max: 0.9,
+      default: 0.1,
+      value: 'F',
+      help: 'fraction held out for validation',
+    },
     seed: { type: 'integer', min: 0, max: 4294967295, default: 1, help: 'seed of weights and training' },
     steps: {
       group: BUDGET,
@@ -105,7 +117,12 @@ export const TRAIN = defineCommand(
       default: 20000,
       help: 'validation characters read by the periodic passes; the final pass always reads the whole validation split',
     },
-    save: { type: 'string', value: 'PATH', help: 'where the model is saved', shown: 'model.lstm; with --resume, MODEL' },
+    save: {
+      type: 'string',
+      value: 'PATH',
+      help: 'where the model is saved',
+      shown: 'model.lstm; with --resume, MODEL',
+    },
     samples: {
       type: 'integer',
       min: 0,

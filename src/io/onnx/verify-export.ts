@@ -77,7 +77,9 @@ function recurrentDifference(source: TorchRecurrent, onnx: OnnxModel, T: number,
     input: { dims: [T, B, D], data: x },
     h0: zeros,
     ...(net.kind === 'lstm' ? { c0: zeros } : {}),
-    ...(onnx.inputs.some((v) => v.name === 'lengths') ? { lengths: { dims: [B], data: new Array<number>(B).fill(T) } } : {}),
+    ...(onnx.inputs.some((v) => v.name === 'lengths')
+      ? { lengths: { dims: [B], data: new Array<number>(B).fill(T) } }
+      : {}),
   };
   if (source.args.batch_first !== true) return maxDifference(onnx.run(feeds)['output']?.data ?? [], y);
   const batchFirst = new Float32Array(x.length);
