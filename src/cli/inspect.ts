@@ -3,7 +3,7 @@
  * map, what a few LSTM units do at each character: cell state, output and gates. --json prints
  * the whole trace instead (every gate, the cell state and h per step, per layer).
  */
-import { inspectLanguageModel, type LayerTrace } from '../index.js';
+import { inspectLanguageModel, type LayerTrace, mostActiveUnits } from '../index.js';
 import { loadModel } from '../node/index.js';
 import { type HeatRow, renderHeatMap } from './heat-map.js';
 import { UsageError } from './args.js';
@@ -60,22 +60,6 @@ function series(trace: LayerTrace, q: Quantity): number[][] {
   return trace.gates[q === 'candidate' ? 'cell' : q] ?? [];
 }
 
-/** The units whose cell state has the largest variance over the text. */
-function mostActive(trace: LayerTrace, n: number): number[] {
-  const cells = trace.cell ?? trace.hidden;
-  const H = (cells[0] as number[]).length;
-  const variance = Array.from({ length: H }, (_, j) => {
-    const v = cells.map((row) => row[j] as number);
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    return v.reduce((a, b) => a + (b - mean) ** 2, 0);
-  });
-  return variance
-    .map((v, j) => [v, j] as const)
-    .sort((a, b) => b[0] - a[0])
-    .slice(0, n)
-    .map(([, j]) => j);
-}
-
 function parseList<T extends string>(flag: string, raw: string, allowed: readonly T[]): T[] {
   const items = raw.split(',').map((s) => s.trim());
   const bad = items.filter((s) => !allowed.includes(s as T));
@@ -108,7 +92,7 @@ export function inspectCommand(argv: string[]): number {
   const unitsRaw = values.units;
   const units =
     unitsRaw === undefined
-      ? mostActive(t, given.has('top') ? checkFlagRange('inspect', 'top', values.top, 1, H) : values.top)
+      ? mostActiveUnits(t, given.has('top') ? checkFlagRange('inspect', 'top', values.top, 1, H) : values.top)
       : unitsRaw.split(',').map((s) => {
           const j = Number(s.trim());
           if (!Number.isInteger(j) || j < 0 || j >= H)
