@@ -143,7 +143,11 @@ export function readCommandLine<T extends FlagTable>(command: Command<T>, argv: 
   for (const [name, flag] of Object.entries(command.flags))
     values[name] = flagValue(command.name, name, flag, parsed.values[name]);
   const given = new Set(Object.keys(parsed.values).filter((name) => parsed.values[name] !== undefined));
-  return { values: values as FlagValues<T>, positionals: parsed.positionals, given };
+  return {
+    values: values as FlagValues<T>,
+    positionals: parsed.positionals,
+    given: given as ReadonlySet<keyof T & string>,
+  };
 }
 
 /** One flag's value from the text typed (undefined when absent): checked, converted, or its default. */
