@@ -61,6 +61,7 @@ export { initNormal, initOrthogonal, initUniform, initXavierUniform } from './nn
 export { Linear } from './nn/linear.js';
 export { type LSTMCache, type LSTMGrads, type LSTMWeights, lstmBackward, lstmForward } from './nn/cells/lstm-fused.js';
 export { inspectRecurrent, type LayerTrace, traceLayers } from './nn/inspect.js';
+export { mostActiveUnits } from './nn/trace-activity.js';
 export { ParamArena, type ParamEntry, type ParamSpec } from './nn/params.js';
 export {
   Recurrent,
@@ -76,6 +77,7 @@ export { clipGradNorm } from './optim/clip.js';
 export { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 export { learningRateAt, parseSchedule, type Schedule } from './optim/schedule.js';
 export * from './classify/index.js';
+export { TokenTagBaseline } from './classify/tag-baseline.js';
 export * from './experiments/index.js';
 export * from './forecast/index.js';
 export * from './plot/index.js';

@@ -15,3 +15,4 @@ export { OnnxModel, type OnnxFeed, type OnnxValueInfo, SUPPORTED_OPS as ONNX_SUP
 export { type OnnxTensor } from './io/onnx/tensor.js';
 export { type TorchFromOnnx, torchRecurrentFromOnnx } from './io/onnx/to-torch.js';
 export { decodeOnnxModel, encodeOnnxModel, type ModelProto } from './io/onnx/proto.js';
+export { type OnnxExportSource, verifyOnnxExport, type VerifyOnnxExportOptions } from './io/onnx/verify-export.js';

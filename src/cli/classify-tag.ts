@@ -9,9 +9,9 @@ import {
   classificationReport,
   column,
   documentedSplit,
-  majorityClass,
   SequenceTagger,
   type TokenKind,
+  TokenTagBaseline,
   TokenVocab,
 } from '../index.js';
 import { loadTagger, readCsvFile, saveTagger } from '../node/index.js';
@@ -60,27 +60,17 @@ function baselines(
   test: { texts: string[]; labels: Int32Array[] },
   K: number,
 ): { majority: ClassificationReport; perToken: ClassificationReport } {
-  const all = train.labels.flatMap((l) => Array.from(l));
-  const majority = majorityClass(all, K);
-  const counts = new Map<string, number[]>();
-  train.texts.forEach((text, i) =>
-    vocab.tokenize(text).forEach((token, t) => {
-      const c = counts.get(token) ?? new Array<number>(K).fill(0);
-      c[(train.labels[i] as Int32Array)[t] as number]! += 1;
-      counts.set(token, c);
-    }),
+  const baseline = TokenTagBaseline.fit(
+    train.texts.map((text) => vocab.tokenize(text)),
+    train.labels,
+    K,
   );
   const actual = test.labels.flatMap((l) => Array.from(l));
-  const perTokenGuess = test.texts.flatMap((text) =>
-    vocab.tokenize(text).map((token) => {
-      const c = counts.get(token);
-      return c === undefined ? majority : c.indexOf(Math.max(...c));
-    }),
-  );
+  const perTokenGuess = test.texts.flatMap((text) => baseline.predict(vocab.tokenize(text)));
   return {
     majority: classificationReport(
       actual,
-      actual.map(() => majority),
+      actual.map(() => baseline.majority),
       K,
     ),
     perToken: classificationReport(actual, perTokenGuess, K),

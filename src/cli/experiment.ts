@@ -21,11 +21,39 @@ import {
   TASK_NAMES,
 } from '../index.js';
 import { writeChartPng, writeChartSvg, writeFileAtomic } from '../node/index.js';
-import { intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
+import { UsageError } from './args.js';
+import { defineCommand, HELP_FLAG, readCommandLine } from './flags.js';
 
-export const EXPERIMENT_HELP = `Usage: lstm experiment TASK [options]
-
-Train each cell type on a long-time-lag task from fresh sequences, evaluate on a fixed held-out set,
+export const EXPERIMENT = defineCommand(
+  'experiment',
+  {
+    cells: {
+      group: 'Options (each task has presets; see docs/experiments.md):',
+      type: 'string',
+      value: 'LIST',
+      help: 'cell types, from rnn, gru, lstm',
+      shown: 'rnn,gru,lstm',
+    },
+    seeds: { type: 'integer', min: 1, max: 1000, default: 3, help: 'runs per cell, seeds 1 … N' },
+    length: { type: 'integer', min: 2, max: 100000, help: "the task's length parameter" },
+    hidden: { type: 'integer', min: 1, max: 100000, help: 'hidden units' },
+    batch: { type: 'integer', min: 1, max: 100000, help: 'sequences per update' },
+    lr: { type: 'number', min: 0, max: 10, minExclusive: true, help: "Adam's learning rate" },
+    clip: { type: 'number', min: 0, max: 1e9, help: 'gradient-norm bound' },
+    'max-sequences': { type: 'integer', min: 1, help: 'training budget' },
+    'eval-every': { type: 'integer', min: 1, help: 'held-out evaluation interval' },
+    'test-size': { type: 'integer', min: 1, max: 1e7, help: 'held-out sequences' },
+    'forget-bias': { type: 'string', value: 'X', help: "LSTM forget bias, or 'chrono'" },
+    cosine: { type: 'boolean', help: 'anneal the learning rate by a cosine over the budget' },
+    'constant-lr': { type: 'boolean', help: 'keep the learning rate constant' },
+    out: { type: 'string', value: 'DIR', help: 'results folder', shown: 'experiments/TASK-LENGTH' },
+    png: { type: 'boolean', help: 'also write the charts as PNG' },
+    'no-gradient-flow': { type: 'boolean', help: 'skip the gradient measurement' },
+    help: HELP_FLAG,
+  },
+  {
+    usage: 'Usage: lstm experiment TASK [options]',
+    intro: `Train each cell type on a long-time-lag task from fresh sequences, evaluate on a fixed held-out set,
 and report per cell: solved or not (the task's criterion), training sequences until solved, the
 final held-out error beside the trivial baseline, and wall time. Also measures the gradient that
 reaches each input step, by distance to the loss, before and after training.
@@ -37,43 +65,11 @@ Tasks: ${TASK_NAMES.join(', ')}
   reber            embedded Reber grammar, next-symbol prediction (experiment 1)
   temporal-order   classify the order of two symbols far apart (experiment 6a)
   long-lag         repeat the first of p symbols (experiment 2a); --length p (100)
-  noisy-long-lag   the same through q noisy distractors (experiment 2c); --length q (100)
-
-Options (each task has presets; see docs/experiments.md):
-  --cells LIST         cell types, from rnn, gru, lstm (default rnn,gru,lstm)
-  --seeds N            runs per cell, seeds 1 … N (default 3)
-  --length N           the task's length parameter
-  --hidden N           hidden units            --batch N          sequences per update
-  --lr X               Adam's learning rate    --clip X           gradient-norm bound
-  --max-sequences N    training budget         --eval-every N     held-out evaluation interval
-  --test-size N        held-out sequences      --forget-bias X    LSTM forget bias, or 'chrono'
-  --cosine / --constant-lr   anneal the learning rate by a cosine over the budget, or not
-  --out DIR            results folder (default experiments/TASK-LENGTH)
-  --png                also write the charts as PNG
-  --no-gradient-flow   skip the gradient measurement
-  -h, --help           this help
-
-Example: lstm experiment adding --length 200 --cells rnn,gru,lstm --seeds 3 --png`;
-
-const OPTIONS = {
-  cells: { type: 'string' },
-  seeds: { type: 'string' },
-  length: { type: 'string' },
-  hidden: { type: 'string' },
-  batch: { type: 'string' },
-  lr: { type: 'string' },
-  clip: { type: 'string' },
-  'max-sequences': { type: 'string' },
-  'eval-every': { type: 'string' },
-  'test-size': { type: 'string' },
-  'forget-bias': { type: 'string' },
-  cosine: { type: 'boolean' },
-  'constant-lr': { type: 'boolean' },
-  out: { type: 'string' },
-  png: { type: 'boolean' },
-  'no-gradient-flow': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+  noisy-long-lag   the same through q noisy distractors (experiment 2c); --length q (100)`,
+    labelWidth: 21,
+    closing: 'Example: lstm experiment adding --length 200 --cells rnn,gru,lstm --seeds 3 --png',
+  },
+);
 
 function parseCells(raw: string | undefined): CellKind[] {
   if (raw === undefined) return ['rnn', 'gru', 'lstm'];
@@ -122,35 +118,32 @@ function resultsJson(result: ExperimentResult, backend: string): string {
 }
 
 export async function experimentCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand('experiment', argv, OPTIONS);
-  if (values.help === true) {
-    console.log(EXPERIMENT_HELP);
-    return 0;
-  }
+  const line = readCommandLine(EXPERIMENT, argv);
+  if (line === undefined) return 0;
+  const { values, positionals } = line;
   const [taskName, ...extra] = positionals;
   if (taskName === undefined || extra.length > 0)
     throw new UsageError(`lstm experiment: give one task (${TASK_NAMES.join(', ')}).\nSee 'lstm experiment --help'.`);
   if (!(taskName in EXPERIMENT_PRESETS))
     throw new UsageError(`lstm experiment: unknown task '${taskName}'. Known: ${TASK_NAMES.join(', ')}.`);
-  const c = 'experiment';
   const preset = EXPERIMENT_PRESETS[taskName as keyof typeof EXPERIMENT_PRESETS];
   const options = {
-    cells: parseCells(stringFlag(values, 'cells')),
-    seeds: intFlag(c, values, 'seeds', 3, 1, 1000),
-    length: intFlag(c, values, 'length', undefined, 2, 100000),
-    hiddenSize: intFlag(c, values, 'hidden', undefined, 1, 100000),
-    batchSize: intFlag(c, values, 'batch', undefined, 1, 100000),
-    learningRate: numberFlag(c, values, 'lr', undefined, 0, 10, true),
-    clip: numberFlag(c, values, 'clip', undefined, 0, 1e9),
-    maxSequences: intFlag(c, values, 'max-sequences', undefined, 1),
-    evalEvery: intFlag(c, values, 'eval-every', undefined, 1),
-    testSize: intFlag(c, values, 'test-size', undefined, 1, 1e7),
-    forgetBias: parseForgetBias(stringFlag(values, 'forget-bias')),
-    cosineDecay: values.cosine === true ? true : values['constant-lr'] === true ? false : undefined,
-    skipGradientFlow: values['no-gradient-flow'] === true,
+    cells: parseCells(values.cells),
+    seeds: values.seeds,
+    length: values.length,
+    hiddenSize: values.hidden,
+    batchSize: values.batch,
+    learningRate: values.lr,
+    clip: values.clip,
+    maxSequences: values['max-sequences'],
+    evalEvery: values['eval-every'],
+    testSize: values['test-size'],
+    forgetBias: parseForgetBias(values['forget-bias']),
+    cosineDecay: values.cosine ? true : values['constant-lr'] ? false : undefined,
+    skipGradientFlow: values['no-gradient-flow'],
   };
   const length = options.length ?? preset.length;
-  const dir = stringFlag(values, 'out') ?? join('experiments', length > 0 ? `${taskName}-${length}` : taskName);
+  const dir = values.out ?? join('experiments', length > 0 ? `${taskName}-${length}` : taskName);
   const k = defaultKernels();
   const backend = describeBackend().name;
   process.stderr.write(
@@ -169,7 +162,7 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   if (flowTable !== '') report.push('', '### Gradient flow', '', flowTable);
   console.log(`\n${report.join('\n')}\n`);
   mkdirSync(dir, { recursive: true });
-  const png = values.png === true;
+  const png = values.png;
   const written = [join(dir, 'results.md'), join(dir, 'results.json')];
   writeFileAtomic(written[0] as string, new TextEncoder().encode(`${report.join('\n')}\n`));
   writeFileAtomic(written[1] as string, new TextEncoder().encode(resultsJson(result, backend)));

@@ -19,11 +19,8 @@ import {
   forecastTable,
   isoTime,
   lineChartText,
-  type MissingPolicy,
   type PreparedSeries,
   prepareSeries,
-  type Reference,
-  type Strategy,
   type Table,
   tableFromJsonRows,
 } from '../index.js';
@@ -37,76 +34,103 @@ import {
   writeChartSvg,
   writeFileAtomic,
 } from '../node/index.js';
-import { formatDuration, intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
+import { formatDuration, UsageError } from './args.js';
+import { checkFlagRange, defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
 
-export const FORECAST_HELP = `Usage: lstm forecast (--example co2 | --csv FILE | --json FILE) [options]
-
-Train an LSTM forecaster on a table with a time column, hold out the last --test rows for a
+export const FORECAST = defineCommand(
+  'forecast',
+  {
+    example: {
+      group: 'Data:',
+      type: 'string',
+      value: 'co2',
+      help: 'monthly CO2 at Mauna Loa from the vega-datasets package (1958–2020)',
+    },
+    csv: { type: 'string', value: 'FILE', help: 'a CSV file with a header row' },
+    json: { type: 'string', value: 'FILE', help: 'a JSON array of row objects' },
+    time: {
+      type: 'string',
+      value: 'COL',
+      help: 'the time column (ISO dates or times; rows on a regular grid, gaps allowed)',
+    },
+    target: { type: 'string', value: 'COLS', help: 'the column(s) to forecast, comma-separated' },
+    features: { type: 'string', value: 'COLS', help: 'extra input columns (exogenous; direct strategy only)' },
+    calendar: { type: 'string', value: 'LIST', help: 'month and/or weekday features (sin/cos)' },
+    missing: {
+      type: 'choice',
+      choices: ['error', 'interpolate', 'ffill', 'skip'],
+      value: 'POLICY',
+      help: 'error, interpolate, ffill or skip (windows with a gap are dropped)',
+      shown: 'error',
+    },
+    lookback: { group: 'Model:', type: 'integer', min: 1, max: 100000, help: 'rows the LSTM reads', shown: '24' },
+    horizon: { type: 'integer', min: 1, max: 100000, help: 'steps forecast at once', shown: '12' },
+    strategy: {
+      type: 'choice',
+      choices: ['direct', 'recursive'],
+      value: 'S',
+      help: 'direct (all h steps from one output) or recursive (one step, fed back)',
+      shown: 'direct',
+    },
+    reference: {
+      type: 'choice',
+      choices: ['trend', 'last', 'none'],
+      value: 'R',
+      help: 'trend, last or none: what the targets are taken relative to',
+      shown: 'trend',
+    },
+    season: {
+      type: 'integer',
+      min: 1,
+      max: 100000,
+      help: 'season length',
+      shown: 'from the step: 12 monthly, 7 daily, 24 hourly',
+    },
+    quantiles: {
+      type: 'string',
+      value: 'LIST',
+      help: 'the quantiles forecast; the default is the median and an 80% interval',
+      shown: '0.1,0.5,0.9',
+    },
+    hidden: { type: 'integer', min: 1, max: 4096, help: 'LSTM hidden size', shown: '32' },
+    layers: { type: 'integer', min: 1, max: 16, help: 'stacked LSTM layers', shown: '1' },
+    dropout: { type: 'number', min: 0, max: 0.99, help: 'dropout between stacked layers', shown: '0' },
+    epochs: { type: 'integer', min: 1, max: 1e6, help: 'passes over the training windows at most', shown: '200' },
+    batch: { type: 'integer', min: 1, max: 1e6, help: 'windows per update', shown: '32' },
+    lr: { type: 'number', min: 0, max: 10, minExclusive: true, help: "Adam's learning rate", shown: '0.003' },
+    patience: { type: 'integer', min: 1, max: 1e6, default: 25, help: 'epochs without a better validation loss' },
+    seed: { type: 'integer', min: 0, default: 1, help: 'seed of weights and batch order' },
+    test: {
+      group: 'Evaluation and output:',
+      type: 'integer',
+      min: 1,
+      help: 'rows held out at the end for the backtest',
+      shown: ': a fifth of the rows',
+    },
+    stride: { type: 'integer', min: 1, default: 1, help: 'rows between backtest origins' },
+    save: { type: 'string', value: 'FILE', help: 'write the trained forecaster (scalers, calibration and weights)' },
+    model: {
+      type: 'string',
+      value: 'FILE',
+      help: 'forecast with a saved forecaster instead of training (no backtest)',
+    },
+    out: { type: 'string', value: 'DIR', help: 'chart folder', shown: 'forecast-NAME' },
+    png: { type: 'boolean', help: 'also write the chart as a PNG' },
+    'no-chart': { type: 'boolean', help: 'no chart files and no terminal chart' },
+    help: HELP_FLAG,
+  },
+  {
+    usage: 'Usage: lstm forecast (--example co2 | --csv FILE | --json FILE) [options]',
+    intro: `Train an LSTM forecaster on a table with a time column, hold out the last --test rows for a
 rolling-origin backtest (a forecast of --horizon steps from every origin, scored against what
 happened, beside the naive, seasonal-naive and drift forecasts), then forecast past the data with a
-prediction interval and draw history, backtest and forecast.
+prediction interval and draw history, backtest and forecast.`,
+    labelWidth: 21,
+    closing: 'Example: lstm forecast --example co2 --save co2.lstm',
+  },
+);
 
-Data:
-  --example co2        monthly CO2 at Mauna Loa from the vega-datasets package (1958–2020)
-  --csv FILE           a CSV file with a header row       --json FILE   a JSON array of row objects
-  --time COL           the time column (ISO dates or times; rows on a regular grid, gaps allowed)
-  --target COLS        the column(s) to forecast, comma-separated
-  --features COLS      extra input columns (exogenous; direct strategy only)
-  --calendar LIST      month and/or weekday features (sin/cos)
-  --missing POLICY     error (default), interpolate, ffill or skip (windows with a gap are dropped)
-
-Model:
-  --lookback N (24)    rows the LSTM reads       --horizon N (12)     steps forecast at once
-  --strategy S         direct (default: all h steps from one output) or recursive (one step, fed back)
-  --reference R        trend (default), last or none: what the targets are taken relative to
-  --season N           season length (default from the step: 12 monthly, 7 daily, 24 hourly)
-  --quantiles LIST     default 0.1,0.5,0.9: the median and an 80% interval
-  --hidden N (32)  --layers N (1)  --dropout X (0)  --epochs N (200)  --batch N (32)
-  --lr X (0.003)   --patience N (25)  --seed N (1)
-
-Evaluation and output:
-  --test N             rows held out at the end for the backtest (default: a fifth of the rows)
-  --stride N           rows between backtest origins (default 1)
-  --save FILE          write the trained forecaster (scalers, calibration and weights)
-  --model FILE         forecast with a saved forecaster instead of training (no backtest)
-  --out DIR            chart folder (default forecast-NAME); --png also writes a PNG
-  --no-chart           no chart files and no terminal chart
-  -h, --help           this help
-
-Example: lstm forecast --example co2 --save co2.lstm`;
-
-const OPTIONS = {
-  example: { type: 'string' },
-  csv: { type: 'string' },
-  json: { type: 'string' },
-  time: { type: 'string' },
-  target: { type: 'string' },
-  features: { type: 'string' },
-  calendar: { type: 'string' },
-  missing: { type: 'string' },
-  lookback: { type: 'string' },
-  horizon: { type: 'string' },
-  strategy: { type: 'string' },
-  reference: { type: 'string' },
-  season: { type: 'string' },
-  quantiles: { type: 'string' },
-  hidden: { type: 'string' },
-  layers: { type: 'string' },
-  dropout: { type: 'string' },
-  epochs: { type: 'string' },
-  batch: { type: 'string' },
-  lr: { type: 'string' },
-  patience: { type: 'string' },
-  seed: { type: 'string' },
-  test: { type: 'string' },
-  stride: { type: 'string' },
-  save: { type: 'string' },
-  model: { type: 'string' },
-  out: { type: 'string' },
-  png: { type: 'boolean' },
-  'no-chart': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+type Values = FlagValues<typeof FORECAST.flags>;
 
 /** The built-in examples: their data and the options that suit them. */
 const EXAMPLES: Record<string, { file: string; options: ForecasterOptions; test: number }> = {
@@ -117,8 +141,6 @@ const EXAMPLES: Record<string, { file: string; options: ForecasterOptions; test:
   },
 };
 
-const c = 'forecast';
-
 function list(raw: string | undefined): string[] | undefined {
   return raw
     ?.split(',')
@@ -126,21 +148,12 @@ function list(raw: string | undefined): string[] | undefined {
     .filter((s) => s !== '');
 }
 
-function oneOf<T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]): T | undefined {
-  if (raw === undefined) return undefined;
-  if (!allowed.includes(raw as T))
-    throw new UsageError(`lstm forecast: --${flag} takes ${allowed.join(', ')}; got '${raw}'.`);
-  return raw as T;
-}
-
-function readTable(values: Record<string, unknown>): {
+function readTable(values: Values): {
   table: Table;
   name: string;
   example?: (typeof EXAMPLES)[string];
 } {
-  const example = stringFlag(values, 'example');
-  const csv = stringFlag(values, 'csv');
-  const json = stringFlag(values, 'json');
+  const { example, csv, json } = values;
   if ([example, csv, json].filter((v) => v !== undefined).length !== 1)
     throw new UsageError(
       `lstm forecast: give one of --example co2, --csv FILE or --json FILE.\nSee 'lstm forecast --help'.`,
@@ -163,60 +176,57 @@ function readTable(values: Record<string, unknown>): {
   return { table: tableFromJsonRows(rows, path), name: path.replace(/^.*[/\\]/, '').replace(/\.[^.]*$/, '') };
 }
 
-function forecasterOptions(values: Record<string, unknown>, example: ForecasterOptions | undefined): ForecasterOptions {
-  const timeColumn = stringFlag(values, 'time') ?? example?.timeColumn;
-  const targets = list(stringFlag(values, 'target')) ?? example?.targets;
+function forecasterOptions(values: Values, example: ForecasterOptions | undefined): ForecasterOptions {
+  const timeColumn = values.time ?? example?.timeColumn;
+  const targets = list(values.target) ?? example?.targets;
   if (timeColumn === undefined || targets === undefined || targets.length === 0)
     throw new UsageError('lstm forecast: name the time column and the target(s): --time COL --target COL.');
-  const quantiles = list(stringFlag(values, 'quantiles'))?.map((q) => {
+  const quantiles = list(values.quantiles)?.map((q) => {
     const n = Number(q);
     if (!(n > 0 && n < 1)) throw new UsageError(`lstm forecast: --quantiles are numbers in (0, 1); got '${q}'.`);
     return n;
   });
-  const calendar = list(stringFlag(values, 'calendar'));
+  const calendar = list(values.calendar);
   const bad = calendar?.find((f) => f !== 'month' && f !== 'weekday');
   if (bad !== undefined) throw new UsageError(`lstm forecast: --calendar takes month and weekday; got '${bad}'.`);
   const options: ForecasterOptions = { ...example, timeColumn, targets };
   const set = <K extends keyof ForecasterOptions>(key: K, value: ForecasterOptions[K] | undefined): void => {
     if (value !== undefined) options[key] = value;
   };
-  set('features', list(stringFlag(values, 'features')));
+  set('features', list(values.features));
   set('calendar', calendar as CalendarFeature[] | undefined);
-  set(
-    'missing',
-    oneOf<MissingPolicy>('missing', stringFlag(values, 'missing'), ['error', 'interpolate', 'ffill', 'skip']),
-  );
-  set('lookback', intFlag(c, values, 'lookback', undefined, 1, 100000));
-  set('horizon', intFlag(c, values, 'horizon', undefined, 1, 100000));
-  set('strategy', oneOf<Strategy>('strategy', stringFlag(values, 'strategy'), ['direct', 'recursive']));
-  set('reference', oneOf<Reference>('reference', stringFlag(values, 'reference'), ['trend', 'last', 'none']));
-  set('season', intFlag(c, values, 'season', undefined, 1, 100000));
+  set('missing', values.missing);
+  set('lookback', values.lookback);
+  set('horizon', values.horizon);
+  set('strategy', values.strategy);
+  set('reference', values.reference);
+  set('season', values.season);
   set('quantiles', quantiles);
-  set('hiddenSize', intFlag(c, values, 'hidden', undefined, 1, 4096));
-  set('numLayers', intFlag(c, values, 'layers', undefined, 1, 16));
-  set('dropout', numberFlag(c, values, 'dropout', undefined, 0, 0.99));
+  set('hiddenSize', values.hidden);
+  set('numLayers', values.layers);
+  set('dropout', values.dropout);
   return options;
 }
 
 /** The terminal chart, and the result files: forecast.svg (.png with --png) and results.md. */
 function writeResults(
-  values: Record<string, unknown>,
+  values: Values,
   name: string,
   series: PreparedSeries,
   f: Forecast,
   result: BacktestResult | null,
   report: string,
 ): void {
-  if (values['no-chart'] === true) return;
+  if (values['no-chart']) return;
   const chart = forecastChart(series, f, result);
   console.log(`\n${lineChartText(chart, { width: 72, height: 14 })}\n`);
-  const dir = stringFlag(values, 'out') ?? `forecast-${name}`;
+  const dir = values.out ?? `forecast-${name}`;
   mkdirSync(dir, { recursive: true });
   const written = [join(dir, 'results.md'), join(dir, 'forecast.svg')];
   writeFileAtomic(written[0] as string, new TextEncoder().encode(`${report}\n`));
   writeChartSvg(written[1] as string, chart);
   writeChartSvg(written[0] as string, chart);
-  if (values.png === true) {
+  if (values.png) {
     written.push(join(dir, 'forecast.png'));
     writeChartPng(written[2] as string, chart);
   }
@@ -229,14 +239,12 @@ function describeSeries(series: PreparedSeries, rows: number): string {
 }
 
 export function forecastCommand(argv: string[]): number {
-  const { values, positionals } = parseCommand(c, argv, OPTIONS);
-  if (values.help === true) {
-    console.log(FORECAST_HELP);
-    return 0;
-  }
+  const line = readCommandLine(FORECAST, argv);
+  if (line === undefined) return 0;
+  const { values, positionals } = line;
   if (positionals.length > 0) throw new UsageError(`lstm forecast: unexpected argument '${positionals[0]}'.`);
   const { table, name, example } = readTable(values);
-  const modelPath = stringFlag(values, 'model');
+  const modelPath = values.model;
   if (modelPath !== undefined) {
     const f = loadForecaster(modelPath);
     const series = f.prepare(table);
@@ -255,7 +263,10 @@ export function forecastCommand(argv: string[]): number {
     calendar: options.calendar ?? [],
     missing: options.missing ?? 'error',
   });
-  const test = intFlag(c, values, 'test', example?.test ?? Math.round(series.N / 5), 1, series.N - 2) as number;
+  const test =
+    values.test === undefined
+      ? (example?.test ?? Math.round(series.N / 5))
+      : checkFlagRange('forecast', 'test', values.test, 1, series.N - 2);
   const trainEnd = series.N - test;
   console.log(`${name}: ${describeSeries(series, table.rows)}`);
   console.log(
@@ -265,11 +276,11 @@ export function forecastCommand(argv: string[]): number {
   let epochs = 0;
   const f = Forecaster.fit(series, options, {
     trainEnd,
-    epochs: intFlag(c, values, 'epochs', undefined, 1, 1e6),
-    batchSize: intFlag(c, values, 'batch', undefined, 1, 1e6),
-    learningRate: numberFlag(c, values, 'lr', undefined, 0, 10, true),
-    patience: intFlag(c, values, 'patience', 25, 1, 1e6),
-    seed: intFlag(c, values, 'seed', 1, 0),
+    epochs: values.epochs,
+    batchSize: values.batch,
+    learningRate: values.lr,
+    patience: values.patience,
+    seed: values.seed,
     onEpoch: (e) => {
       epochs = e.epoch;
       if (process.stderr.isTTY === true)
@@ -283,12 +294,12 @@ export function forecastCommand(argv: string[]): number {
   console.log(
     `trained ${epochs} epochs in ${formatDuration(seconds)} (kept the epoch with the lowest validation loss)`,
   );
-  const result = backtest(f, series, { trainEnd, stride: intFlag(c, values, 'stride', 1, 1) });
+  const result = backtest(f, series, { trainEnd, stride: values.stride });
   const forecast = f.forecast(series);
   const report = `${backtestTable(result)}\n\nForecast after the data:\n\n${forecastTable(forecast)}`;
   console.log(`\n${report}`);
   writeResults(values, name, series, forecast, result, report);
-  const save = stringFlag(values, 'save');
+  const save = values.save;
   if (save !== undefined) {
     saveForecaster(save, f);
     console.log(`Saved the forecaster to ${save}.`);

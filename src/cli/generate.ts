@@ -1,67 +1,82 @@
 /** `lstm generate`: continue a prime text with a trained model. */
 import { loadModel } from '../node/index.js';
-import { intFlag, numberFlag, parseCommand, stringFlag, UsageError } from './args.js';
+import { UsageError } from './args.js';
+import { defineCommand, HELP_FLAG, readCommandLine } from './flags.js';
 
-export const GENERATE_HELP = `Usage: lstm generate MODEL [options]
-
-Generate text with a trained model, continuing the --prime text.
-
-  --prime TEXT           text the model reads first (default: a newline)
-  --length N             characters to generate at most               (default 500)
-  --temperature X        softmax temperature; 0 = always the most likely (default 0.8)
-  --top-k K              sample only among the K most likely characters (default 0 = all)
-  --top-p P              sample only among the most likely characters whose probabilities
-                         add up to P (nucleus sampling)               (default 1 = all)
-  --stop STRING          stop once the generated text ends with STRING (e.g. $'\\n\\n')
-  --seed N               seed of the sampler: same seed, same text    (default: random)
-  --probs                also print each character's probability and the top alternatives
-  --json                 print one JSON object: {text, steps?, warnings}
-  -h, --help             this help
-
-Characters of the prime that the model never saw are read as its unknown token, with a warning.
-Example: lstm generate model.lstm --prime "Call me " --length 300 --temperature 0.7 --seed 42`;
-
-const OPTIONS = {
-  prime: { type: 'string' },
-  length: { type: 'string' },
-  temperature: { type: 'string' },
-  'top-k': { type: 'string' },
-  'top-p': { type: 'string' },
-  stop: { type: 'string' },
-  seed: { type: 'string' },
-  probs: { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export const GENERATE = defineCommand(
+  'generate',
+  {
+    prime: { type: 'string', default: '', help: 'text the model reads first', shown: ': a newline' },
+    length: { type: 'integer', min: 0, max: 10_000_000, default: 500, help: 'characters to generate at most' },
+    temperature: {
+      type: 'number',
+      min: 0,
+      max: 100,
+      default: 0.8,
+      help: 'softmax temperature; 0 = always the most likely',
+    },
+    'top-k': {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      value: 'K',
+      help: 'sample only among the K most likely characters',
+      shown: '0 = all',
+    },
+    'top-p': {
+      type: 'number',
+      min: 0,
+      max: 1,
+      minExclusive: true,
+      default: 1,
+      value: 'P',
+      help: 'sample only among the most likely characters whose probabilities add up to P (nucleus sampling)',
+      shown: '1 = all',
+    },
+    stop: { type: 'string', value: 'STRING', help: "stop once the generated text ends with STRING (e.g. $'\\n\\n')" },
+    seed: {
+      type: 'integer',
+      min: 0,
+      max: 4294967295,
+      help: 'seed of the sampler: same seed, same text',
+      shown: ': random',
+    },
+    probs: { type: 'boolean', help: "also print each character's probability and the top alternatives" },
+    json: { type: 'boolean', help: 'print one JSON object: {text, steps?, warnings}' },
+    help: HELP_FLAG,
+  },
+  {
+    usage: 'Usage: lstm generate MODEL [options]',
+    intro: 'Generate text with a trained model, continuing the --prime text.',
+    labelWidth: 23,
+    closing: `Characters of the prime that the model never saw are read as its unknown token, with a warning.
+Example: lstm generate model.lstm --prime "Call me " --length 300 --temperature 0.7 --seed 42`,
+  },
+);
 
 export function generateCommand(argv: string[]): number {
-  const { values, positionals } = parseCommand('generate', argv, OPTIONS);
-  if (values.help === true) {
-    console.log(GENERATE_HELP);
-    return 0;
-  }
-  const c = 'generate';
+  const line = readCommandLine(GENERATE, argv);
+  if (line === undefined) return 0;
+  const { values, positionals } = line;
   if (positionals.length !== 1) {
     throw new UsageError(
       `lstm generate: expected one MODEL file, got ${positionals.length}.\nSee 'lstm generate --help'.`,
     );
   }
   const model = loadModel(positionals[0] as string);
-  const seed = intFlag(c, values, 'seed', undefined, 0, 4294967295);
-  const stop = stringFlag(values, 'stop');
-  const withProbabilities = values.probs === true;
-  const prime = stringFlag(values, 'prime') ?? '';
+  const { seed, stop, prime } = values;
+  const withProbabilities = values.probs;
   const result = model.generate({
     prime,
-    length: intFlag(c, values, 'length', 500, 0, 10_000_000) as number,
-    temperature: numberFlag(c, values, 'temperature', 0.8, 0, 100) as number,
-    topK: intFlag(c, values, 'top-k', 0, 0) as number,
-    topP: numberFlag(c, values, 'top-p', 1, 0, 1, true) as number,
+    length: values.length,
+    temperature: values.temperature,
+    topK: values['top-k'],
+    topP: values['top-p'],
     withProbabilities,
     ...(seed === undefined ? {} : { seed }),
     ...(stop === undefined ? {} : { stop }),
   });
-  if (values.json === true) {
+  if (values.json) {
     console.log(JSON.stringify(result));
     return 0;
   }

@@ -11,29 +11,35 @@ import {
   type SequenceTagger,
 } from '../index.js';
 import { loadModel, readBinaryFile } from '../node/index.js';
-import { formatCount, formatDuration, parseCommand, UsageError } from './args.js';
+import { formatCount, formatDuration, UsageError } from './args.js';
+import { defineCommand, HELP_FLAG, readCommandLine } from './flags.js';
 
-export const INFO_HELP = `Usage: lstm info MODEL [--json]
-       lstm info --backend [--json]
-
-MODEL: the architecture, vocabulary, parameter count and, for a checkpoint, the training recipe,
-progress and validation history.
---backend: the kernel implementation in use, why it was chosen, and which others are available.`;
-
-const OPTIONS = {
-  backend: { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export const INFO = defineCommand(
+  'info',
+  {
+    backend: {
+      group: 'Options:',
+      type: 'boolean',
+      help: 'the kernel implementation in use, why it was chosen, and which others are available',
+    },
+    json: { type: 'boolean', help: 'print the description as JSON' },
+    help: HELP_FLAG,
+  },
+  {
+    usage: `Usage: lstm info MODEL [--json]
+       lstm info --backend [--json]`,
+    intro: `MODEL: the architecture, vocabulary, parameter count and, for a checkpoint, the training recipe,
+progress and validation history.`,
+    labelWidth: 23,
+  },
+);
 
 export function infoCommand(argv: string[]): number {
-  const { values, positionals } = parseCommand('info', argv, OPTIONS);
-  if (values.help === true) {
-    console.log(INFO_HELP);
-    return 0;
-  }
-  const json = values.json === true;
-  if (values.backend === true) {
+  const line = readCommandLine(INFO, argv);
+  if (line === undefined) return 0;
+  const { values, positionals } = line;
+  const json = values.json;
+  if (values.backend) {
     const report = describeBackend();
     if (json) console.log(JSON.stringify(report));
     else {

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 /** The `lstm` command: dispatches to train, generate, eval, info and convert; the math lives in the library. */
-import '../node/threads.js'; // kernel worker threads for the WebAssembly backend
-import '../node/native-addon.js'; // the optional native kernels, when npm ci built them
+import '../node/index.js'; // first: kernel worker threads for WebAssembly and the optional native kernels
 import { LstmError, useBackend } from '../index.js';
 import { UsageError } from './args.js';
-import { CLASSIFY_HELP, classifyCommand } from './classify.js';
-import { CONVERT_HELP, convertCommand } from './convert.js';
-import { EVAL_HELP, evalCommand } from './eval.js';
-import { EXPERIMENT_HELP, experimentCommand } from './experiment.js';
-import { FORECAST_HELP, forecastCommand } from './forecast.js';
-import { GENERATE_HELP, generateCommand } from './generate.js';
-import { INFO_HELP, infoCommand } from './info.js';
-import { INSPECT_HELP, inspectCommand } from './inspect.js';
-import { TRAIN_HELP, trainCommand } from './train.js';
+import { CLASSIFY, classifyCommand } from './classify.js';
+import { CONVERT, convertCommand } from './convert.js';
+import { EVAL, evalCommand } from './eval.js';
+import { EXPERIMENT, experimentCommand } from './experiment.js';
+import { THREADS_FLAG } from './flags.js';
+import { FORECAST, forecastCommand } from './forecast.js';
+import { GENERATE, generateCommand } from './generate.js';
+import { INFO, infoCommand } from './info.js';
+import { INSPECT, inspectCommand } from './inspect.js';
+import { TRAIN, trainCommand } from './train.js';
 
 const HELP = `Usage: lstm <command> [options]
 
@@ -37,15 +37,15 @@ Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kern
 Run 'lstm <command> --help' for the options of each command.`;
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
-  train: { help: TRAIN_HELP, run: trainCommand },
-  generate: { help: GENERATE_HELP, run: generateCommand },
-  eval: { help: EVAL_HELP, run: evalCommand },
-  info: { help: INFO_HELP, run: infoCommand },
-  convert: { help: CONVERT_HELP, run: convertCommand },
-  experiment: { help: EXPERIMENT_HELP, run: experimentCommand },
-  inspect: { help: INSPECT_HELP, run: inspectCommand },
-  classify: { help: CLASSIFY_HELP, run: classifyCommand },
-  forecast: { help: FORECAST_HELP, run: forecastCommand },
+  train: { help: TRAIN.help, run: trainCommand },
+  generate: { help: GENERATE.help, run: generateCommand },
+  eval: { help: EVAL.help, run: evalCommand },
+  info: { help: INFO.help, run: infoCommand },
+  convert: { help: CONVERT.help, run: convertCommand },
+  experiment: { help: EXPERIMENT.help, run: experimentCommand },
+  inspect: { help: INSPECT.help, run: inspectCommand },
+  classify: { help: CLASSIFY.help, run: classifyCommand },
+  forecast: { help: FORECAST.help, run: forecastCommand },
 };
 
 /**
@@ -74,8 +74,9 @@ function takeBackend(command: string, argv: string[]): string[] {
       if (command === 'info') out.push('--backend'); // `info --backend=js`: choose it, then report it
     } else {
       threads = Number(value);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256)
-        throw new UsageError(`lstm: --threads expects a whole number from 1 to 256; got '${value}'.`);
+      const { min, max } = THREADS_FLAG;
+      if (!Number.isInteger(threads) || threads < min || threads > max)
+        throw new UsageError(`lstm: --threads expects a whole number from ${min} to ${max}; got '${value}'.`);
     }
   }
   if (name !== undefined) useBackend(name, { threads, reason: `--backend ${name}` });

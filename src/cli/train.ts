@@ -11,98 +11,140 @@ import {
   WasmKernels,
 } from '../index.js';
 import { CORPORA, loadCorpus, loadModel, readTextFile, saveModel } from '../node/index.js';
-import {
-  commandName,
-  formatCount,
-  formatDuration,
-  intFlag,
-  numberFlag,
-  parseCommand,
-  stringFlag,
-  UsageError,
-} from './args.js';
+import { commandName, formatCount, formatDuration, UsageError } from './args.js';
+import { BACKEND_FLAG, defineCommand, HELP_FLAG, readCommandLine, THREADS_FLAG } from './flags.js';
 import { ProgressPrinter } from './progress.js';
 
-export const TRAIN_HELP = `Usage: lstm train [FILE] [options]
+const INPUT = 'Input (one of):';
+const MODEL = 'Model (new runs only):';
+const TRAINING = 'Training (new runs only):';
+const BUDGET = 'Budget (at least one; default --time 120):';
+const OUTPUT = 'Evaluation and output:';
 
-Train a character-level LSTM language model on a UTF-8 text file (or a built-in corpus), save it,
-and print samples of generated text. The last --val-split of the text is held out for validation.
-
-Input (one of):
-  FILE                    a UTF-8 text file
-  --corpus NAME           a built-in corpus: ${CORPORA.map((c) => c.name).join(', ')}
-  --resume MODEL          continue the run saved in MODEL (weights, optimizer state, schedule,
-                          data position and random state); give FILE/--corpus again unless the
-                          run used a built-in corpus or a file that is still at the same path
-
-Model (new runs only):
-  --layers N              stacked LSTM layers                          (default 2)
-  --hidden N              hidden size H of each layer                  (default 128)
-  --embedding N           character embedding size                     (default 64)
-  --init NAME             pytorch: every LSTM weight U(±1/√H), as nn.LSTM; orthogonal: Xavier
-                          input weights, orthogonal recurrent blocks, forget bias 1
-                                                                       (default pytorch)
-
-Training (new runs only):
-  --seq-len T             characters per truncated-BPTT window         (default 50)
-  --batch B               contiguous streams per update                (default 32)
-  --lr RATE               learning rate                                (default 0.002)
-  --optimizer NAME        adam, adamw or sgd                           (default adam)
-  --weight-decay X        L2 (adam, sgd) or decoupled decay (adamw)    (default 0; adamw 0.01)
-  --momentum X            sgd momentum                                 (default 0.9)
-  --schedule S            constant | step:EVERY:GAMMA | cosine:WARMUP:TOTAL[:MINLR]
-                                                                       (default constant)
-  --clip X                global gradient-norm limit, 0 = off          (default 5)
-  --val-split F           fraction held out for validation             (default 0.1)
-  --seed N                seed of weights and training                 (default 1)
-
-Budget (at least one; default --time 120):
-  --steps N               stop after N updates in total (a resumed run counts earlier ones)
-  --time SECONDS          stop after this many seconds of this run
-
-Evaluation and output:
-  --eval-every N          validate and save a checkpoint every N updates (default 100; 0 = end only)
-  --eval-chars N          validation characters read by the periodic passes (default 20000;
-                          the final pass always reads the whole validation split)
-  --save PATH             where the model is saved (default model.lstm; with --resume, MODEL)
-  --samples N             characters of sample text printed at the end, 0 = none (default 300)
-  --json                  machine-readable progress: one JSON object per line on stdout
-  --backend NAME          kernels: native (C++ addon, the default where npm ci built it), wasm
-                          (WebAssembly SIMD, the default elsewhere) or js
-  --threads N             threads for the large matrix products (default: every core)
-  -h, --help              this help
-
-Ctrl-C stops after the current update and saves a checkpoint; press it twice to quit at once
+export const TRAIN = defineCommand(
+  'train',
+  {
+    corpus: {
+      group: INPUT,
+      type: 'string',
+      value: 'NAME',
+      help: `a built-in corpus: ${CORPORA.map((c) => c.name).join(', ')}`,
+    },
+    resume: {
+      type: 'string',
+      value: 'MODEL',
+      help: 'continue the run saved in MODEL (weights, optimizer state, schedule, data position and random state); give FILE/--corpus again unless the run used a built-in corpus or a file that is still at the same path',
+    },
+    layers: { group: MODEL, type: 'integer', min: 1, max: 64, default: 2, help: 'stacked LSTM layers' },
+    hidden: { type: 'integer', min: 1, max: 65536, default: 128, help: 'hidden size H of each layer' },
+    embedding: { type: 'integer', min: 1, max: 65536, default: 64, help: 'character embedding size' },
+    init: {
+      type: 'choice',
+      choices: ['pytorch', 'orthogonal'],
+      choicesText: 'pytorch or orthogonal',
+      value: 'NAME',
+      default: 'pytorch',
+      help: 'pytorch: every LSTM weight U(±1/√H), as nn.LSTM; orthogonal: Xavier input weights, orthogonal recurrent blocks, forget bias 1',
+    },
+    'seq-len': {
+      group: TRAINING,
+      type: 'integer',
+      min: 1,
+      max: 100000,
+      default: 50,
+      value: 'T',
+      help: 'characters per truncated-BPTT window',
+    },
+    batch: { type: 'integer', min: 1, max: 100000, default: 32, value: 'B', help: 'contiguous streams per update' },
+    lr: { type: 'number', min: 0, max: 10, minExclusive: true, default: 2e-3, value: 'RATE', help: 'learning rate' },
+    optimizer: {
+      type: 'choice',
+      choices: ['adam', 'adamw', 'sgd'],
+      choicesText: 'adam, adamw or sgd',
+      value: 'NAME',
+      default: 'adam',
+      help: 'adam, adamw or sgd',
+    },
+    'weight-decay': {
+      type: 'number',
+      min: 0,
+      max: 10,
+      help: 'L2 (adam, sgd) or decoupled decay (adamw)',
+      shown: '0; adamw 0.01',
+    },
+    momentum: { type: 'number', min: 0, max: 0.999, help: 'sgd momentum', shown: '0.9' },
+    schedule: {
+      type: 'string',
+      value: 'S',
+      help: 'constant | step:EVERY:GAMMA | cosine:WARMUP:TOTAL[:MINLR]',
+      shown: 'constant',
+    },
+    clip: { type: 'number', min: 0, max: 1e9, default: 5, help: 'global gradient-norm limit, 0 = off' },
+    'val-split': {
+      type: 'number',
+      min: 0,
+      max: 0.9,
+      default: 0.1,
+      value: 'F',
+      help: 'fraction held out for validation',
+    },
+    seed: { type: 'integer', min: 0, max: 4294967295, default: 1, help: 'seed of weights and training' },
+    steps: {
+      group: BUDGET,
+      type: 'integer',
+      min: 1,
+      help: 'stop after N updates in total (a resumed run counts earlier ones)',
+    },
+    time: {
+      type: 'number',
+      min: 0,
+      max: 1e9,
+      minExclusive: true,
+      value: 'SECONDS',
+      help: 'stop after this many seconds of this run',
+    },
+    'eval-every': {
+      group: OUTPUT,
+      type: 'integer',
+      min: 0,
+      default: 100,
+      help: 'validate and save a checkpoint every N updates',
+      shown: '100; 0 = end only',
+    },
+    'eval-chars': {
+      type: 'integer',
+      min: 2,
+      default: 20000,
+      help: 'validation characters read by the periodic passes; the final pass always reads the whole validation split',
+    },
+    save: {
+      type: 'string',
+      value: 'PATH',
+      help: 'where the model is saved',
+      shown: 'model.lstm; with --resume, MODEL',
+    },
+    samples: {
+      type: 'integer',
+      min: 0,
+      default: 300,
+      help: 'characters of sample text printed at the end, 0 = none',
+    },
+    json: { type: 'boolean', help: 'machine-readable progress: one JSON object per line on stdout' },
+    backend: BACKEND_FLAG,
+    threads: THREADS_FLAG,
+    help: HELP_FLAG,
+  },
+  {
+    usage: 'Usage: lstm train [FILE] [options]',
+    intro: `Train a character-level LSTM language model on a UTF-8 text file (or a built-in corpus), save it,
+and print samples of generated text. The last --val-split of the text is held out for validation.`,
+    rows: { [INPUT]: [['FILE', 'a UTF-8 text file']] },
+    labelWidth: 24,
+    closing: `Ctrl-C stops after the current update and saves a checkpoint; press it twice to quit at once
 (the last checkpoint on disk stays intact: files are written to a temporary name and renamed).
-Example: lstm train --corpus moby-dick --time 120 --save moby.lstm`;
-
-const OPTIONS = {
-  corpus: { type: 'string' },
-  resume: { type: 'string' },
-  layers: { type: 'string' },
-  hidden: { type: 'string' },
-  embedding: { type: 'string' },
-  init: { type: 'string' },
-  'seq-len': { type: 'string' },
-  batch: { type: 'string' },
-  lr: { type: 'string' },
-  optimizer: { type: 'string' },
-  'weight-decay': { type: 'string' },
-  momentum: { type: 'string' },
-  schedule: { type: 'string' },
-  clip: { type: 'string' },
-  'val-split': { type: 'string' },
-  seed: { type: 'string' },
-  steps: { type: 'string' },
-  time: { type: 'string' },
-  'eval-every': { type: 'string' },
-  'eval-chars': { type: 'string' },
-  save: { type: 'string' },
-  samples: { type: 'string' },
-  json: { type: 'boolean' },
-  backend: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+Example: lstm train --corpus moby-dick --time 120 --save moby.lstm`,
+  },
+);
 
 /** The training text and the name stored in the checkpoint to find it again. */
 function readInput(positionals: string[], corpus: string | undefined, resumedName: string | undefined) {
@@ -126,52 +168,38 @@ function readInput(positionals: string[], corpus: string | undefined, resumedNam
 }
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand('train', argv, OPTIONS);
-  if (values.help === true) {
-    console.log(TRAIN_HELP);
-    return 0;
-  }
-  const c = 'train';
-  const json = values.json === true;
+  const line = readCommandLine(TRAIN, argv);
+  if (line === undefined) return 0;
+  const { values, positionals } = line;
+  const json = values.json;
   const kernels = defaultKernels();
-  const resumePath = stringFlag(values, 'resume');
+  const resumePath = values.resume;
   const resumed = resumePath === undefined ? undefined : loadModel(resumePath, kernels);
   if (resumed !== undefined && resumed.training === undefined) {
     throw new UsageError(
       `lstm train: ${resumePath} holds no training state (it was saved without it); start a new run instead.`,
     );
   }
-  const { text, name } = readInput(positionals, stringFlag(values, 'corpus'), resumed?.training?.state.corpus.name);
+  const { text, name } = readInput(positionals, values.corpus, resumed?.training?.state.corpus.name);
 
-  const steps = intFlag(c, values, 'steps', undefined, 1);
-  let time = numberFlag(c, values, 'time', undefined, 0, 1e9, true);
-  if (steps === undefined && time === undefined) time = 120;
-  const optimizerName = stringFlag(values, 'optimizer') ?? 'adam';
-  if (optimizerName !== 'adam' && optimizerName !== 'adamw' && optimizerName !== 'sgd') {
-    throw new UsageError(`lstm train: --optimizer must be adam, adamw or sgd, got ${JSON.stringify(optimizerName)}.`);
-  }
-  const optimizer: OptimizerConfig = { name: optimizerName };
-  const weightDecay = numberFlag(c, values, 'weight-decay', undefined, 0, 10);
-  if (weightDecay !== undefined) optimizer.weightDecay = weightDecay;
-  const momentum = numberFlag(c, values, 'momentum', undefined, 0, 0.999);
-  if (momentum !== undefined) optimizer.momentum = momentum;
-  const scheduleText = stringFlag(values, 'schedule');
-  const init = stringFlag(values, 'init') ?? 'pytorch';
-  if (init !== 'pytorch' && init !== 'orthogonal')
-    throw new UsageError(`lstm train: --init must be pytorch or orthogonal, got ${JSON.stringify(init)}.`);
-  const seed = intFlag(c, values, 'seed', 1, 0, 4294967295) as number;
-  const samples = intFlag(c, values, 'samples', 300, 0) as number;
-  const savePath = stringFlag(values, 'save') ?? resumePath ?? 'model.lstm';
+  const steps = values.steps;
+  const time = steps === undefined && values.time === undefined ? 120 : values.time;
+  const optimizer: OptimizerConfig = { name: values.optimizer };
+  if (values['weight-decay'] !== undefined) optimizer.weightDecay = values['weight-decay'];
+  if (values.momentum !== undefined) optimizer.momentum = values.momentum;
+  const scheduleText = values.schedule;
+  const seed = values.seed;
+  const savePath = values.save ?? resumePath ?? 'model.lstm';
 
   const model =
     resumed ??
     LanguageModel.create({
       text,
-      embeddingSize: intFlag(c, values, 'embedding', 64, 1, 65536) as number,
-      hiddenSize: intFlag(c, values, 'hidden', 128, 1, 65536) as number,
-      numLayers: intFlag(c, values, 'layers', 2, 1, 64) as number,
+      embeddingSize: values.embedding,
+      hiddenSize: values.hidden,
+      numLayers: values.layers,
       seed,
-      init,
+      init: values.init,
       kernels,
     });
   if (resumed !== undefined) {
@@ -197,15 +225,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   const printer = new ProgressPrinter(json);
   const opts: FitOptions = {
-    seqLength: intFlag(c, values, 'seq-len', 50, 1, 100000) as number,
-    batchSize: intFlag(c, values, 'batch', 32, 1, 100000) as number,
-    learningRate: numberFlag(c, values, 'lr', 2e-3, 0, 10, true) as number,
+    seqLength: values['seq-len'],
+    batchSize: values.batch,
+    learningRate: values.lr,
     optimizer,
-    clip: numberFlag(c, values, 'clip', 5, 0, 1e9) as number,
-    validationFraction: numberFlag(c, values, 'val-split', 0.1, 0, 0.9) as number,
+    clip: values.clip,
+    validationFraction: values['val-split'],
     seed,
-    evalEvery: intFlag(c, values, 'eval-every', 100, 0) as number,
-    evalChars: intFlag(c, values, 'eval-chars', 20000, 2) as number,
+    evalEvery: values['eval-every'],
+    evalChars: values['eval-chars'],
     resume: resumed !== undefined,
     corpusName: name,
     signal: controller.signal,
@@ -238,7 +266,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     console.error(
       `stopped (${result.stoppedBy}) after update ${result.steps} in ${formatDuration(result.seconds)}${val}; saved ${savePath}`,
     );
-    if (samples > 0) printSamples(model, samples, seed);
+    if (values.samples > 0) printSamples(model, values.samples, seed);
     const lstm = commandName();
     console.error(`\nContinue training:  ${lstm} train --resume ${savePath} --steps ${result.steps + 1000}`);
     console.error(`Generate more:      ${lstm} generate ${savePath} --prime "The " --length 500 --temperature 0.8`);
