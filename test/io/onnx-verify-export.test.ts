@@ -32,6 +32,19 @@ function torchStack(args: TorchRecurrentArgs, seed: number) {
 }
 
 describe('verifyOnnxExport', () => {
+  for (const cell of ['gru', 'rnn'] as const) {
+    it(`exports a language model with a ${cell.toUpperCase()} stack that its ONNX graph matches`, () => {
+      const text = 'the quick brown fox jumps over the lazy dog';
+      const model = LanguageModel.create({ text, embeddingSize: 4, hiddenSize: 6, numLayers: 2, cell, kernels: k });
+      const exported = OnnxModel.fromBytes(exportLanguageModelOnnx(model));
+      assert.deepEqual(
+        exported.inputs.map((v) => v.name),
+        ['ids', 'h0'],
+      );
+      assert.ok(verifyOnnxExport({ kind: 'language-model', model }, exported) < 1e-5);
+    });
+  }
+
   it("finds the language model's export equal to it, and another model's export not", () => {
     const model = languageModel(1);
     const exported = exportLanguageModelOnnx(model);

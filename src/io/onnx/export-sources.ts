@@ -1,7 +1,7 @@
 /**
  * What can be exported to ONNX, described as OnnxExportLayer lists (src/io/onnx/export.ts):
  * a recurrent stack (Recurrent: the PyTorch nn.LSTM / GRU / RNN equivalent), the character
- * language model (Embedding → LSTM × L → Linear → softmax, with its vocabulary in the metadata),
+ * language model (Embedding → recurrent × L → Linear → softmax, with its vocabulary in the metadata),
  * and a Sequential model imported from Keras / TensorFlow.js.
  */
 import { ConfigError } from '../../errors.js';
@@ -57,41 +57,21 @@ export function exportRecurrentOnnx(net: Recurrent, arena: ParamArena, opts: Onn
 }
 
 /**
- * The character language model as ONNX: ids (T, B) int64 and h0, c0 (L, B, H) in; the next
- * character's probabilities (T, B, V) and h_n, c_n out. The vocabulary is in metadata_props
+ * The character language model as ONNX: ids (T, B) int64 and h0 (L, B, H) (and c0 for an LSTM)
+ * in; the next character's probabilities (T, B, V) and h_n (and c_n) out. The vocabulary is in metadata_props
  * ('vocab': the characters as a JSON array, id = position).
  */
 export function exportLanguageModelOnnx(model: LanguageModel, opts: OnnxExportOptions = {}): Uint8Array {
-  const { vocabSize: V, embeddingSize: E, hiddenSize: H, numLayers: L } = model.shape;
+  const { vocabSize: V, embeddingSize: E } = model.shape;
   const a = model.arena;
-  const plain = activation('sigmoid').spec;
+  const stack = model.network.recurrent;
   const layers: OnnxExportLayer[] = [
     { type: 'embedding', name: 'embedding', table: a.value('embedding.weight'), inputDim: V, outputDim: E },
-    ...Array.from({ length: L }, (_, l): OnnxExportLayer => ({
-      type: 'recurrent',
-      name: `lstm.l${l}`,
-      kind: 'lstm',
-      inputSize: l === 0 ? E : H,
-      hiddenSize: H,
-      activations: [plain, activation('tanh').spec, activation('tanh').spec],
-      clip: 0,
-      inputForget: false,
-      linearBeforeReset: false,
-      directions: [
-        {
-          weight_ih: a.value(`lstm.weight_ih_l${l}`),
-          weight_hh: a.value(`lstm.weight_hh_l${l}`),
-          bias_ih: a.value(`lstm.bias_ih_l${l}`),
-          bias_hh: a.value(`lstm.bias_hh_l${l}`),
-        },
-      ],
-      merge: 'concat',
-      returnSequences: true,
-    })),
+    ...recurrentExportLayers(stack, a),
     {
       type: 'dense',
       name: 'head',
-      inSize: H,
+      inSize: stack.stateSize,
       units: V,
       weight: a.value('head.weight'),
       bias: a.value('head.bias'),

@@ -3,7 +3,6 @@
  * OnnxModel) on the same small random batch and report the largest difference of their outputs.
  * `lstm convert` refuses an export that does not reproduce its source.
  */
-import type { Floats } from '../../kernels/index.js';
 import type { LanguageModel } from '../../models/language-model.js';
 import type { SequentialModel } from '../../models/sequential.js';
 import { swapLeadingAxes } from '../../nn/sequence-order.js';
@@ -47,18 +46,21 @@ export function verifyOnnxExport(
 
 /** Ids (T, B) and zero states into both; the softmax of the model's logits against the graph's probs. */
 function languageModelDifference(model: LanguageModel, onnx: OnnxModel, T: number, B: number): number {
-  const { vocabSize: V, hiddenSize: H, numLayers: L } = model.shape;
+  const V = model.shape.vocabSize;
   const ids = Int32Array.from({ length: T * B }, (_, i) => (i * 5) % V);
   const k = model.kernels;
-  const zeros = (): Floats => k.alloc(L * B * H);
-  const { logits } = model.network.forward(ids, T, B, zeros(), zeros());
+  const stack = model.network.recurrent;
+  const [L, H] = [stack.numLayers, stack.hiddenSize];
+  const sizes = model.network.stateSizes(B);
+  const { logits } = model.network.forward(ids, T, B, k.alloc(sizes.h), sizes.c === 0 ? null : k.alloc(sizes.c));
   const probs = new Float32Array(T * B * V);
   for (let r = 0; r < T * B; r++)
     k.softmaxRow(V, logits.subarray(r * V, (r + 1) * V), 1, probs.subarray(r * V, (r + 1) * V));
+  const zeros = { dims: [L, B, H], data: new Float32Array(L * B * H) };
   const out = onnx.run({
     ids: { dims: [T, B], data: ids },
-    h0: { dims: [L, B, H], data: new Float32Array(L * B * H) },
-    c0: { dims: [L, B, H], data: new Float32Array(L * B * H) },
+    h0: zeros,
+    ...(stack.kind === 'lstm' ? { c0: zeros } : {}),
   });
   return maxDifference(out['probs']?.data ?? [], probs);
 }
