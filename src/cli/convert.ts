@@ -142,7 +142,7 @@ function verify(source: Source, bytes: Uint8Array): number {
     const k = source.model.kernels;
     const zeros = (): Floats => k.alloc(L * B * H);
     const res = source.model.network.forward(ids, T, B, zeros(), zeros());
-    const probs = new Float32Array(T * B * V);
+    const probs = k.alloc(T * B * V); // kernel memory: the kernels refuse arrays from elsewhere
     for (let r = 0; r < T * B; r++)
       k.softmaxRow(V, res.logits.subarray(r * V, (r + 1) * V), 1, probs.subarray(r * V, (r + 1) * V));
     const out = onnx.run({
