@@ -13,6 +13,7 @@
 import { ConfigError } from '../errors.js';
 import { BackendMemory } from './backend-memory.js';
 import { RefKernels } from './ref.js';
+import { ReferenceRows } from './reference-rows.js';
 import type { DType, KernelArgs, KernelFunction, KernelMethod, Kernels } from './types.js';
 
 /** An opaque handle: the addon's thread pool and its size. */
@@ -93,8 +94,8 @@ export class NativeKernels implements Kernels {
   private readonly addon: NativeBinding;
   private readonly ctx: NativeContext;
   private readonly mem = new BackendMemory('NativeKernels', 'arrays that alloc handed out');
-  /** The TypeScript loops, for the row-copying kernels delegated to them (each says so). */
-  private readonly reference = new RefKernels('float32');
+  /** The TypeScript loops, for the kernels delegated to them. */
+  private readonly rows = new ReferenceRows(this.mem, new RefKernels('float32'));
 
   constructor(options: NativeKernelsOptions = {}) {
     if (binding === undefined) {
@@ -161,27 +162,14 @@ export class NativeKernels implements Kernels {
     this.addon.lstmCellBackward(this.ctx, B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
   };
 
-  /** Delegated: the reference's row copies, on this backend's arrays. */
-  readonly gatherRows: Kernels['gatherRows'] = (N, E, table, ids, out) => {
-    this.mem.check('gatherRows', 'table, out', table, out);
-    this.reference.gatherRows(N, E, table, ids, out);
-  };
-
-  /** Delegated: the reference's row additions, on this backend's arrays. */
-  readonly scatterAddRows: Kernels['scatterAddRows'] = (N, E, dOut, ids, dTable) => {
-    this.mem.check('scatterAddRows', 'dOut, dTable', dOut, dTable);
-    this.reference.scatterAddRows(N, E, dOut, ids, dTable);
-  };
+  /** Delegated to the reference: row copies and the one-row softmax (reference-rows.ts). */
+  readonly gatherRows = this.rows.gatherRows;
+  readonly scatterAddRows = this.rows.scatterAddRows;
+  readonly softmaxRow = this.rows.softmaxRow;
 
   readonly softmaxCrossEntropy: Kernels['softmaxCrossEntropy'] = (N, V, logits, targets, dLogits, gradScale) => {
     this.mem.check('softmaxCrossEntropy', 'logits, dLogits', logits, dLogits);
     return this.addon.softmaxCrossEntropy(this.ctx, N, V, logits, targets, dLogits, gradScale);
-  };
-
-  /** Delegated: the reference's loop over one row of V logits, on this backend's arrays. */
-  readonly softmaxRow: Kernels['softmaxRow'] = (V, logits, temperature, probs) => {
-    this.mem.check('softmaxRow', 'logits, probs', logits, probs);
-    this.reference.softmaxRow(V, logits, temperature, probs);
   };
 
   readonly sumSquares: Kernels['sumSquares'] = (n, x) => {

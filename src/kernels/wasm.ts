@@ -16,6 +16,7 @@
 import { ConfigError } from '../errors.js';
 import { BackendMemory } from './backend-memory.js';
 import { RefKernels } from './ref.js';
+import { ReferenceRows } from './reference-rows.js';
 import { defaultThreadCount, KernelThreadPool, workerSpawner } from './thread-pool.js';
 import {
   CONTROL_WORDS,
@@ -64,8 +65,9 @@ export class WasmKernels implements Kernels {
   private readonly memory: WebAssembly.Memory;
   private readonly wasm: KernelExports;
   private readonly mem = new BackendMemory('WasmKernels', 'views of its WebAssembly memory that alloc handed out');
-  /** The TypeScript loops, for the row-copying kernels delegated to them (each says so). */
+  /** The TypeScript loops, for what this backend delegates to them (each place says so). */
   private readonly reference = new RefKernels('float32');
+  private readonly rows = new ReferenceRows(this.mem, this.reference);
   private top = 0; // bump pointer, 16-byte aligned, above the module's static data
   private packBufferA: Float32Array | undefined; // op(A) made (M, K) for one gemm call
   private packBufferB: Float32Array | undefined; // op(B) packed (K, N) for one gemm call
@@ -252,29 +254,16 @@ export class WasmKernels implements Kernels {
     else pool.run(JOB_CELL_BACKWARD, B, H, at(dh), at(dc), at(gates), at(cPrev), at(tanhC), at(dGates), at(dcPrev));
   };
 
-  /** Delegated: the reference's row copies, on views of this memory. */
-  readonly gatherRows: Kernels['gatherRows'] = (N, E, table, ids, out) => {
-    this.mem.check('gatherRows', 'table, out', table, out);
-    this.reference.gatherRows(N, E, table, ids, out);
-  };
-
-  /** Delegated: the reference's row additions, on views of this memory. */
-  readonly scatterAddRows: Kernels['scatterAddRows'] = (N, E, dOut, ids, dTable) => {
-    this.mem.check('scatterAddRows', 'dOut, dTable', dOut, dTable);
-    this.reference.scatterAddRows(N, E, dOut, ids, dTable);
-  };
+  /** Delegated to the reference: row copies and the one-row softmax (reference-rows.ts). */
+  readonly gatherRows = this.rows.gatherRows;
+  readonly scatterAddRows = this.rows.scatterAddRows;
+  readonly softmaxRow = this.rows.softmaxRow;
 
   /** The targets are copied in (N ids); N = 0 has no rows to run. */
   readonly softmaxCrossEntropy: Kernels['softmaxCrossEntropy'] = (N, V, logits, targets, dLogits, gradScale) => {
     this.mem.check('softmaxCrossEntropy', 'logits, dLogits', logits, dLogits);
     if (N === 0) return 0;
     return this.wasm.softmaxCrossEntropy(N, V, at(logits), this.targetsIn(targets, N), at(dLogits), gradScale);
-  };
-
-  /** Delegated: the reference's loop over one row of V logits, on views of this memory. */
-  readonly softmaxRow: Kernels['softmaxRow'] = (V, logits, temperature, probs) => {
-    this.mem.check('softmaxRow', 'logits, probs', logits, probs);
-    this.reference.softmaxRow(V, logits, temperature, probs);
   };
 
   readonly sumSquares: Kernels['sumSquares'] = (n, x) => {
