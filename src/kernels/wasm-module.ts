@@ -1,7 +1,8 @@
 /**
- * The compiled WebAssembly kernels (assembly/, embedded as base64 by scripts/build-wasm.mjs): their
- * exports, whether this engine can run them, and their instantiation on a given shared memory
- * (wasm.ts makes the memory and allocates in it; worker threads instantiate the same module).
+ * The compiled WebAssembly kernels (assembly/, embedded as base64 by scripts/build-wasm.mjs):
+ * whether this engine can run them, and their instantiation on a given shared memory (wasm.ts
+ * makes the memory and allocates in it; worker threads instantiate the same module). Their
+ * exports' types are derived from the Kernels interface in wasm-exports.ts.
  */
 import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
 import { type KernelExports, kernelAborted } from './wasm-exports.js';
