@@ -5,6 +5,8 @@
  *   step targets:   every output → head → (T, B, O)
  * Backward returns dx (T, B, D), the gradient of the loss with respect to every input step, which
  * is what the gradient-flow measurement reads.
+ * The batch's inputs and the output gradient may be any arrays: they are copied into kernel memory
+ * once per call, where they enter (the kernels refuse arrays from elsewhere).
  */
 import type { Floats, Kernels } from '../kernels/index.js';
 import type { CellKind } from '../nn/cell-config.js';
@@ -12,6 +14,7 @@ import type { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
 import type { Recurrent } from '../nn/recurrent.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
+import { Scratch } from '../nn/scratch.js';
 import type { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
 
@@ -33,6 +36,7 @@ export interface TaskModelOptions {
 export class TaskModel {
   readonly arena: ParamArena;
   private readonly net: RecurrentHead;
+  private readonly scratch: Scratch;
 
   constructor(
     k: Kernels,
@@ -48,6 +52,14 @@ export class TaskModel {
     };
     this.arena = new ParamArena(k, RecurrentHead.paramSpecs(recurrentOptions, task.outputSize));
     this.net = new RecurrentHead(k, this.arena, recurrentOptions, task.outputSize);
+    this.scratch = new Scratch(k);
+  }
+
+  /** `a` copied into the kernel buffer `name`. */
+  private inKernels(name: string, a: Floats): Floats {
+    const copy = this.scratch.get(name, a.length);
+    copy.set(a);
+    return copy;
   }
 
   get recurrent(): Recurrent {
@@ -80,11 +92,11 @@ export class TaskModel {
   /** The head's outputs for a batch: (B, O) for final targets, (T, B, O) for step targets. */
   forward(batch: TaskBatch): Floats {
     const readOut = batch.target.kind === 'step-class' ? 'steps' : 'end';
-    return this.net.forward(batch.x, batch.T, batch.B, batch.lengths, readOut);
+    return this.net.forward(this.inKernels('x', batch.x), batch.T, batch.B, batch.lengths, readOut);
   }
 
   /** Backward from dOut (the shape forward returned); accumulates every gradient; returns dx (T, B, D). */
   backward(dOut: Floats): Floats {
-    return this.net.backward(dOut);
+    return this.net.backward(this.inKernels('dOut', dOut));
   }
 }

@@ -10,6 +10,7 @@ import { checkInteger, checkNumber, DataError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import { ParamArena } from '../nn/params.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
+import { Scratch } from '../nn/scratch.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer } from '../optim/optimizers.js';
 import { Rng } from '../rng.js';
@@ -39,6 +40,8 @@ export interface TrainForecastOptions {
 export class ForecastNetwork {
   readonly arena: ParamArena;
   readonly net: RecurrentHead;
+  /** Kernel memory for the windows a call brings (the kernels refuse arrays from elsewhere). */
+  private readonly scratch: Scratch;
 
   constructor(
     private readonly k: Kernels,
@@ -56,12 +59,15 @@ export class ForecastNetwork {
     const outputs = shape.horizon * shape.targets * shape.quantiles.length;
     this.arena = new ParamArena(k, RecurrentHead.paramSpecs(opts, outputs));
     this.net = new RecurrentHead(k, this.arena, opts, outputs);
+    this.scratch = new Scratch(k);
   }
 
-  /** x (L, B, F) → (B, h, K, Q), a view valid until the next call. */
+  /** x (L, B, F), any array (copied into kernel memory) → (B, h, K, Q), a view valid until the next call. */
   predict(x: Floats, L: number, B: number): Floats {
     this.net.recurrent.training = false;
-    return this.net.forward(x, L, B, null, 'end');
+    const inKernels = this.scratch.get('x', x.length);
+    inKernels.set(x);
+    return this.net.forward(inKernels, L, B, null, 'end');
   }
 
   /** Mean pinball loss over a window set (no gradients). */
@@ -103,7 +109,7 @@ export class ForecastNetwork {
       for (let start = 0; start < train.B; start += B) {
         const idx = order.subarray(start, Math.min(train.B, start + B));
         const n = idx.length;
-        const x = new Float32Array(L * n * F);
+        const x = this.scratch.get('batchX', L * n * F); // gathered straight into kernel memory
         const y = new Float32Array(n * P);
         idx.forEach((w, b) => {
           for (let s = 0; s < L; s++)
@@ -113,7 +119,7 @@ export class ForecastNetwork {
         this.arena.zeroGrads();
         this.net.recurrent.training = true;
         const out = this.net.forward(x, L, n, null, 'end');
-        const dOut = new Float32Array(n * P * Q);
+        const dOut = this.scratch.get('batchDOut', n * P * Q); // pinballLoss writes every element
         sum += pinballLoss(out, y, this.shape.quantiles, dOut);
         batches++;
         this.net.backward(dOut);

@@ -9,6 +9,7 @@
  * `LSTM_BACKEND=js|wasm|native` or `--backend` forces one; `LSTM_THREADS=N` or `--threads N` sets
  * the thread count (default: every core, where threads can start).
  */
+import { ConfigError } from '../errors.js';
 import { RefKernels } from './ref.js';
 import type { DType, Kernels } from './types.js';
 import { workerSpawner } from './thread-pool.js';
@@ -19,7 +20,7 @@ export { RefKernels } from './ref.js';
 export { defaultThreadCount, setWorkerSpawner, type WorkerSpawner } from './thread-pool.js';
 export { WasmKernels, type WasmKernelsOptions, wasmUnavailableReason } from './wasm.js';
 export { NativeKernels, type NativeKernelsOptions, nativeSimd, nativeUnavailableReason } from './native.js';
-export type { DType, Floats, Kernels } from './types.js';
+export type { DType, Floats, KernelArgs, KernelMethod, Kernels } from './types.js';
 
 export type BackendName = 'js' | 'wasm' | 'native';
 
@@ -57,7 +58,7 @@ function envThreads(): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1)
-    throw new Error(`LSTM_THREADS must be a whole number of threads >= 1; got '${text}'.`);
+    throw new ConfigError('LSTM_THREADS', `must be a whole number of threads >= 1; got '${text}'.`);
   return n;
 }
 
@@ -67,12 +68,12 @@ function create(name: BackendName, threads: number | undefined): Kernels {
       return new RefKernels('float32');
     case 'wasm': {
       const why = wasmUnavailableReason();
-      if (why !== undefined) throw new Error(`useBackend: the 'wasm' backend cannot run here: ${why}.`);
+      if (why !== undefined) throw new ConfigError('useBackend', `the 'wasm' backend cannot run here: ${why}.`);
       return new WasmKernels({ threads: threads ?? envThreads() });
     }
     case 'native': {
       const why = nativeUnavailableReason();
-      if (why !== undefined) throw new Error(`useBackend: the 'native' backend cannot run here: ${why}.`);
+      if (why !== undefined) throw new ConfigError('useBackend', `the 'native' backend cannot run here: ${why}.`);
       return new NativeKernels({ threads: threads ?? envThreads() });
     }
   }
@@ -96,7 +97,8 @@ export function useBackend(name: string, options: BackendOptions = {}): Kernels 
     return useBackend('js', { ...options, reason: `neither native nor WebAssembly kernels run here: ${noWasm}` });
   }
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`useBackend: unknown backend '${name}'. Expected one of: ${BACKEND_NAMES.join(', ')}, auto.`);
+    const expected = `${BACKEND_NAMES.join(', ')}, auto`;
+    throw new ConfigError('useBackend', `unknown backend '${name}'. Expected one of: ${expected}.`);
   }
   const next = create(name as BackendName, options.threads);
   if (current instanceof WasmKernels) current.dispose();

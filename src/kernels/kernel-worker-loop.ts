@@ -14,8 +14,8 @@ import {
   NTHREADS,
   READY,
   runShare,
-  type ShareExports,
 } from './thread-protocol.js';
+import { kernelAborted, type ShareExports } from './wasm-exports.js';
 
 /** What a worker receives when it starts. */
 export interface KernelWorkerInit {
@@ -33,7 +33,7 @@ export function serveKernels(init: KernelWorkerInit): void {
     env: {
       memory: init.memory,
       abort: () => {
-        throw new Error('kernel worker: a kernel aborted');
+        throw kernelAborted('kernel worker');
       },
     },
   });

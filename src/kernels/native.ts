@@ -5,132 +5,57 @@
  * `setNativeAddon`, or says why it could not.
  *
  * Memory: `alloc` returns Float32Arrays over 64-byte-aligned memory the addon allocates (freed with
- * the array); kernels read and write the arrays' memory in place, so no call copies. Any
- * Float32Array works; the addon's own are aligned for the vector loads. Kernels this file does not
- * override (gatherRows, scatterAddRows, softmaxRow: row copies, not arithmetic) run the reference
- * loops on the same arrays.
+ * the array); kernels read and write the arrays' memory in place, so no call copies. Every kernel
+ * refuses a float array that `alloc` did not hand out (BackendMemory), as the WebAssembly backend
+ * does: code that runs here runs there. The kernels that copy rows rather than compute (gatherRows,
+ * scatterAddRows, softmaxRow) are delegated, each visibly, to the reference this backend holds.
  */
+import { ConfigError } from '../errors.js';
+import { BackendMemory } from './backend-memory.js';
 import { RefKernels } from './ref.js';
-import type { Floats } from './types.js';
+import { ReferenceRows } from './reference-rows.js';
+import type { DType, KernelArgs, KernelFunction, KernelMethod, Kernels } from './types.js';
 
 /** An opaque handle: the addon's thread pool and its size. */
 export type NativeContext = object;
 
-/** The addon's functions (native/src/addon.cc); argument order as in the Kernels interface. */
-export interface NativeBinding {
+/** What the addon was compiled for: 'avx512', 'avx2' or 'portable', with its register tile. */
+export interface NativeSimd {
+  name: string;
+  lanes: number;
+  tileRows: number;
+  tileCols: number;
+}
+
+/** The kernels whose addon function takes the thread-pool context before the interface's arguments. */
+type Threaded =
+  | 'gemm'
+  | 'gemmPrepacked'
+  | 'lstmCellForward'
+  | 'lstmCellBackward'
+  | 'lstmLayerForward'
+  | 'softmaxCrossEntropy'
+  | 'sumSquares'
+  | 'adamUpdate'
+  | 'sgdUpdate';
+
+/** The kernels the addon runs on the calling thread, with the interface's arguments as they are. */
+type Unthreaded = 'packedLength' | 'packB' | 'fillRows' | 'addColumnSums' | 'scale' | 'addInPlace';
+
+type WithContext<K extends KernelMethod> = (
+  ctx: NativeContext,
+  ...args: KernelArgs<K>
+) => ReturnType<KernelFunction<K>>;
+
+/**
+ * The addon's functions (native/src/addon.cc), derived from the Kernels interface: the same
+ * arguments in the same order, after the context for the threaded ones.
+ */
+export type NativeBinding = { [K in Threaded]: WithContext<K> } & { [K in Unthreaded]: KernelFunction<K> } & {
   createContext(threads: number): NativeContext;
   alloc(length: number): Float32Array;
-  simd(): { name: string; lanes: number; tileRows: number; tileCols: number };
-  gemm(
-    ctx: NativeContext,
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    A: Floats,
-    lda: number,
-    B: Floats,
-    ldb: number,
-    C: Floats,
-    ldc: number,
-    beta: number,
-  ): void;
-  packedLength(K: number, N: number): number;
-  packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void;
-  gemmPrepacked(
-    ctx: NativeContext,
-    M: number,
-    N: number,
-    K: number,
-    A: Floats,
-    lda: number,
-    packed: Floats,
-    C: Floats,
-    ldc: number,
-    beta: number,
-  ): void;
-  fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void;
-  addColumnSums(M: number, N: number, A: Floats, out: Floats): void;
-  lstmCellForward(
-    ctx: NativeContext,
-    B: number,
-    H: number,
-    gates: Floats,
-    cPrev: Floats,
-    c: Floats,
-    tanhC: Floats,
-    h: Floats,
-  ): void;
-  lstmCellBackward(
-    ctx: NativeContext,
-    B: number,
-    H: number,
-    dh: Floats,
-    dc: Floats,
-    gates: Floats,
-    cPrev: Floats,
-    tanhC: Floats,
-    dGates: Floats,
-    dcPrev: Floats,
-  ): void;
-  lstmLayerForward(
-    ctx: NativeContext,
-    T: number,
-    B: number,
-    D: number,
-    H: number,
-    x: Floats,
-    wIh: Floats,
-    wHh: Floats,
-    packedWih: Floats | null,
-    packedWhh: Floats | null,
-    bias: Floats,
-    gates: Floats,
-    c: Floats,
-    tanhC: Floats,
-    h: Floats,
-  ): boolean;
-  softmaxCrossEntropy(
-    ctx: NativeContext,
-    N: number,
-    V: number,
-    logits: Floats,
-    targets: Int32Array,
-    dLogits: Floats,
-    gradScale: number,
-  ): number;
-  sumSquares(ctx: NativeContext, n: number, x: Floats): number;
-  scale(n: number, x: Floats, s: number): void;
-  addInPlace(n: number, x: Floats, y: Floats): void;
-  adamUpdate(
-    ctx: NativeContext,
-    n: number,
-    p: Floats,
-    g: Floats,
-    m: Floats,
-    v: Floats,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    l2: number,
-    decoupled: number,
-    bc1: number,
-    bc2: number,
-  ): void;
-  sgdUpdate(
-    ctx: NativeContext,
-    n: number,
-    p: Floats,
-    g: Floats,
-    buf: Floats,
-    lr: number,
-    momentum: number,
-    l2: number,
-    nesterov: boolean,
-  ): void;
-}
+  simd(): NativeSimd;
+};
 
 let binding: NativeBinding | undefined;
 let unavailable = 'native kernels load only in Node (import the package from Node, or lstm/node)';
@@ -152,7 +77,7 @@ export function nativeUnavailableReason(): string | undefined {
 }
 
 /** What the addon was compiled for: 'avx512', 'avx2' or 'portable', with its register tile. */
-export function nativeSimd(): ReturnType<NativeBinding['simd']> | undefined {
+export function nativeSimd(): NativeSimd | undefined {
   return binding?.simd();
 }
 
@@ -161,176 +86,114 @@ export interface NativeKernelsOptions {
   threads?: number | undefined;
 }
 
-export class NativeKernels extends RefKernels {
-  override readonly name: string = 'native';
+export class NativeKernels implements Kernels {
+  readonly name: string = 'native';
+  readonly dtype: DType = 'float32';
   /** Threads the addon's pool runs (1: everything on the calling thread). */
   readonly threads: number;
   private readonly addon: NativeBinding;
   private readonly ctx: NativeContext;
+  private readonly mem = new BackendMemory('NativeKernels', 'arrays that alloc handed out');
+  /** The TypeScript loops, for the kernels delegated to them. */
+  private readonly rows = new ReferenceRows(this.mem, new RefKernels('float32'));
 
   constructor(options: NativeKernelsOptions = {}) {
-    super('float32');
-    if (binding === undefined) throw new Error(`NativeKernels: the native addon is not available: ${unavailable}.`);
-    const threads = options.threads ?? cores;
-    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-      throw new RangeError(`NativeKernels: threads must be an integer from 1 to 256; got ${String(threads)}.`);
+    if (binding === undefined) {
+      throw new ConfigError('NativeKernels', `the native addon is not available: ${unavailable}.`);
     }
     this.addon = binding;
+    const threads = options.threads ?? cores;
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new ConfigError('NativeKernels', `threads must be an integer from 1 to 256; got ${String(threads)}.`);
+    }
     this.threads = threads;
-    this.ctx = binding.createContext(threads);
+    this.ctx = binding.createContext(this.threads);
   }
 
-  override alloc(length: number): Floats {
-    // RefKernels' constructor allocates its scratch before `addon` is set: plain arrays are fine
-    return this.addon === undefined ? new Float32Array(length) : this.addon.alloc(length);
+  /** A zero-filled Float32Array over 64-byte-aligned memory of the addon's. */
+  alloc(length: number): Float32Array {
+    return this.mem.adopt(this.addon.alloc(length));
   }
 
-  override gemm(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    A: Floats,
-    lda: number,
-    B: Floats,
-    ldb: number,
-    C: Floats,
-    ldc: number,
-    beta: 0 | 1,
-  ): void {
+  readonly gemm: Kernels['gemm'] = (transA, transB, M, N, K, A, lda, B, ldb, C, ldc, beta) => {
+    this.mem.check('gemm', 'A, B, C', A, B, C);
     this.addon.gemm(this.ctx, transA, transB, M, N, K, A, lda, B, ldb, C, ldc, beta);
-  }
+  };
 
   /** Panels of whole register tiles: the last one is zero-padded, so K·N rounded up. */
-  override packedLength(K: number, N: number): number {
-    return this.addon.packedLength(K, N);
-  }
+  readonly packedLength: Kernels['packedLength'] = (K, N) => this.addon.packedLength(K, N);
 
-  override packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void {
+  readonly packB: Kernels['packB'] = (transB, K, N, B, ldb, packed) => {
+    this.mem.check('packB', 'B, packed', B, packed);
     this.addon.packB(transB, K, N, B, ldb, packed);
-  }
+  };
 
-  override gemmPrepacked(
-    M: number,
-    N: number,
-    K: number,
-    A: Floats,
-    lda: number,
-    packed: Floats,
-    C: Floats,
-    ldc: number,
-    beta: 0 | 1,
-  ): void {
+  readonly gemmPrepacked: Kernels['gemmPrepacked'] = (M, N, K, A, lda, packed, C, ldc, beta) => {
+    this.mem.check('gemmPrepacked', 'A, packed, C', A, packed, C);
     this.addon.gemmPrepacked(this.ctx, M, N, K, A, lda, packed, C, ldc, beta);
-  }
-
-  override fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void {
-    this.addon.fillRows(M, N, bias, C, ldc);
-  }
-
-  override addColumnSums(M: number, N: number, A: Floats, out: Floats): void {
-    this.addon.addColumnSums(M, N, A, out);
-  }
-
-  override lstmCellForward(
-    B: number,
-    H: number,
-    gates: Floats,
-    cPrev: Floats,
-    c: Floats,
-    tanhC: Floats,
-    h: Floats,
-  ): void {
-    this.addon.lstmCellForward(this.ctx, B, H, gates, cPrev, c, tanhC, h);
-  }
-
-  override lstmCellBackward(
-    B: number,
-    H: number,
-    dh: Floats,
-    dc: Floats,
-    gates: Floats,
-    cPrev: Floats,
-    tanhC: Floats,
-    dGates: Floats,
-    dcPrev: Floats,
-  ): void {
-    this.addon.lstmCellBackward(this.ctx, B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
-  }
+  };
 
   /** Every step of a layer in one call; hidden sizes that are not whole register tiles return false. */
-  lstmLayerForward(
-    T: number,
-    B: number,
-    D: number,
-    H: number,
-    x: Floats,
-    wIh: Floats,
-    wHh: Floats,
-    packedWih: Floats | null,
-    packedWhh: Floats | null,
-    bias: Floats,
-    gates: Floats,
-    c: Floats,
-    tanhC: Floats,
-    h: Floats,
-  ): boolean {
-    const a = this.addon;
-    return a.lstmLayerForward(this.ctx, T, B, D, H, x, wIh, wHh, packedWih, packedWhh, bias, gates, c, tanhC, h);
-  }
+  readonly lstmLayerForward: KernelFunction<'lstmLayerForward'> = (T, B, D, H, x, wIh, wHh, pIh, pHh, ...rest) => {
+    const [bias, gates, c, tanhC, h] = rest;
+    this.mem.check('lstmLayerForward', 'x, wIh, wHh, packedWih, packedWhh', x, wIh, wHh, pIh, pHh);
+    this.mem.check('lstmLayerForward', 'bias, gates, c, tanhC, h', bias, gates, c, tanhC, h);
+    return this.addon.lstmLayerForward(this.ctx, T, B, D, H, x, wIh, wHh, pIh, pHh, ...rest);
+  };
 
-  override softmaxCrossEntropy(
-    N: number,
-    V: number,
-    logits: Floats,
-    targets: Int32Array,
-    dLogits: Floats,
-    gradScale: number,
-  ): number {
+  readonly fillRows: Kernels['fillRows'] = (M, N, bias, C, ldc) => {
+    this.mem.check('fillRows', 'bias, C', bias, C);
+    this.addon.fillRows(M, N, bias, C, ldc);
+  };
+
+  readonly addColumnSums: Kernels['addColumnSums'] = (M, N, A, out) => {
+    this.mem.check('addColumnSums', 'A, out', A, out);
+    this.addon.addColumnSums(M, N, A, out);
+  };
+
+  readonly lstmCellForward: Kernels['lstmCellForward'] = (B, H, gates, cPrev, c, tanhC, h) => {
+    this.mem.check('lstmCellForward', 'gates, cPrev, c, tanhC, h', gates, cPrev, c, tanhC, h);
+    this.addon.lstmCellForward(this.ctx, B, H, gates, cPrev, c, tanhC, h);
+  };
+
+  readonly lstmCellBackward: Kernels['lstmCellBackward'] = (B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev) => {
+    this.mem.check('lstmCellBackward', 'dh, dc, gates, cPrev', dh, dc, gates, cPrev);
+    this.mem.check('lstmCellBackward', 'tanhC, dGates, dcPrev', tanhC, dGates, dcPrev);
+    this.addon.lstmCellBackward(this.ctx, B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
+  };
+
+  /** Delegated to the reference: row copies and the one-row softmax (reference-rows.ts). */
+  readonly gatherRows = this.rows.gatherRows;
+  readonly scatterAddRows = this.rows.scatterAddRows;
+  readonly softmaxRow = this.rows.softmaxRow;
+
+  readonly softmaxCrossEntropy: Kernels['softmaxCrossEntropy'] = (N, V, logits, targets, dLogits, gradScale) => {
+    this.mem.check('softmaxCrossEntropy', 'logits, dLogits', logits, dLogits);
     return this.addon.softmaxCrossEntropy(this.ctx, N, V, logits, targets, dLogits, gradScale);
-  }
+  };
 
-  override sumSquares(n: number, x: Floats): number {
+  readonly sumSquares: Kernels['sumSquares'] = (n, x) => {
+    this.mem.check('sumSquares', 'x', x);
     return this.addon.sumSquares(this.ctx, n, x);
-  }
+  };
 
-  override scale(n: number, x: Floats, s: number): void {
+  readonly scale: Kernels['scale'] = (n, x, s) => {
+    this.mem.check('scale', 'x', x);
     this.addon.scale(n, x, s);
-  }
+  };
 
-  override addInPlace(n: number, x: Floats, y: Floats): void {
+  readonly addInPlace: Kernels['addInPlace'] = (n, x, y) => {
+    this.mem.check('addInPlace', 'x, y', x, y);
     this.addon.addInPlace(n, x, y);
-  }
+  };
 
-  override adamUpdate(
-    n: number,
-    p: Floats,
-    g: Floats,
-    m: Floats,
-    v: Floats,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    l2: number,
-    decoupled: number,
-    bc1: number,
-    bc2: number,
-  ): void {
-    this.addon.adamUpdate(this.ctx, n, p, g, m, v, lr, beta1, beta2, eps, l2, decoupled, bc1, bc2);
-  }
+  readonly adamUpdate: Kernels['adamUpdate'] = (n, p, g, m, v, ...hyper) => {
+    this.mem.check('adamUpdate', 'p, g, m, v', p, g, m, v);
+    this.addon.adamUpdate(this.ctx, n, p, g, m, v, ...hyper);
+  };
 
-  override sgdUpdate(
-    n: number,
-    p: Floats,
-    g: Floats,
-    buf: Floats,
-    lr: number,
-    momentum: number,
-    l2: number,
-    nesterov: boolean,
-  ): void {
-    this.addon.sgdUpdate(this.ctx, n, p, g, buf, lr, momentum, l2, nesterov);
-  }
+  readonly sgdUpdate: Kernels['sgdUpdate'] = (n, p, g, buf, ...hyper) => {
+    this.mem.check('sgdUpdate', 'p, g, buf', p, g, buf);
+    this.addon.sgdUpdate(this.ctx, n, p, g, buf, ...hyper);
+  };
 }

@@ -8,8 +8,12 @@
  * accumulators, after copying a transposed operand into a scratch buffer. That copy costs
  * O(K·N) against the product's O(M·N·K), and the form runs about 4x faster in V8 than the
  * textbook i-k-j loop.
+ *
+ * Each method names its parameters and takes their types from the interface (`KernelArgs`), where
+ * the equations and shapes are written. The methods live on the prototype, so the compiled
+ * backends' tests can trap a call that reaches them.
  */
-import type { DType, Floats, Kernels } from './types.js';
+import type { DType, Floats, GemmOperands, KernelArgs, Kernels } from './types.js';
 
 /** Stable logistic: never overflows for large |x|, so σ(±300) is 1 or 0, not NaN. */
 function sigmoid(x: number): number {
@@ -23,18 +27,7 @@ function sigmoid(x: number): number {
  * Empty sizes need no special case: K = 0 writes zeros (beta 0) or leaves C (beta 1).
  * 4 rows of A × 2 rows of B per block; the K loop keeps 8 accumulators in registers.
  */
-function gemmABt(
-  M: number,
-  N: number,
-  K: number,
-  A: Floats,
-  lda: number,
-  B: Floats,
-  ldb: number,
-  C: Floats,
-  ldc: number,
-  beta: 0 | 1,
-): void {
+function gemmABt(...[M, N, K, A, lda, B, ldb, C, ldc, beta]: GemmOperands): void {
   const M4 = M - (M % 4);
   const N2 = N - (N % 2);
   for (let i = 0; i < M4; i += 4) {
@@ -176,20 +169,7 @@ export class RefKernels implements Kernels {
     return grown;
   }
 
-  gemm(
-    transA: boolean,
-    transB: boolean,
-    M: number,
-    N: number,
-    K: number,
-    A: Floats,
-    lda: number,
-    B: Floats,
-    ldb: number,
-    C: Floats,
-    ldc: number,
-    beta: 0 | 1,
-  ): void {
+  gemm(...[transA, transB, M, N, K, A, lda, B, ldb, C, ldc, beta]: KernelArgs<'gemm'>): void {
     let a = A;
     let aStride = lda;
     if (transA) {
@@ -209,12 +189,12 @@ export class RefKernels implements Kernels {
     gemmABt(M, N, K, a, aStride, b, bStride, C, ldc, beta);
   }
 
-  packedLength(K: number, N: number): number {
+  packedLength(...[K, N]: KernelArgs<'packedLength'>): number {
     return K * N;
   }
 
   /** The reference layout is op(B)ᵀ, (N, K) row-major, for the dot-product form A·Bᵀ. */
-  packB(transB: boolean, K: number, N: number, B: Floats, ldb: number, packed: Floats): void {
+  packB(...[transB, K, N, B, ldb, packed]: KernelArgs<'packB'>): void {
     if (transB) {
       for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) packed[n * K + k] = B[n * ldb + k];
     } else {
@@ -222,35 +202,25 @@ export class RefKernels implements Kernels {
     }
   }
 
-  gemmPrepacked(
-    M: number,
-    N: number,
-    K: number,
-    A: Floats,
-    lda: number,
-    packed: Floats,
-    C: Floats,
-    ldc: number,
-    beta: 0 | 1,
-  ): void {
+  gemmPrepacked(...[M, N, K, A, lda, packed, C, ldc, beta]: KernelArgs<'gemmPrepacked'>): void {
     gemmABt(M, N, K, A, lda, packed, K, C, ldc, beta);
   }
 
-  fillRows(M: number, N: number, bias: Floats, C: Floats, ldc: number): void {
+  fillRows(...[M, N, bias, C, ldc]: KernelArgs<'fillRows'>): void {
     for (let i = 0; i < M; i++) {
       const c = i * ldc;
       for (let j = 0; j < N; j++) C[c + j] = bias[j];
     }
   }
 
-  addColumnSums(M: number, N: number, A: Floats, out: Floats): void {
+  addColumnSums(...[M, N, A, out]: KernelArgs<'addColumnSums'>): void {
     for (let i = 0; i < M; i++) {
       const a = i * N;
       for (let j = 0; j < N; j++) out[j] += A[a + j];
     }
   }
 
-  lstmCellForward(B: number, H: number, gates: Floats, cPrev: Floats, c: Floats, tanhC: Floats, h: Floats): void {
+  lstmCellForward(...[B, H, gates, cPrev, c, tanhC, h]: KernelArgs<'lstmCellForward'>): void {
     const G = 4 * H;
     for (let b = 0; b < B; b++) {
       const g0 = b * G; // this row's [i | f | g | o] blocks of H
@@ -273,17 +243,7 @@ export class RefKernels implements Kernels {
     }
   }
 
-  lstmCellBackward(
-    B: number,
-    H: number,
-    dh: Floats,
-    dc: Floats,
-    gates: Floats,
-    cPrev: Floats,
-    tanhC: Floats,
-    dGates: Floats,
-    dcPrev: Floats,
-  ): void {
+  lstmCellBackward(...[B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev]: KernelArgs<'lstmCellBackward'>): void {
     const G = 4 * H;
     for (let b = 0; b < B; b++) {
       const g0 = b * G;
@@ -307,7 +267,7 @@ export class RefKernels implements Kernels {
     }
   }
 
-  gatherRows(N: number, E: number, table: Floats, ids: Int32Array, out: Floats): void {
+  gatherRows(...[N, E, table, ids, out]: KernelArgs<'gatherRows'>): void {
     for (let n = 0; n < N; n++) {
       const src = ids[n] * E;
       const dst = n * E;
@@ -315,7 +275,7 @@ export class RefKernels implements Kernels {
     }
   }
 
-  scatterAddRows(N: number, E: number, dOut: Floats, ids: Int32Array, dTable: Floats): void {
+  scatterAddRows(...[N, E, dOut, ids, dTable]: KernelArgs<'scatterAddRows'>): void {
     for (let n = 0; n < N; n++) {
       const dst = ids[n] * E;
       const src = n * E;
@@ -323,14 +283,7 @@ export class RefKernels implements Kernels {
     }
   }
 
-  softmaxCrossEntropy(
-    N: number,
-    V: number,
-    logits: Floats,
-    targets: Int32Array,
-    dLogits: Floats,
-    gradScale: number,
-  ): number {
+  softmaxCrossEntropy(...[N, V, logits, targets, dLogits, gradScale]: KernelArgs<'softmaxCrossEntropy'>): number {
     let loss = 0;
     for (let n = 0; n < N; n++) {
       const r = n * V;
@@ -348,7 +301,7 @@ export class RefKernels implements Kernels {
     return loss;
   }
 
-  softmaxRow(V: number, logits: Floats, temperature: number, probs: Floats): void {
+  softmaxRow(...[V, logits, temperature, probs]: KernelArgs<'softmaxRow'>): void {
     let max = -Infinity;
     for (let v = 0; v < V; v++) if (logits[v] > max) max = logits[v];
     let sum = 0;
@@ -360,35 +313,21 @@ export class RefKernels implements Kernels {
     for (let v = 0; v < V; v++) probs[v] /= sum;
   }
 
-  sumSquares(n: number, x: Floats): number {
+  sumSquares(...[n, x]: KernelArgs<'sumSquares'>): number {
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i] * x[i];
     return s;
   }
 
-  scale(n: number, x: Floats, s: number): void {
+  scale(...[n, x, s]: KernelArgs<'scale'>): void {
     for (let i = 0; i < n; i++) x[i] *= s;
   }
 
-  addInPlace(n: number, x: Floats, y: Floats): void {
+  addInPlace(...[n, x, y]: KernelArgs<'addInPlace'>): void {
     for (let i = 0; i < n; i++) y[i] += x[i];
   }
 
-  adamUpdate(
-    n: number,
-    p: Floats,
-    g: Floats,
-    m: Floats,
-    v: Floats,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    l2: number,
-    decoupled: number,
-    bc1: number,
-    bc2: number,
-  ): void {
+  adamUpdate(...[n, p, g, m, v, lr, beta1, beta2, eps, l2, decoupled, bc1, bc2]: KernelArgs<'adamUpdate'>): void {
     const stepSize = lr / bc1;
     const sqrtBc2 = Math.sqrt(bc2);
     const decay = lr * decoupled;
@@ -403,16 +342,7 @@ export class RefKernels implements Kernels {
     }
   }
 
-  sgdUpdate(
-    n: number,
-    p: Floats,
-    g: Floats,
-    buf: Floats,
-    lr: number,
-    momentum: number,
-    l2: number,
-    nesterov: boolean,
-  ): void {
+  sgdUpdate(...[n, p, g, buf, lr, momentum, l2, nesterov]: KernelArgs<'sgdUpdate'>): void {
     for (let i = 0; i < n; i++) {
       const gi = g[i] + l2 * p[i];
       const bi = momentum * buf[i] + gi;

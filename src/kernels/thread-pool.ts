@@ -9,6 +9,7 @@
  * core cannot import (it runs in browsers too), so `lstm/node` registers that spawner with
  * `setWorkerSpawner` when it loads.
  */
+import { LstmError, ShapeError } from '../errors.js';
 import type { KernelWorkerInit } from './kernel-worker-loop.js';
 import {
   ARGS,
@@ -21,8 +22,8 @@ import {
   NTHREADS,
   READY,
   runShare,
-  type ShareExports,
 } from './thread-protocol.js';
+import type { ShareExports } from './wasm-exports.js';
 
 export type { KernelWorkerInit } from './kernel-worker-loop.js';
 
@@ -109,7 +110,12 @@ export class KernelThreadPool {
     threads: number,
     spawn: WorkerSpawner,
   ) {
-    if (control.length !== CONTROL_WORDS) throw new Error('KernelThreadPool: wrong control block size');
+    if (control.length !== CONTROL_WORDS) {
+      throw new ShapeError(
+        'KernelThreadPool',
+        `the control block must hold ${CONTROL_WORDS} words, got ${control.length}.`,
+      );
+    }
     this.threads = threads;
     this.canBlock = mainThreadCanBlock(control);
     const init: KernelWorkerInit = { module, memory, control: control.byteOffset };
@@ -171,7 +177,11 @@ export class KernelThreadPool {
     }
     if (Atomics.load(c, FAILED) !== 0) {
       Atomics.store(c, FAILED, 0);
-      throw new Error('KernelThreadPool: a kernel failed in a worker thread');
+      throw new LstmError(
+        'KernelThreadPool',
+        'a kernel failed in a worker thread; the numbers of this product are wrong.',
+        'the sizes or strides passed to the kernel probably do not fit its arrays.',
+      );
     }
   }
 

@@ -11,6 +11,7 @@
  * set of whole 8-column strips computed the same way whatever the split, the numbers do not depend
  * on how many threads took part.
  */
+import type { ShareExports } from './wasm-exports.js';
 
 /** Control block words (Int32 indices). */
 export const GENERATION = 0;
@@ -34,47 +35,6 @@ export const JOB_GEMM_ABT_ROWS = 2;
 export const JOB_CELL_FORWARD = 3;
 /** lstmCellBackward(B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev) split by rows of the batch. */
 export const JOB_CELL_BACKWARD = 4;
-
-/** The WebAssembly exports a share needs (a subset of the kernel module's exports). */
-export interface ShareExports {
-  lstmCellForward(B: number, H: number, gates: number, cPrev: number, c: number, tanhC: number, h: number): void;
-  lstmCellBackward(
-    B: number,
-    H: number,
-    dh: number,
-    dc: number,
-    gates: number,
-    cPrev: number,
-    tanhC: number,
-    dGates: number,
-    dcPrev: number,
-  ): void;
-  gemmPacked(
-    M: number,
-    N: number,
-    K: number,
-    A: number,
-    lda: number,
-    P: number,
-    C: number,
-    ldc: number,
-    beta: number,
-    j0: number,
-    j1: number,
-  ): void;
-  gemmABtRows(
-    M: number,
-    N: number,
-    K: number,
-    A: number,
-    lda: number,
-    B: number,
-    ldb: number,
-    C: number,
-    ldc: number,
-    beta: number,
-  ): void;
-}
 
 /** Columns [j0, j1) of N for share t of nt: whole strips of 8, the last share takes the rest. */
 export function shareColumns(N: number, t: number, nt: number): [number, number] {

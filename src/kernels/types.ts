@@ -5,10 +5,17 @@
  * Conventions for every method:
  * - Matrices are row-major; `ld*` is the row stride in elements (>= the logical row length), so a
  *   kernel may work on a block of a wider matrix. Nothing outside the logical block is touched.
- * - Arrays are views handed out by `alloc` of the same backend (for WebAssembly and native backends
- *   they must live in the backend's memory); `subarray` views of them are fine.
- * - Kernels never allocate user-visible memory and never validate user input: the layers check
- *   shapes once at the public boundary.
+ * - Float arrays are views handed out by `alloc` of the same backend; `subarray` views of them are
+ *   fine. The compiled backends (WebAssembly, native) refuse any other float array with a
+ *   ShapeError naming the kernel and the argument, the same way in every kernel: none copies it in
+ *   or falls back to slower code. A layer that receives arrays from elsewhere copies them into
+ *   arrays from `alloc` once, where they enter it. Int32Array ids and targets may be any array.
+ * - Kernels never allocate user-visible memory and never validate shapes: the layers check shapes
+ *   once at the public boundary.
+ *
+ * This interface is the one statement of each kernel's arguments: the backends type their methods
+ * as `Kernels['name']` or `KernelArgs<'name'>`, and the WebAssembly exports
+ * (wasm-exports.ts) and the native binding (native.ts) derive theirs from it with mapped types.
  */
 
 /** Element storage: float32 in production, float64 for gradient checks (reference backend only). */
@@ -197,3 +204,15 @@ export interface Kernels {
     nesterov: boolean,
   ): void;
 }
+
+/** The kernels: every member of the interface but `name` and `dtype`. */
+export type KernelMethod = Exclude<keyof Kernels, 'name' | 'dtype'>;
+
+/** Kernel K's function type (the optional ones included). */
+export type KernelFunction<K extends KernelMethod> = NonNullable<Kernels[K]>;
+
+/** Kernel K's parameters, named and typed as the interface declares them. */
+export type KernelArgs<K extends KernelMethod> = Parameters<KernelFunction<K>>;
+
+/** gemm's parameters after transA and transB: a product of operands already laid out. */
+export type GemmOperands = KernelArgs<'gemm'> extends [boolean, boolean, ...infer Rest] ? Rest : never;

@@ -1,55 +1,11 @@
 /**
- * The compiled WebAssembly kernels (assembly/, embedded as base64 by scripts/build-wasm.mjs): their
- * exports, whether this engine can run them, and their instantiation on a given shared memory
- * (wasm.ts makes the memory and allocates in it; worker threads instantiate the same module).
+ * The compiled WebAssembly kernels (assembly/, embedded as base64 by scripts/build-wasm.mjs):
+ * whether this engine can run them, and their instantiation on a given shared memory (wasm.ts
+ * makes the memory and allocates in it; worker threads instantiate the same module). Their
+ * exports' types are derived from the Kernels interface in wasm-exports.ts.
  */
-import type { ShareExports } from './thread-protocol.js';
 import { KERNELS_WASM_BASE64 } from './wasm-binary.generated.js';
-
-/** The kernel module's exports (byte offsets into the memory for arrays); ShareExports has the split ones. */
-export interface KernelExports extends ShareExports {
-  heapBase(): number;
-  packB(transB: number, K: number, N: number, B: number, ldb: number, P: number): void;
-  transpose(rows: number, cols: number, src: number, ld: number, dst: number): void;
-  fillRows(M: number, N: number, bias: number, C: number, ldc: number): void;
-  addColumnSums(M: number, N: number, A: number, out: number): void;
-  softmaxCrossEntropy(
-    N: number,
-    V: number,
-    logits: number,
-    targets: number,
-    dLogits: number,
-    gradScale: number,
-  ): number;
-  sumSquares(n: number, x: number): number;
-  scale(n: number, x: number, s: number): void;
-  addInPlace(n: number, x: number, y: number): void;
-  adamUpdate(
-    n: number,
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    lr: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    l2: number,
-    decoupled: number,
-    bc1: number,
-    bc2: number,
-  ): void;
-  sgdUpdate(
-    n: number,
-    p: number,
-    g: number,
-    buf: number,
-    lr: number,
-    momentum: number,
-    l2: number,
-    nesterov: number,
-  ): void;
-}
+import { type KernelExports, kernelAborted } from './wasm-exports.js';
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -80,7 +36,7 @@ export function instantiateKernels(memory: WebAssembly.Memory): { module: WebAss
     env: {
       memory,
       abort: () => {
-        throw new Error('WasmKernels: a kernel aborted');
+        throw kernelAborted('WasmKernels');
       },
     },
   });

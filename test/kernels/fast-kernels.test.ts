@@ -164,7 +164,7 @@ describe('WebAssembly backend', { skip: wasmUnavailableReason() }, () => {
 
   it('an LSTM forward and backward on the WebAssembly backend match the reference (float32)', () => {
     const opts = { inputSize: 5, hiddenSize: 12, numLayers: 2 };
-    const run = (k: RefKernels) => {
+    const run = (k: Kernels) => {
       const arena = new ParamArena(k, Recurrent.paramSpecs({ kind: 'lstm', ...opts }));
       const rng = new Rng(8);
       for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-0.5, 0.5);

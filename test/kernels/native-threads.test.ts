@@ -137,8 +137,8 @@ describe('native backend with threads', { skip: nativeUnavailableReason() }, () 
         assert.deepEqual(lstmRun(k, opts, 1, B), lstmRun(separate, opts, 1, B), `T 1, B ${B}`);
     }
     // a layer the addon does not take whole (H not a multiple of the tile) goes through the separate calls
-    const none = new Float32Array(0);
     const k1 = backends[0] as NativeKernels;
+    const none = k1.alloc(0);
     assert.equal(k1.lstmLayerForward(2, 1, 1, 70, none, none, none, none, none, none, none, none, none, none), false);
   });
 

@@ -53,7 +53,7 @@ function languageModelDifference(model: LanguageModel, onnx: OnnxModel, T: numbe
   const [L, H] = [stack.numLayers, stack.hiddenSize];
   const sizes = model.network.stateSizes(B);
   const { logits } = model.network.forward(ids, T, B, k.alloc(sizes.h), sizes.c === 0 ? null : k.alloc(sizes.c));
-  const probs = new Float32Array(T * B * V);
+  const probs = k.alloc(T * B * V); // kernel memory: the fast kernels refuse arrays from elsewhere
   for (let r = 0; r < T * B; r++)
     k.softmaxRow(V, logits.subarray(r * V, (r + 1) * V), 1, probs.subarray(r * V, (r + 1) * V));
   const zeros = { dims: [L, B, H], data: new Float32Array(L * B * H) };
