@@ -10,7 +10,7 @@ import {
   parseSchedule,
   WasmKernels,
 } from '../index.js';
-import { CORPORA, loadCorpus, loadModel, readTextFile, saveModel } from '../node/index.js';
+import { CORPORA, loadCheckpoint, loadCorpus, readTextFile, saveModel } from '../node/index.js';
 import {
   commandName,
   formatCount,
@@ -135,13 +135,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const json = values.json === true;
   const kernels = defaultKernels();
   const resumePath = stringFlag(values, 'resume');
-  const resumed = resumePath === undefined ? undefined : loadModel(resumePath, kernels);
-  if (resumed !== undefined && resumed.training === undefined) {
+  const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath, kernels);
+  const resumed = checkpoint?.model;
+  if (checkpoint !== undefined && checkpoint.training === undefined) {
     throw new UsageError(
       `lstm train: ${resumePath} holds no training state (it was saved without it); start a new run instead.`,
     );
   }
-  const { text, name } = readInput(positionals, stringFlag(values, 'corpus'), resumed?.training?.state.corpus.name);
+  const { text, name } = readInput(positionals, stringFlag(values, 'corpus'), checkpoint?.training?.state.corpus.name);
 
   const steps = intFlag(c, values, 'steps', undefined, 1);
   let time = numberFlag(c, values, 'time', undefined, 0, 1e9, true);
@@ -206,18 +207,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
     seed,
     evalEvery: intFlag(c, values, 'eval-every', 100, 0) as number,
     evalChars: intFlag(c, values, 'eval-chars', 20000, 2) as number,
-    resume: resumed !== undefined,
+    resume: checkpoint?.training,
     corpusName: name,
     signal: controller.signal,
     onProgress: (p) => printer.update(p),
-    onCheckpoint: (m) => saveModel(savePath, m),
+    onCheckpoint: (m, training) => saveModel(savePath, m, { training }),
     onWarning: (message) => console.error(`warning: ${message}`),
     ...(scheduleText === undefined ? {} : { schedule: parseSchedule(scheduleText) }),
     ...(steps === undefined ? {} : { maxSteps: steps }),
     ...(time === undefined ? {} : { maxSeconds: time }),
   };
   if (!json) {
-    const what = resumed === undefined ? 'training' : `resuming at update ${resumed.training?.state.step}`;
+    const what = resumed === undefined ? 'training' : `resuming at update ${checkpoint?.training?.state.step}`;
     console.error(
       `${what}: ${formatCount(model.parameterCount)} parameters (${model.config.numLayers} × ${model.config.hiddenSize} LSTM, embedding ${model.config.embeddingSize}, vocabulary ${model.vocab.size}) on ${name} (${formatCount(text.length)} characters), backend ${kernels.name}${kernels instanceof WasmKernels ? ` on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}` : ''}`,
     );
