@@ -6,7 +6,13 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DataError, ModelFileError } from '../errors.js';
-import { decodeModel, decodeModelFile, type EncodeOptions, encodeModel, type ModelFileContents } from '../io/model-file.js';
+import {
+  decodeModel,
+  decodeModelFile,
+  type EncodeOptions,
+  encodeModel,
+  type ModelFileContents,
+} from '../io/model-file.js';
 import {
   encodeTorchStateDict,
   loadTorchRecurrent,

@@ -269,7 +269,10 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     },
     validate: (final) => {
       if (valText === undefined) return undefined;
-      lastValidation = model.evaluate(valText, final || opts.evalChars === undefined ? {} : { maxChars: opts.evalChars });
+      lastValidation = model.evaluate(
+        valText,
+        final || opts.evalChars === undefined ? {} : { maxChars: opts.evalChars },
+      );
       return lastValidation.nats;
     },
   };
@@ -313,7 +316,14 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
   const training = checkpoint();
   // stopped by the user: save where we are at once, without a slow validation pass
   if (stoppedBy === 'abort') await opts.onCheckpoint?.(model, training);
-  return { steps: state.step, stoppedBy, trainLoss: lastLoss, validation: lastValidation, seconds: seconds(), training };
+  return {
+    steps: state.step,
+    stoppedBy,
+    trainLoss: lastLoss,
+    validation: lastValidation,
+    seconds: seconds(),
+    training,
+  };
 }
 
 function secondsLeft(

@@ -101,7 +101,9 @@ function* loopSteps<Batch>(updater: Updater, task: TrainingTask<Batch>, o: LoopO
   const keeper = o.patience === undefined ? undefined : new BestWeights(updater.arena, o.patience);
   const evalEvery = o.evalEvery;
   const due =
-    typeof evalEvery === 'function' ? evalEvery : (u: number): boolean => evalEvery !== undefined && evalEvery > 0 && u % evalEvery === 0;
+    typeof evalEvery === 'function'
+      ? evalEvery
+      : (u: number): boolean => evalEvery !== undefined && evalEvery > 0 && u % evalEvery === 0;
   let lowest = Infinity;
   let sum = 0;
   let count = 0;
@@ -116,7 +118,15 @@ function* loopSteps<Batch>(updater: Updater, task: TrainingTask<Batch>, o: LoopO
     if (best) lowest = validLoss;
     sum = 0;
     count = 0;
-    const event: EvaluationEvent = { update: updater.updates, epoch, trainLoss, validLoss, best, final, seconds: seconds() };
+    const event: EvaluationEvent = {
+      update: updater.updates,
+      epoch,
+      trainLoss,
+      validLoss,
+      best,
+      final,
+      seconds: seconds(),
+    };
     const answer = yield o.onEvaluation?.(event);
     if (answer === false) return 'evaluation';
     return keeper?.exhausted === true ? 'patience' : undefined;
@@ -175,7 +185,11 @@ export function runTraining<Batch>(updater: Updater, task: TrainingTask<Batch>, 
   while (next.done !== true) {
     const value = next.value;
     if (isThenable(value)) {
-      throw new ConfigError('runTraining', 'onEvaluation returned a promise.', 'use runTrainingAsync for asynchronous callbacks.');
+      throw new ConfigError(
+        'runTraining',
+        'onEvaluation returned a promise.',
+        'use runTrainingAsync for asynchronous callbacks.',
+      );
     }
     next = steps.next(value === PAUSE ? undefined : value);
   }
