@@ -131,11 +131,22 @@ export function decodeModelFile(
     }
     optimizer[name.slice('training.optimizer.'.length)] = t.data;
   }
-  const h = tensors.get('training.h');
-  const c = tensors.get('training.c');
-  const stateSize = config.numLayers * state.recipe.batchSize * config.hiddenSize;
-  if (h === undefined || c === undefined || h.data.length !== stateSize || c.data.length !== stateSize) {
-    throw new ModelFileError(where, `the carried state (training.h, training.c) must hold ${stateSize} values each.`);
-  }
-  return { model, training: { state, tensors: { optimizer, h: h.data, c: c.data } } };
+  // the carried state: h, and c for cells that have one, each (L, B, width); the widths are the
+  // network's business, checked when a run resumes from it
+  const [L, B] = [config.numLayers, state.recipe.batchSize];
+  const carried = (name: string): Float32Array | Float64Array | null => {
+    const t = tensors.get(name);
+    if (t === undefined) return null;
+    const [l, b, width] = t.shape;
+    if (t.shape.length !== 3 || l !== L || b !== B || width === undefined || width < 1) {
+      throw new ModelFileError(
+        where,
+        `the carried state ${name} must have shape (${L}, ${B}, width) (layers, batch, width); got (${t.shape.join(', ')}).`,
+      );
+    }
+    return t.data;
+  };
+  const h = carried('training.h');
+  if (h === null) throw new ModelFileError(where, 'the checkpoint lacks its carried state training.h.');
+  return { model, training: { state, tensors: { optimizer, h, c: carried('training.c') } } };
 }

@@ -150,11 +150,15 @@ function startSession(
       }
       arr.set(savedArr);
     }
-    // a carried state of other sizes (another batch size) is dropped: the run continues from zeros
-    if (tensors.h.length === h.length && (c === null || tensors.c?.length === c.length)) {
-      h.set(tensors.h);
-      if (c !== null && tensors.c !== null) c.set(tensors.c);
+    if (tensors.h.length !== h.length || (tensors.c?.length ?? 0) !== (c?.length ?? 0)) {
+      throw new ConfigError(
+        'fit',
+        `the saved carried state holds ${tensors.h.length} (h) and ${tensors.c?.length ?? 0} (c) values; this network carries ${h.length} and ${c?.length ?? 0}.`,
+        'the checkpoint belongs to a network of another shape; train without --resume.',
+      );
     }
+    h.set(tensors.h);
+    if (c !== null && tensors.c !== null) c.set(tensors.c);
     const rng = new Rng(1);
     rng.setState(state.rng);
     return { state: { ...state, corpus, history: [...state.history] }, updater, rng, h, c };

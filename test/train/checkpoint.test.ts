@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ConfigError } from '../../src/errors.js';
 import { decodeModelFile, encodeModel } from '../../src/io/model-file.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { RefKernels } from '../../src/kernels/index.js';
@@ -54,5 +55,15 @@ describe('the training state beside the model', async () => {
     assert.equal(loaded.training?.state.step, 5);
     assert.deepEqual(Array.from(loaded.training?.tensors.h ?? []), Array.from(result.training.tensors.h));
     assert.deepEqual(Buffer.from(encodeModel(loaded.model, { training: loaded.training })), Buffer.from(bytes));
+  });
+
+  it('a carried state that does not fit the network is refused on resume, saying both sizes', async () => {
+    const { state, tensors } = result.training;
+    const other = { state: { ...state, recipe: { ...state.recipe, batchSize: 2 } }, tensors };
+    const loaded = decodeModelFile(encodeModel(model, { training: other }), k);
+    await assert.rejects(
+      fit(loaded.model, TEXT, { resume: loaded.training, maxSteps: 6 }),
+      (e: unknown) => e instanceof ConfigError && /holds 36 \(h\).*carries 24/.test(e.message),
+    );
   });
 });
