@@ -1,7 +1,15 @@
 export { splitText, TextStream, type Window } from './data/text-stream.js';
 export { UNKNOWN_TOKEN, Vocab } from './data/vocab.js';
 export * from './errors.js';
-export { decodeModel, type EncodeOptions, encodeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './io/model-file.js';
+export {
+  decodeModel,
+  decodeModelFile,
+  type EncodeOptions,
+  encodeModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelFileContents,
+} from './io/model-file.js';
 export { modelFileType } from './io/model-container.js';
 export { crc32, decodeSafetensors, encodeSafetensors, type TensorRecord } from './io/safetensors.js';
 export { type Framework, GATE_ORDER, gatePermutation, reorderGates, swapPeepholeOrder } from './io/gate-order.js';
@@ -97,4 +105,21 @@ export {
   temporalOrderTask,
 } from './tasks/index.js';
 export { type FitOptions, type FitResult, fit, type Progress } from './train/fit.js';
-export { hashText, type TrainingRecipe, type TrainingState } from './train/state.js';
+export {
+  type EvaluationEvent,
+  type LoopOptions,
+  type LoopResult,
+  runTraining,
+  runTrainingAsync,
+  type StopReason,
+  type TrainingTask,
+  type UpdateEvent,
+} from './train/loop.js';
+export {
+  hashText,
+  type TrainingCheckpoint,
+  type TrainingRecipe,
+  type TrainingState,
+  type TrainingTensors,
+} from './train/state.js';
+export { type UpdateRecipe, type UpdateResult, Updater, type UpdateTask } from './train/update.js';

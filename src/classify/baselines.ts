@@ -3,12 +3,14 @@
  *   majority class   always the most frequent training class
  *   bag of words     multinomial logistic regression on log(1 + count) of the V most frequent
  *                    training words (by documents containing them), fitted by full-batch Adam
- *                    (src/optim) with L2; word order is ignored, which is exactly what an LSTM adds
+ *                    with L2 on the shared engine (src/train/loop.ts); word order is ignored,
+ *                    which is exactly what an LSTM adds
  */
 import { ConfigError, DataError } from '../errors.js';
 import { type Floats, RefKernels } from '../kernels/index.js';
 import { ParamArena } from '../nn/params.js';
-import { createOptimizer } from '../optim/optimizers.js';
+import { runTraining } from '../train/loop.js';
+import { Updater } from '../train/update.js';
 
 /** Lower-cased words: letters, digits and apostrophes. */
 export function words(text: string): string[] {
@@ -69,23 +71,42 @@ export class BagOfWordsClassifier {
     // the weights (K, n) in a float64 parameter arena, updated by the project's Adam (L2 as its weightDecay)
     const kernels = new RefKernels('float64');
     const arena = new ParamArena(kernels, [{ name: 'weights', shape: [K, n] }]);
-    const optimizer = createOptimizer(kernels, arena, { name: 'adam', weightDecay: opts.l2 ?? 1e-4 });
     const g = arena.grads;
-    const [lr, iterations] = [opts.learningRate ?? 0.05, opts.iterations ?? 200];
     const model = new BagOfWordsClassifier(vocabulary, arena.values, K);
-    for (let it = 1; it <= iterations; it++) {
-      arena.zeroGrads();
-      rows.forEach((x, d) => {
-        const p = model.probabilitiesOf(x);
-        p[labels[d] as number] = (p[labels[d] as number] as number) - 1;
-        for (let k = 0; k < K; k++) {
-          const pk = (p[k] as number) / rows.length;
-          for (const [i, value] of x) g[k * n + i] = (g[k * n + i] as number) + pk * value;
-          g[k * n + n - 1] = (g[k * n + n - 1] as number) + pk;
-        }
-      });
-      optimizer.step(lr);
-    }
+    // full batch: every update reads all rows; the loss is the mean cross-entropy
+    const probabilities: Float64Array[] = [];
+    runTraining(
+      new Updater(kernels, arena, {
+        learningRate: opts.learningRate ?? 0.05,
+        optimizer: { name: 'adam', weightDecay: opts.l2 ?? 1e-4 },
+        clip: 0,
+      }),
+      {
+        batches: () => [rows],
+        forwardLoss: (batch) => {
+          let loss = 0;
+          batch.forEach((x, d) => {
+            const p = (probabilities[d] = model.probabilitiesOf(x));
+            // a probability that underflowed to 0 counts as the smallest double, so the loss stays finite
+            loss -= Math.log(Math.max(p[labels[d] as number] as number, Number.MIN_VALUE));
+          });
+          return loss / batch.length;
+        },
+        // ∂loss/∂z_k = (p_k − [k = label]) / N, for the weights of each present word and the bias
+        backward: () => {
+          rows.forEach((x, d) => {
+            const p = probabilities[d] as Float64Array;
+            p[labels[d] as number] = (p[labels[d] as number] as number) - 1;
+            for (let k = 0; k < K; k++) {
+              const pk = (p[k] as number) / rows.length;
+              for (const [i, value] of x) g[k * n + i] = (g[k * n + i] as number) + pk * value;
+              g[k * n + n - 1] = (g[k * n + n - 1] as number) + pk;
+            }
+          });
+        },
+      },
+      { maxEpochs: opts.iterations ?? 200 },
+    );
     return model;
   }
 

@@ -1,16 +1,16 @@
 /**
- * The training loop the classifier and the tagger share: per epoch, length-bucketed shuffled
- * mini-batches (src/classify/batches.ts); per batch zero grads → forward → loss → backward → clip
- * by global norm → Adam; after each epoch the validation loss, and the weights of the epoch with
- * the lowest one kept (early stopping with patience). Seeded: the same seed, data and backend give
- * the same weights.
+ * How the classifier and the tagger train, on the shared engine (src/train/loop.ts): per epoch,
+ * length-bucketed shuffled mini-batches (src/classify/batches.ts), one update each (Adam, clipped
+ * by global norm); after each epoch the validation loss, and the weights of the epoch with the
+ * lowest one kept (early stopping with patience). Seeded: the same seed, data and backend give the
+ * same weights.
  */
-import { DivergenceError, checkInteger, checkNumber } from '../errors.js';
+import { checkInteger, checkNumber } from '../errors.js';
 import type { Kernels } from '../kernels/index.js';
 import type { ParamArena } from '../nn/params.js';
-import { clipGradNorm } from '../optim/clip.js';
-import { createOptimizer } from '../optim/optimizers.js';
 import { Rng } from '../rng.js';
+import { runTraining } from '../train/loop.js';
+import { Updater } from '../train/update.js';
 import { lengthBatches } from './batches.js';
 import type { ClassWeights } from './class-loss.js';
 
@@ -69,54 +69,41 @@ export function trainLoop(
 ): FitHistory {
   const epochs = checkInteger(where, 'epochs', opts.epochs ?? 10, 1, 1e6);
   const B = checkInteger(where, 'batchSize', opts.batchSize ?? 32, 1, 1e6);
-  const lr = checkNumber(where, 'learningRate', opts.learningRate ?? 2e-3, 0, 10, true);
+  const learningRate = checkNumber(where, 'learningRate', opts.learningRate ?? 2e-3, 0, 10, true);
   const clip = checkNumber(where, 'clip', opts.clip ?? 1, 0, 1e9);
   const patience = checkInteger(where, 'patience', opts.patience ?? 3, 1, 1e6);
   const weightDecay = checkNumber(where, 'weightDecay', opts.weightDecay ?? 0, 0, 10);
   const rng = new Rng(checkInteger(where, 'seed', opts.seed ?? 1, 0, 2 ** 32 - 1));
-  const optimizer = createOptimizer(k, arena, { name: 'adam', weightDecay });
+  const updater = new Updater(k, arena, { learningRate, clip, optimizer: { name: 'adam', weightDecay } });
   const members = Int32Array.from({ length: trainLengths.length }, (_, i) => i);
-  const best = arena.values.slice();
   const history: FitHistory = { epochs: [], bestEpoch: 0 };
-  const started = performance.now();
-  let bestLoss = Infinity;
-  let lastGood: number | undefined;
-  for (let epoch = 1; epoch <= epochs && epoch - history.bestEpoch <= patience; epoch++) {
-    let sum = 0;
-    const batches = lengthBatches(trainLengths, members, B, rng);
-    hooks.setTraining(true, rng);
-    for (const batch of batches) {
-      arena.zeroGrads();
-      const loss = hooks.step(batch);
-      if (!Number.isFinite(loss))
-        throw new DivergenceError(
-          optimizer.stepCount + 1,
-          loss,
-          lastGood,
-          'lower the learning rate or the clip bound.',
-        );
-      lastGood = loss;
-      sum += loss;
-      if (clip > 0) clipGradNorm(k, arena, clip);
-      optimizer.step(lr);
-    }
-    hooks.setTraining(false, rng);
-    const trainLoss = sum / batches.length;
-    const valid = hooks.validate();
-    const record = {
-      epoch,
-      trainLoss,
-      validLoss: Number.isNaN(valid) ? trainLoss : valid,
-      seconds: (performance.now() - started) / 1000,
-    };
-    history.epochs.push(record);
-    opts.onEpoch?.(record);
-    if (record.validLoss < bestLoss) {
-      bestLoss = record.validLoss;
-      history.bestEpoch = epoch;
-      best.set(arena.values);
-    }
-  }
-  arena.values.set(best);
+  runTraining(
+    updater,
+    {
+      batches: () => {
+        const batches = lengthBatches(trainLengths, members, B, rng);
+        hooks.setTraining(true, rng);
+        return batches;
+      },
+      // hooks.step runs forward, loss and backward in one
+      forwardLoss: (batch) => hooks.step(batch),
+      validate: () => {
+        hooks.setTraining(false, rng);
+        const valid = hooks.validate();
+        return Number.isNaN(valid) ? undefined : valid;
+      },
+    },
+    {
+      maxEpochs: epochs,
+      evalEachEpoch: true,
+      patience,
+      onEvaluation: (e) => {
+        const record = { epoch: e.epoch, trainLoss: e.trainLoss, validLoss: e.validLoss, seconds: e.seconds };
+        history.epochs.push(record);
+        opts.onEpoch?.(record);
+        if (e.best) history.bestEpoch = e.epoch;
+      },
+    },
+  );
   return history;
 }

@@ -10,7 +10,7 @@ import {
   type SequenceClassifier,
   type SequenceTagger,
 } from '../index.js';
-import { loadModel, readBinaryFile } from '../node/index.js';
+import { loadCheckpoint, readBinaryFile } from '../node/index.js';
 import { formatCount, formatDuration, UsageError } from './args.js';
 import { defineCommand, HELP_FLAG, readCommandLine } from './flags.js';
 
@@ -70,8 +70,8 @@ export function infoCommand(argv: string[]): number {
     else describeSequenceModel(type, m);
     return 0;
   }
-  const model = loadModel(path);
-  const t = model.training?.state;
+  const { model, training } = loadCheckpoint(path);
+  const t = training?.state;
   if (json) {
     console.log(
       JSON.stringify({

@@ -10,7 +10,7 @@ import {
   parseSchedule,
   WasmKernels,
 } from '../index.js';
-import { CORPORA, loadCorpus, loadModel, readTextFile, saveModel } from '../node/index.js';
+import { CORPORA, loadCheckpoint, loadCorpus, readTextFile, saveModel } from '../node/index.js';
 import { commandName, formatCount, formatDuration, UsageError } from './args.js';
 import { BACKEND_FLAG, defineCommand, HELP_FLAG, readCommandLine, THREADS_FLAG } from './flags.js';
 import { ProgressPrinter } from './progress.js';
@@ -207,13 +207,14 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const json = values.json;
   const kernels = defaultKernels();
   const resumePath = values.resume;
-  const resumed = resumePath === undefined ? undefined : loadModel(resumePath, kernels);
-  if (resumed !== undefined && resumed.training === undefined) {
+  const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath, kernels);
+  const resumed = checkpoint?.model;
+  if (checkpoint !== undefined && checkpoint.training === undefined) {
     throw new UsageError(
       `lstm train: ${resumePath} holds no training state (it was saved without it); start a new run instead.`,
     );
   }
-  const { text, name } = readInput(positionals, values.corpus, resumed?.training?.state.corpus.name);
+  const { text, name } = readInput(positionals, values.corpus, checkpoint?.training?.state.corpus.name);
 
   const steps = values.steps;
   const time = steps === undefined && values.time === undefined ? 120 : values.time;
@@ -272,18 +273,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
     seed,
     evalEvery: values['eval-every'],
     evalChars: values['eval-chars'],
-    resume: resumed !== undefined,
+    resume: checkpoint?.training,
     corpusName: name,
     signal: controller.signal,
     onProgress: (p) => printer.update(p),
-    onCheckpoint: (m) => saveModel(savePath, m),
+    onCheckpoint: (m, training) => saveModel(savePath, m, { training }),
     onWarning: (message) => console.error(`warning: ${message}`),
     ...(scheduleText === undefined ? {} : { schedule: parseSchedule(scheduleText) }),
     ...(steps === undefined ? {} : { maxSteps: steps }),
     ...(time === undefined ? {} : { maxSeconds: time }),
   };
   if (!json) {
-    const what = resumed === undefined ? 'training' : `resuming at update ${resumed.training?.state.step}`;
+    const what = resumed === undefined ? 'training' : `resuming at update ${checkpoint?.training?.state.step}`;
     console.error(
       `${what}: ${formatCount(model.parameterCount)} parameters (${model.config.numLayers} × ${model.config.hiddenSize} LSTM, embedding ${model.config.embeddingSize}, vocabulary ${model.vocab.size}) on ${name} (${formatCount(text.length)} characters), backend ${kernels.name}${kernels instanceof WasmKernels ? ` on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}` : ''}`,
     );

@@ -1,17 +1,17 @@
 /**
- * One training run of one cell type on one task: fresh sequences from a seeded generator for
- * every update, a fixed held-out set for every evaluation, Adam with global-norm clipping, and a
- * stop as soon as the task's solved criterion holds on the held-out set (or the sequence budget is
- * spent). The learning curve is the held-out error after every `evalEvery` training sequences.
+ * One training run of one cell type on one task, on the shared engine (src/train/loop.ts): fresh
+ * sequences from a seeded generator for every update, a fixed held-out set for every evaluation,
+ * Adam with global-norm clipping, and a stop as soon as the task's solved criterion holds on the
+ * held-out set (or the sequence budget is spent). The learning curve is the held-out error after every `evalEvery` training sequences.
  */
-import { checkInteger, checkNumber, DivergenceError } from '../errors.js';
-import type { Kernels } from '../kernels/index.js';
-import { clipGradNorm } from '../optim/clip.js';
-import { createOptimizer } from '../optim/optimizers.js';
-import { learningRateAt, type Schedule } from '../optim/schedule.js';
+import { checkInteger, checkNumber } from '../errors.js';
+import type { Floats, Kernels } from '../kernels/index.js';
 import { Scratch } from '../nn/scratch.js';
+import type { Schedule } from '../optim/schedule.js';
 import { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
+import { runTrainingAsync } from '../train/loop.js';
+import { Updater } from '../train/update.js';
 import { taskLoss } from './task-loss.js';
 import { TaskModel, type TaskModelOptions } from './task-model.js';
 
@@ -102,7 +102,6 @@ export async function trainOnTask(
   const rng = new Rng(opts.seed);
   const model = new TaskModel(k, task, opts);
   model.init(rng);
-  const optimizer = createOptimizer(k, model.arena, { name: 'adam' });
   const schedule: Schedule =
     opts.cosineDecay === true
       ? { kind: 'cosine', warmup: 0, total: Math.ceil(budget / B), minLr: lr / 20 }
@@ -110,52 +109,62 @@ export async function trainOnTask(
   const scratch = new Scratch(k);
   const curve: CurvePoint[] = [];
   let sequences = 0;
+  let sequencesBefore = 0; // before the last update
   let sequencesToSolve: number | null = null;
-  let trainSum = 0;
-  let trainCount = 0;
-  const evaluate = (): boolean => {
-    const e = evaluateTask(model, testSet);
-    const point: CurvePoint = {
-      sequences,
-      testLoss: e.loss,
-      testCorrect: e.correct,
-      trainLoss: trainCount > 0 ? trainSum / trainCount : Number.NaN,
-      seconds: (performance.now() - started) / 1000,
-    };
-    curve.push(point);
-    trainSum = 0;
-    trainCount = 0;
-    if (sequencesToSolve === null && meetsCriterion(task, e)) sequencesToSolve = sequences;
-    const keepGoing = opts.onEval?.(point) !== false;
-    return keepGoing && (sequencesToSolve === null || opts.continueWhenSolved === true);
-  };
-  let running = evaluate();
-  while (running && sequences < budget) {
-    const batch = task.batch(rng, Math.min(B, budget - sequences));
-    model.arena.zeroGrads();
-    const out = model.forward(batch);
-    const dOut = scratch.get('dOut', out.length); // every entry is written by taskLoss
-    const { loss } = taskLoss(batch, out, task.tolerance ?? 0, dOut);
-    if (!Number.isFinite(loss)) {
-      throw new DivergenceError(
-        optimizer.stepCount,
-        loss,
-        trainCount > 0 ? trainSum / trainCount : undefined,
-        `the ${opts.cell} model on ${task.name}, after ${sequences} sequences; try a lower learning rate.`,
-      );
-    }
-    model.backward(dOut);
-    clipGradNorm(k, model.arena, opts.clip);
-    optimizer.step(learningRateAt(schedule, lr, optimizer.stepCount));
-    const before = sequences;
-    sequences += batch.B;
-    trainSum += loss;
-    trainCount++;
-    if (Math.floor(sequences / evalEvery) > Math.floor(before / evalEvery) || sequences >= budget) {
-      running = evaluate();
-      await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C and output through
-    }
-  }
+  let batchSize = 0;
+  let dOut: Floats = new Float32Array(0);
+  let heldOut = { loss: Number.NaN, correct: Number.NaN };
+  const updater = new Updater(k, model.arena, {
+    learningRate: lr,
+    schedule,
+    clip: opts.clip,
+    divergenceHint: () =>
+      `the ${opts.cell} model on ${task.name}, after ${sequences} sequences; try a lower learning rate.`,
+  });
+  await runTrainingAsync<TaskBatch>(
+    updater,
+    {
+      // fresh sequences from the seeded generator until the budget is spent
+      *batches() {
+        while (sequences < budget) yield task.batch(rng, Math.min(B, budget - sequences));
+      },
+      forwardLoss: (batch) => {
+        batchSize = batch.B;
+        const out = model.forward(batch);
+        dOut = scratch.get('dOut', out.length); // every entry is written by taskLoss
+        return taskLoss(batch, out, task.tolerance ?? 0, dOut).loss;
+      },
+      backward: () => model.backward(dOut),
+      afterUpdate: () => {
+        sequencesBefore = sequences;
+        sequences += batchSize;
+      },
+      validate: () => {
+        heldOut = evaluateTask(model, testSet);
+        return heldOut.loss;
+      },
+    },
+    {
+      evalAtStart: true,
+      maxEpochs: 1, // one endless epoch, ended by the budget
+      // after every evalEvery sequences, and when the budget is spent
+      evalEvery: () =>
+        Math.floor(sequences / evalEvery) > Math.floor(sequencesBefore / evalEvery) || sequences >= budget,
+      onEvaluation: (e) => {
+        const point: CurvePoint = {
+          sequences,
+          testLoss: heldOut.loss,
+          testCorrect: heldOut.correct,
+          trainLoss: e.trainLoss,
+          seconds: (performance.now() - started) / 1000,
+        };
+        curve.push(point);
+        if (sequencesToSolve === null && meetsCriterion(task, heldOut)) sequencesToSolve = sequences;
+        const keepGoing = opts.onEval?.(point) !== false;
+        return keepGoing && (sequencesToSolve === null || opts.continueWhenSolved === true);
+      },
+    },
+  );
   const final = curve[curve.length - 1] as CurvePoint;
   return {
     cell: opts.cell,

@@ -3,17 +3,18 @@
  * read by a linear head that emits every horizon step of every target at every quantile at once
  * (direct multi-output), trained with the pinball loss on windows (src/forecast/windows.ts).
  *   x (L, B, F) → out (B, h, K, Q)
- * Training: Adam, gradient clipping, shuffled mini-batches each epoch, and the weights of the
- * epoch with the lowest validation loss kept (early stopping with patience).
+ * Training, on the shared engine (src/train/loop.ts): Adam, gradient clipping, shuffled
+ * mini-batches each epoch, and the weights of the epoch with the lowest validation loss kept
+ * (early stopping with patience).
  */
 import { checkInteger, checkNumber, DataError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import { ParamArena } from '../nn/params.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
-import { clipGradNorm } from '../optim/clip.js';
-import { createOptimizer } from '../optim/optimizers.js';
 import { Rng } from '../rng.js';
+import { runTraining } from '../train/loop.js';
+import { Updater } from '../train/update.js';
 import { checkQuantiles, pinballLoss } from './pinball.js';
 import type { WindowSet } from './windows.js';
 
@@ -93,49 +94,51 @@ export class ForecastNetwork {
     this.net.recurrent.init(rng);
     this.net.head.init(rng);
     this.net.recurrent.setDropoutRng(rng);
-    const optimizer = createOptimizer(this.k, this.arena, { name: 'adam' });
+    const clip = opts.clip ?? 1;
+    const updater = new Updater(this.k, this.arena, { learningRate: lr, clip });
     const { L, F } = train;
     const P = train.h * train.K;
     const Q = this.shape.quantiles.length;
-    const best = this.arena.values.slice();
-    let bestLoss = Infinity;
-    let sinceBest = 0;
     const history: { epoch: number; trainLoss: number; validLoss: number }[] = [];
     const order = Int32Array.from({ length: train.B }, (_, i) => i);
-    for (let epoch = 1; epoch <= epochs && sinceBest < patience; epoch++) {
-      rng.shuffle(order);
-      let sum = 0;
-      let batches = 0;
-      for (let start = 0; start < train.B; start += B) {
-        const idx = order.subarray(start, Math.min(train.B, start + B));
-        const n = idx.length;
-        const x = this.scratch.get('batchX', L * n * F); // gathered straight into kernel memory
-        const y = new Float32Array(n * P);
-        idx.forEach((w, b) => {
-          for (let s = 0; s < L; s++)
-            x.set(train.x.subarray((s * train.B + w) * F, (s * train.B + w + 1) * F), (s * n + b) * F);
-          y.set(train.y.subarray(w * P, (w + 1) * P), b * P);
-        });
-        this.arena.zeroGrads();
-        this.net.recurrent.training = true;
-        const out = this.net.forward(x, L, n, null, 'end');
-        const dOut = this.scratch.get('batchDOut', n * P * Q); // pinballLoss writes every element
-        sum += pinballLoss(out, y, this.shape.quantiles, dOut);
-        batches++;
-        this.net.backward(dOut);
-        clipGradNorm(this.k, this.arena, opts.clip ?? 1);
-        optimizer.step(lr);
-      }
-      const validLoss = valid.B > 0 ? this.loss(valid) : sum / batches;
-      history.push({ epoch, trainLoss: sum / batches, validLoss });
-      opts.onEpoch?.(history[history.length - 1] as (typeof history)[number]);
-      if (validLoss < bestLoss) {
-        bestLoss = validLoss;
-        best.set(this.arena.values);
-        sinceBest = 0;
-      } else sinceBest++;
-    }
-    this.arena.values.set(best);
+    let dOut: Floats = new Float32Array(0);
+    runTraining(
+      updater,
+      {
+        // shuffled windows each epoch, in mini-batches of B (the last may be smaller)
+        *batches() {
+          rng.shuffle(order);
+          for (let start = 0; start < train.B; start += B) yield order.subarray(start, Math.min(train.B, start + B));
+        },
+        forwardLoss: (idx) => {
+          // gather the batch: x (L, n, F) time-major, y (n, P)
+          const n = idx.length;
+          const x = this.scratch.get('batchX', L * n * F); // gathered straight into kernel memory
+          const y = new Float32Array(n * P);
+          idx.forEach((w, b) => {
+            for (let s = 0; s < L; s++)
+              x.set(train.x.subarray((s * train.B + w) * F, (s * train.B + w + 1) * F), (s * n + b) * F);
+            y.set(train.y.subarray(w * P, (w + 1) * P), b * P);
+          });
+          this.net.recurrent.training = true;
+          const out = this.net.forward(x, L, n, null, 'end');
+          dOut = this.scratch.get('batchDOut', n * P * Q); // pinballLoss writes every element
+          return pinballLoss(out, y, this.shape.quantiles, dOut);
+        },
+        backward: () => this.net.backward(dOut),
+        validate: () => (valid.B > 0 ? this.loss(valid) : undefined),
+      },
+      {
+        maxEpochs: epochs,
+        evalEachEpoch: true,
+        patience,
+        onEvaluation: (e) => {
+          const record = { epoch: e.epoch, trainLoss: e.trainLoss, validLoss: e.validLoss };
+          history.push(record);
+          opts.onEpoch?.(record);
+        },
+      },
+    );
     return history;
   }
 }

@@ -2,7 +2,8 @@
  * The model file: one safetensors file holding
  *   tensors   the weights under PyTorch-style names (embedding.weight, lstm.weight_ih_l0 …,
  *             head.weight, head.bias), and, for a checkpoint, training.optimizer.<m|v|momentum>,
- *             training.h and training.c (the carried state, (L, B, H));
+ *             training.h and training.c (the carried state, (L, B, H)), written from and read
+ *             into a TrainingCheckpoint that travels beside the model;
  *   metadata  format = 'lstm-model', format_version, config (JSON), vocab (JSON list of
  *             characters), training (JSON TrainingState, checkpoints only) and data_crc32 (CRC-32 of
  *             the tensor bytes, so a damaged file is refused rather than loaded with wrong weights).
@@ -13,7 +14,7 @@ import { Vocab } from '../data/vocab.js';
 import { ModelFileError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
 import { LanguageModel, type ModelConfig } from '../models/language-model.js';
-import type { TrainingState } from '../train/state.js';
+import type { TrainingCheckpoint, TrainingState } from '../train/state.js';
 import { CONTAINER_FORMAT, decodeContainer, loadArena, metadataJson } from './model-container.js';
 import { encodeSafetensors } from './safetensors.js';
 import { checkTrainingState } from './training-state-check.js';
@@ -22,8 +23,14 @@ export const MODEL_FORMAT = CONTAINER_FORMAT;
 export const MODEL_FORMAT_VERSION = 1;
 
 export interface EncodeOptions {
-  /** Store the training state (optimizer moments, data position …) for `--resume`. Default true. */
-  includeTraining?: boolean;
+  /** The training state to store beside the weights (a checkpoint for `--resume`); none by default. */
+  training?: TrainingCheckpoint | undefined;
+}
+
+/** A model with the training state its file held, if any. */
+export interface ModelFileContents {
+  model: LanguageModel;
+  training: TrainingCheckpoint | undefined;
 }
 
 export function encodeModel(model: LanguageModel, opts: EncodeOptions = {}): Uint8Array {
@@ -36,16 +43,18 @@ export function encodeModel(model: LanguageModel, opts: EncodeOptions = {}): Uin
     config: JSON.stringify({ type: 'char-lm', vocabSize: model.vocab.size, ...model.config }),
     vocab: JSON.stringify(model.vocab.chars),
   };
-  const training = model.training;
-  if ((opts.includeTraining ?? true) && training !== undefined) {
+  const training = opts.training;
+  if (training !== undefined) {
     metadata.training = JSON.stringify(training.state);
-    const { numLayers: L, hiddenSize: H } = model.config;
+    const L = model.config.numLayers;
     const B = training.state.recipe.batchSize;
     for (const [name, arr] of Object.entries(training.tensors.optimizer)) {
       tensors.push({ name: `training.optimizer.${name}`, shape: [arr.length], data: arr });
     }
-    tensors.push({ name: 'training.h', shape: [L, B, H], data: training.tensors.h });
-    tensors.push({ name: 'training.c', shape: [L, B, H], data: training.tensors.c });
+    // the carried state (L, B, width), of whatever width the network's layers have
+    const { h, c } = training.tensors;
+    tensors.push({ name: 'training.h', shape: [L, B, h.length / (L * B)], data: h });
+    if (c !== null) tensors.push({ name: 'training.c', shape: [L, B, c.length / (L * B)], data: c });
   }
   return encodeSafetensors(tensors, metadata, 'data_crc32');
 }
@@ -87,12 +96,21 @@ function checkConfig(where: string, raw: unknown): ModelConfig & { vocabSize: nu
   return c as unknown as ModelConfig & { vocabSize: number };
 }
 
-/** Rebuild a model (and its training state, when present) from the bytes of a model file. */
+/** Rebuild a model from the bytes of a model file (any training state in it is checked, not returned). */
 export function decodeModel(
   bytes: Uint8Array,
   kernels: Kernels = defaultKernels(),
   where = 'loadModel',
 ): LanguageModel {
+  return decodeModelFile(bytes, kernels, where).model;
+}
+
+/** Rebuild a model and, for a checkpoint, its training state from the bytes of a model file. */
+export function decodeModelFile(
+  bytes: Uint8Array,
+  kernels: Kernels = defaultKernels(),
+  where = 'loadCheckpoint',
+): ModelFileContents {
   const { metadata, tensors } = decodeContainer(bytes, MODEL_FORMAT_VERSION, where);
   const config = checkConfig(where, metadataJson(metadata, 'config', where));
   const chars = metadataJson(metadata, 'vocab', where);
@@ -113,26 +131,35 @@ export function decodeModel(
   }
   const model = new LanguageModel(vocab, config, kernels);
   loadArena(model.arena, tensors, where);
-  if (metadata.training !== undefined) {
-    const state: TrainingState = checkTrainingState(where, metadataJson(metadata, 'training', where));
-    const optimizer: Record<string, Float32Array | Float64Array> = {};
-    for (const [name, t] of tensors) {
-      if (!name.startsWith('training.optimizer.')) continue;
-      if (t.data.length !== model.arena.size) {
-        throw new ModelFileError(
-          where,
-          `tensor '${name}' has ${t.data.length} values; the model has ${model.arena.size} parameters.`,
-        );
-      }
-      optimizer[name.slice('training.optimizer.'.length)] = t.data;
+  if (metadata.training === undefined) return { model, training: undefined };
+  const state: TrainingState = checkTrainingState(where, metadataJson(metadata, 'training', where));
+  const optimizer: Record<string, Float32Array | Float64Array> = {};
+  for (const [name, t] of tensors) {
+    if (!name.startsWith('training.optimizer.')) continue;
+    if (t.data.length !== model.arena.size) {
+      throw new ModelFileError(
+        where,
+        `tensor '${name}' has ${t.data.length} values; the model has ${model.arena.size} parameters.`,
+      );
     }
-    const h = tensors.get('training.h');
-    const c = tensors.get('training.c');
-    const stateSize = config.numLayers * state.recipe.batchSize * config.hiddenSize;
-    if (h === undefined || c === undefined || h.data.length !== stateSize || c.data.length !== stateSize) {
-      throw new ModelFileError(where, `the carried state (training.h, training.c) must hold ${stateSize} values each.`);
-    }
-    model.training = { state, tensors: { optimizer, h: h.data, c: c.data } };
+    optimizer[name.slice('training.optimizer.'.length)] = t.data;
   }
-  return model;
+  // the carried state: h, and c for cells that have one, each (L, B, width); the widths are the
+  // network's business, checked when a run resumes from it
+  const [L, B] = [config.numLayers, state.recipe.batchSize];
+  const carried = (name: string): Float32Array | Float64Array | null => {
+    const t = tensors.get(name);
+    if (t === undefined) return null;
+    const [l, b, width] = t.shape;
+    if (t.shape.length !== 3 || l !== L || b !== B || width === undefined || width < 1) {
+      throw new ModelFileError(
+        where,
+        `the carried state ${name} must have shape (${L}, ${B}, width) (layers, batch, width); got (${t.shape.join(', ')}).`,
+      );
+    }
+    return t.data;
+  };
+  const h = carried('training.h');
+  if (h === null) throw new ModelFileError(where, 'the checkpoint lacks its carried state training.h.');
+  return { model, training: { state, tensors: { optimizer, h, c: carried('training.c') } } };
 }

@@ -1,6 +1,7 @@
 /**
  * A character-level language model: the vocabulary, the network and its parameters, and what it
- * can do: evaluate (nats and bits per character), generate, and (train/fit.ts) learn.
+ * can do: evaluate (nats and bits per character), generate, and (train/fit.ts) learn. Its
+ * training state travels beside it, not on it (fit returns it; a checkpoint file stores it).
  * Saving and loading go through io/model-file.ts (bytes) and node/files.ts (files).
  */
 
@@ -11,7 +12,6 @@ import type { CellKind } from '../nn/cell-config.js';
 import type { RecurrentInit } from '../nn/recurrent.js';
 import { ParamArena } from '../nn/params.js';
 import { Rng } from '../rng.js';
-import type { TrainingState, TrainingTensors } from '../train/state.js';
 import { LMNetwork, type NetworkShape } from './lm-network.js';
 import { sampleIndex } from './sampling.js';
 
@@ -116,8 +116,6 @@ export class LanguageModel {
   /** The network used for training (its caches hold the last training window). */
   readonly network: LMNetwork;
   private inference: LMNetwork | undefined;
-  /** Where training stopped, when the model came from a checkpoint or a fit; see train/fit.ts. */
-  training: { state: TrainingState; tensors: TrainingTensors } | undefined;
 
   constructor(vocab: Vocab, config: ModelConfig, kernels: Kernels = defaultKernels()) {
     const where = 'LanguageModel';

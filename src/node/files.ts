@@ -6,7 +6,13 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DataError, ModelFileError } from '../errors.js';
-import { decodeModel, type EncodeOptions, encodeModel } from '../io/model-file.js';
+import {
+  decodeModel,
+  decodeModelFile,
+  type EncodeOptions,
+  encodeModel,
+  type ModelFileContents,
+} from '../io/model-file.js';
 import {
   encodeTorchStateDict,
   loadTorchRecurrent,
@@ -70,6 +76,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   }
 }
 
+/** Write a model file atomically; with `{ training }` (fit's result.training) a checkpoint to resume from. */
 export function saveModel(path: string, model: LanguageModel, opts: EncodeOptions = {}): void {
   writeFileAtomic(path, encodeModel(model, opts));
 }
@@ -88,6 +95,11 @@ export function readBinaryFile(path: string, who: string): Uint8Array {
 
 export function loadModel(path: string, kernels?: Kernels): LanguageModel {
   return decodeModel(readBinaryFile(path, 'loadModel'), kernels, `loadModel(${path})`);
+}
+
+/** A model file's model and, for a checkpoint, the training state beside it (for fit's `resume`). */
+export function loadCheckpoint(path: string, kernels?: Kernels): ModelFileContents {
+  return decodeModelFile(readBinaryFile(path, 'loadCheckpoint'), kernels, `loadCheckpoint(${path})`);
 }
 
 /** A PyTorch recurrent module's state_dict from a .safetensors file (src/io/pytorch-recurrent.ts). */

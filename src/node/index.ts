@@ -3,6 +3,7 @@ import './native-addon.js'; // the optional native kernels, when npm ci built th
 export { loadClassifier, loadTagger, saveClassifier, saveTagger } from './classify-files.js';
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
 export {
+  loadCheckpoint,
   loadModel,
   loadOnnxModelFile,
   loadTfjsLayersModelFile,

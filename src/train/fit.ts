@@ -1,20 +1,22 @@
 /**
- * The training loop of a language model: for every update
+ * How a language model trains, on the shared engine (src/train/loop.ts): for every update
  *   window (T, B) → zero grads → forward (state carried) → loss → backward → clip → step
  * and every `evalEvery` updates a validation pass and a checkpoint. Runs until a step or time
  * budget is spent or the AbortSignal fires; yields to the event loop between updates so a
- * program stays responsive (Ctrl-C, progress output) while it trains.
+ * program stays responsive (Ctrl-C, progress output) while it trains. The training state travels
+ * beside the model: fit returns it, onCheckpoint receives it, `resume` takes it back.
  */
 
-import { splitText, TextStream } from '../data/text-stream.js';
-import { ConfigError, checkInteger, checkNumber, DataError, DivergenceError } from '../errors.js';
+import { splitText, TextStream, type Window } from '../data/text-stream.js';
+import { ConfigError, checkInteger, checkNumber, DataError } from '../errors.js';
 import type { Floats } from '../kernels/index.js';
 import type { Evaluation, LanguageModel } from '../models/language-model.js';
-import { clipGradNorm } from '../optim/clip.js';
-import { createOptimizer, type Optimizer, type OptimizerConfig, resolveOptimizerConfig } from '../optim/optimizers.js';
-import { checkSchedule, learningRateAt, type Schedule } from '../optim/schedule.js';
+import { type OptimizerConfig, resolveOptimizerConfig } from '../optim/optimizers.js';
+import { checkSchedule, type Schedule } from '../optim/schedule.js';
 import { Rng } from '../rng.js';
-import { hashText, type TrainingRecipe, type TrainingState, type TrainingTensors } from './state.js';
+import { runTrainingAsync, type TrainingTask } from './loop.js';
+import { hashText, type TrainingCheckpoint, type TrainingRecipe, type TrainingState } from './state.js';
+import { Updater } from './update.js';
 
 export interface FitOptions {
   seqLength?: number;
@@ -34,13 +36,13 @@ export interface FitOptions {
   evalEvery?: number;
   /** Cap on validation characters for the periodic passes (the final pass reads them all). */
   evalChars?: number;
-  /** Continue from the model's saved training state (model.training). */
-  resume?: boolean;
+  /** Continue from this training state (a FitResult's or loadCheckpoint's `training`). */
+  resume?: TrainingCheckpoint | undefined;
   corpusName?: string;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
-  /** Called with the model (its `training` state current) at every evaluation and at the end. */
-  onCheckpoint?: (model: LanguageModel) => void | Promise<void>;
+  /** Called with the model and its current training state at every evaluation and at the end. */
+  onCheckpoint?: (model: LanguageModel, training: TrainingCheckpoint) => void | Promise<void>;
   onWarning?: (message: string) => void;
 }
 
@@ -65,6 +67,8 @@ export interface FitResult {
   trainLoss: number;
   validation: Evaluation | undefined;
   seconds: number;
+  /** Where training stands: write it with the model (encodeModel(model, { training })) or resume from it. */
+  training: TrainingCheckpoint;
 }
 
 function resolveRecipe(opts: FitOptions): TrainingRecipe {
@@ -81,33 +85,59 @@ function resolveRecipe(opts: FitOptions): TrainingRecipe {
   };
 }
 
-/** The training state of `model` plus its arrays, created fresh or taken from model.training. */
+/** The training state of a run plus its live arrays, created fresh or taken from a checkpoint. */
 interface Session {
   state: TrainingState;
-  optimizer: Optimizer;
+  updater: Updater;
   rng: Rng;
+  /** The recurrent state carried from window to window. */
   h: Floats;
-  c: Floats;
+  c: Floats | null;
 }
 
-function startSession(model: LanguageModel, recipe: TrainingRecipe, train: string, opts: FitOptions): Session {
-  const k = model.kernels;
-  const { numLayers: L, hiddenSize: H } = model.config;
-  const size = L * recipe.batchSize * H;
-  const optimizer = createOptimizer(k, model.arena, recipe.optimizer);
+/**
+ * The recurrent state carried between windows for batch B: h (L, B, R) and c (L, B, H), c null
+ * for cells without one. The widths are asked of the model in this one place: a network whose
+ * layers report other widths (a projection R ≠ H, a GRU without c) changes only this function.
+ */
+function carriedState(model: LanguageModel, B: number): { h: Floats; c: Floats | null } {
+  const sizes = model.network.stateSizes(B);
+  return { h: model.kernels.alloc(sizes.h), c: sizes.c === 0 ? null : model.kernels.alloc(sizes.c) };
+}
+
+function startSession(
+  model: LanguageModel,
+  recipe: TrainingRecipe,
+  train: string,
+  opts: FitOptions,
+  saved: TrainingCheckpoint | undefined,
+): Session {
+  const { h, c } = carriedState(model, recipe.batchSize);
   const corpus = {
     characters: train.length,
     hash: hashText(train),
     ...(opts.corpusName === undefined ? {} : { name: opts.corpusName }),
   };
-  const saved = model.training;
-  if (opts.resume === true && saved !== undefined) {
+  const updater = new Updater(
+    model.kernels,
+    model.arena,
+    {
+      learningRate: recipe.learningRate,
+      schedule: recipe.schedule,
+      optimizer: recipe.optimizer,
+      clip: recipe.clip,
+      divergenceHint: 'lower the learning rate or the clip value; the last checkpoint is unchanged.',
+    },
+    saved?.state.step ?? 0,
+  );
+  if (saved !== undefined) {
     const { state, tensors } = saved;
     if (state.corpus.hash !== corpus.hash) {
       opts.onWarning?.(
         `resuming on a different training text than the run started with (${state.corpus.characters} vs ${corpus.characters} characters); the data position carries over.`,
       );
     }
+    const optimizer = updater.optimizer;
     optimizer.stepCount = state.optimizerSteps;
     for (const [name, arr] of Object.entries(optimizer.state())) {
       const savedArr = tensors.optimizer[name];
@@ -120,15 +150,18 @@ function startSession(model: LanguageModel, recipe: TrainingRecipe, train: strin
       }
       arr.set(savedArr);
     }
-    const h = k.alloc(size);
-    const c = k.alloc(size);
-    if (tensors.h.length === size) {
-      h.set(tensors.h);
-      c.set(tensors.c);
+    if (tensors.h.length !== h.length || (tensors.c?.length ?? 0) !== (c?.length ?? 0)) {
+      throw new ConfigError(
+        'fit',
+        `the saved carried state holds ${tensors.h.length} (h) and ${tensors.c?.length ?? 0} (c) values; this network carries ${h.length} and ${c?.length ?? 0}.`,
+        'the checkpoint belongs to a network of another shape; train without --resume.',
+      );
     }
+    h.set(tensors.h);
+    if (c !== null && tensors.c !== null) c.set(tensors.c);
     const rng = new Rng(1);
     rng.setState(state.rng);
-    return { state: { ...state, corpus }, optimizer, rng, h, c };
+    return { state: { ...state, corpus, history: [...state.history] }, updater, rng, h, c };
   }
   const rng = new Rng(recipe.seed);
   const state: TrainingState = {
@@ -140,27 +173,17 @@ function startSession(model: LanguageModel, recipe: TrainingRecipe, train: strin
     corpus,
     history: [],
   };
-  return { state, optimizer, rng, h: k.alloc(size), c: k.alloc(size) };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return { state, updater, rng, h, c };
 }
 
 /**
- * Train `model` on `text` (its last validationFraction held out). With `resume`, the recipe
- * stored in model.training wins over the options, except the budgets and callbacks.
+ * Train `model` on `text` (its last validationFraction held out), on the shared engine
+ * (src/train/loop.ts). With `resume`, the recipe stored in the checkpoint wins over the options,
+ * except the budgets and callbacks. The training state comes back beside the model (result.training).
  */
 export async function fit(model: LanguageModel, text: string, opts: FitOptions = {}): Promise<FitResult> {
-  const resuming = opts.resume === true && model.training !== undefined;
-  if (opts.resume === true && model.training === undefined) {
-    throw new ConfigError(
-      'fit',
-      'resume was asked for, but the model holds no training state.',
-      'the file was saved without training state; start a new run instead.',
-    );
-  }
-  const recipe = resuming ? (model.training as { state: TrainingState }).state.recipe : resolveRecipe(opts);
+  const saved = opts.resume;
+  const recipe = saved === undefined ? resolveRecipe(opts) : saved.state.recipe;
   const maxSteps = opts.maxSteps === undefined ? undefined : checkInteger('fit', 'maxSteps', opts.maxSteps, 0);
   const maxSeconds =
     opts.maxSeconds === undefined ? undefined : checkNumber('fit', 'maxSeconds', opts.maxSeconds, 0, Number.MAX_VALUE);
@@ -170,55 +193,34 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
   const evalEvery = checkInteger('fit', 'evalEvery', opts.evalEvery ?? 0, 0);
   if (text.length < 2) throw new DataError('fit', 'the training text has fewer than 2 characters.');
   const { train, validation } = splitText(text, recipe.validationFraction);
-  const k = model.kernels;
   const T = recipe.seqLength;
   const B = recipe.batchSize;
   const tokens = model.vocab.encode(train);
   const stream = new TextStream(tokens, B, T);
   const valText = validation.length >= 2 ? validation : undefined;
-  const session = startSession(model, recipe, train, opts);
-  const { state, optimizer } = session;
+  const session = startSession(model, recipe, train, opts, saved);
+  const { state, updater, h, c } = session;
   const net = model.network;
+  // dropout (when the model has any) draws its masks from the run's generator, which checkpoints
+  // store, so a resumed run draws the masks the uninterrupted run would have drawn
+  net.training = true;
+  net.setDropoutRng(session.rng);
   const started = performance.now();
   const elapsedBefore = state.elapsedSeconds;
   const seconds = (): number => (performance.now() - started) / 1000;
   let lossSum = 0;
   let lossCount = 0;
   let lastLoss = Number.NaN;
-  let lastGoodLoss: number | undefined;
   let lastValidation: Evaluation | undefined;
   let lastGradNorm = 0;
-  let stoppedBy: FitResult['stoppedBy'] = 'steps';
   let lastReport = performance.now();
   let stepsAtReport = state.step;
 
-  const saveState = (): void => {
+  const checkpoint = (): TrainingCheckpoint => {
     state.elapsedSeconds = elapsedBefore + seconds();
-    state.optimizerSteps = optimizer.stepCount;
+    state.optimizerSteps = updater.optimizer.stepCount;
     state.rng = session.rng.getState();
-    const tensors: TrainingTensors = { optimizer: optimizer.state(), h: session.h, c: session.c };
-    model.training = { state, tensors };
-  };
-
-  const evaluate = async (final: boolean): Promise<void> => {
-    if (valText !== undefined) {
-      lastValidation = model.evaluate(
-        valText,
-        final || opts.evalChars === undefined ? {} : { maxChars: opts.evalChars },
-      );
-    }
-    state.history.push({
-      step: state.step,
-      trainLoss: lastLoss,
-      ...(lastValidation === undefined ? {} : { validationNats: lastValidation.nats }),
-      seconds: elapsedBefore + seconds(),
-    });
-    saveState();
-    report('eval');
-    await opts.onCheckpoint?.(model);
-    // the next speed report measures training only, not this pass
-    lastReport = performance.now();
-    stepsAtReport = state.step;
+    return { state, tensors: { optimizer: updater.optimizer.state(), h, c } };
   };
 
   const report = (kind: Progress['kind']): void => {
@@ -233,7 +235,7 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
       totalSteps: maxSteps,
       epoch: Math.floor(state.step / stream.windowsPerEpoch),
       loss: lossCount > 0 ? lossSum / lossCount : lastLoss,
-      learningRate: learningRateAt(recipe.schedule, recipe.learningRate, state.step),
+      learningRate: updater.learningRate,
       gradNorm: lastGradNorm,
       charsPerSecond: rate,
       elapsedSeconds: elapsedBefore + seconds(),
@@ -248,66 +250,94 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     }
   };
 
-  for (;;) {
-    if (maxSteps !== undefined && state.step >= maxSteps) break;
-    if (maxSeconds !== undefined && seconds() >= maxSeconds) {
-      stoppedBy = 'time';
-      break;
-    }
-    if (opts.signal?.aborted === true) {
-      stoppedBy = 'abort';
-      break;
-    }
-    const window = stream.window(state.step);
-    if (window.index === 0) {
-      // a new epoch starts every stream at its beginning: forget the carried state
-      session.h.fill(0);
-      session.c.fill(0);
-    }
-    model.arena.zeroGrads();
-    const { logits, hN, cN } = net.forward(window.inputs, T, B, session.h, session.c);
-    const loss = net.loss(window.targets, logits);
-    if (!Number.isFinite(loss))
-      throw new DivergenceError(
-        state.step + 1,
-        loss,
-        lastGoodLoss,
-        'lower the learning rate or the clip value; the last checkpoint is unchanged.',
+  // the final state of a window (detached: no gradient crosses windows) starts the next one
+  let carried: { hN: Floats; cN: Floats | null } | undefined;
+  const task: TrainingTask<Window> = {
+    // the window of every update follows from the update count, so a resumed run continues in place
+    *batches() {
+      for (;;) yield stream.window(updater.updates);
+    },
+    forwardLoss: (window) => {
+      if (window.index === 0) {
+        // a new epoch starts every stream at its beginning: forget the carried state
+        h.fill(0);
+        c?.fill(0);
+      }
+      const { logits, hN, cN } = net.forward(window.inputs, T, B, h, c);
+      carried = { hN, cN };
+      return net.loss(window.targets, logits);
+    },
+    backward: () => {
+      net.backward();
+    },
+    afterUpdate: () => {
+      const { hN, cN } = carried as { hN: Floats; cN: Floats | null };
+      h.set(hN);
+      if (c !== null && cN !== null) c.set(cN);
+    },
+    validate: (final) => {
+      if (valText === undefined) return undefined;
+      lastValidation = model.evaluate(
+        valText,
+        final || opts.evalChars === undefined ? {} : { maxChars: opts.evalChars },
       );
-    net.backward();
-    lastGradNorm = clipGradNorm(k, model.arena, recipe.clip);
-    if (!Number.isFinite(lastGradNorm))
-      throw new DivergenceError(
-        state.step + 1,
-        lastGradNorm,
-        lastGoodLoss,
-        'the gradient norm is not finite; lower the learning rate.',
-      );
-    optimizer.step(learningRateAt(recipe.schedule, recipe.learningRate, state.step));
-    // carry the final state (detached: no gradient crosses windows) into the next window
-    session.h.set(hN);
-    if (cN !== null) session.c.set(cN);
-    state.step++;
-    lastLoss = loss;
-    lastGoodLoss = loss;
-    lossSum += loss;
-    lossCount++;
-    if (performance.now() - lastReport > 250) report('step');
-    if (evalEvery > 0 && state.step % evalEvery === 0) await evaluate(false);
-    await yieldToEventLoop();
-  }
-  if (stoppedBy === 'abort') {
-    // stopped by the user: save where we are at once, without a slow validation pass
-    saveState();
-    await opts.onCheckpoint?.(model);
-    return { steps: state.step, stoppedBy, trainLoss: lastLoss, validation: lastValidation, seconds: seconds() };
-  }
-  // the final evaluation reads the whole validation text, unless this step was just evaluated so
-  const lastRecord = state.history[state.history.length - 1];
-  const periodicReadsAll = opts.evalChars === undefined || valText === undefined || valText.length <= opts.evalChars;
-  const evaluatedFully = lastRecord !== undefined && lastRecord.step === state.step && periodicReadsAll;
-  if (!evaluatedFully) await evaluate(true);
-  return { steps: state.step, stoppedBy, trainLoss: lastLoss, validation: lastValidation, seconds: seconds() };
+      return lastValidation.nats;
+    },
+  };
+
+  const run = await (async () => {
+    try {
+      return await runTrainingAsync(updater, task, {
+        maxUpdates: maxSteps,
+        maxSeconds,
+        signal: opts.signal,
+        evalEvery,
+        // the final evaluation reads the whole validation text, unless this step was just evaluated so
+        evalAtEnd: () => {
+          const lastRecord = state.history[state.history.length - 1];
+          const periodicReadsAll =
+            opts.evalChars === undefined || valText === undefined || valText.length <= opts.evalChars;
+          return !(lastRecord !== undefined && lastRecord.step === state.step && periodicReadsAll);
+        },
+        onUpdate: (e) => {
+          state.step = e.update;
+          lastLoss = e.loss;
+          lastGradNorm = e.gradNorm;
+          lossSum += e.loss;
+          lossCount++;
+          if (performance.now() - lastReport > 250) report('step');
+        },
+        onEvaluation: async () => {
+          state.history.push({
+            step: state.step,
+            trainLoss: lastLoss,
+            ...(lastValidation === undefined ? {} : { validationNats: lastValidation.nats }),
+            seconds: elapsedBefore + seconds(),
+          });
+          const training = checkpoint();
+          report('eval');
+          await opts.onCheckpoint?.(model, training);
+          // the next speed report measures training only, not this pass
+          lastReport = performance.now();
+          stepsAtReport = state.step;
+        },
+      });
+    } finally {
+      net.training = false; // no dropout outside training, even when the run failed
+    }
+  })();
+  const stoppedBy: FitResult['stoppedBy'] = run.stoppedBy === 'updates' ? 'steps' : (run.stoppedBy as 'time' | 'abort');
+  const training = checkpoint();
+  // stopped by the user: save where we are at once, without a slow validation pass
+  if (stoppedBy === 'abort') await opts.onCheckpoint?.(model, training);
+  return {
+    steps: state.step,
+    stoppedBy,
+    trainLoss: lastLoss,
+    validation: lastValidation,
+    seconds: seconds(),
+    training,
+  };
 }
 
 function secondsLeft(

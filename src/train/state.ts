@@ -39,11 +39,25 @@ export interface TrainingState {
   history: TrainingProgressRecord[];
 }
 
-/** Arrays saved with the state: optimizer moments by name, and the carried (h, c). */
+/**
+ * Arrays saved with the state: optimizer moments by name, and the recurrent state carried from
+ * one window to the next, each (L, B, width) of whatever width the network's layers report; c is
+ * null for cells without a cell state.
+ */
 export interface TrainingTensors {
   optimizer: Record<string, Floats>;
-  h: Floats; // (L, B, H)
-  c: Floats; // (L, B, H)
+  h: Floats; // (L, B, R)
+  c: Floats | null; // (L, B, H)
+}
+
+/**
+ * Where a language model's training stands, kept beside the model (not on it): fit returns it, a
+ * model file stores it (encodeModel(model, { training })), loadCheckpoint reads it back, and
+ * fit(model, text, { resume }) continues from it.
+ */
+export interface TrainingCheckpoint {
+  state: TrainingState;
+  tensors: TrainingTensors;
 }
 
 /** FNV-1a 32-bit hash of a string, as 8 hex digits: a cheap identity check for the corpus. */

@@ -5,7 +5,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DivergenceError, encodeSafetensors, fit, LanguageModel } from '../../src/index.js';
-import { loadModel, saveModel } from '../../src/node/index.js';
+import { loadCheckpoint, loadModel, saveModel } from '../../src/node/index.js';
 import { CLI, type CliRun, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-cli-'));
@@ -113,10 +113,10 @@ describe('lstm command', () => {
     assert.equal(lstm('train', corpus, ...TINY, '--steps', '6', '--eval-every', '5', '--save', split).code, 0);
     const resumed = lstm('train', '--resume', split, '--steps', '14', '--eval-every', '5', '--samples', '0');
     assert.equal(resumed.code, 0, resumed.stderr);
-    const a = loadModel(straight);
-    const b = loadModel(split);
+    const a = loadCheckpoint(straight);
+    const b = loadCheckpoint(split);
     assert.equal(b.training?.state.step, 14);
-    assert.deepEqual(Array.from(b.arena.values), Array.from(a.arena.values));
+    assert.deepEqual(Array.from(b.model.arena.values), Array.from(a.model.arena.values));
     assert.deepEqual(
       Array.from(b.training?.tensors.optimizer.m ?? []),
       Array.from(a.training?.tensors.optimizer.m ?? []),
@@ -151,7 +151,7 @@ describe('lstm command', () => {
     assert.equal(code, 0);
     const done = JSON.parse(out.trim().split('\n').at(-1) as string);
     assert.equal(done.stoppedBy, 'abort');
-    const saved = loadModel(model);
+    const saved = loadCheckpoint(model);
     assert.equal(saved.training?.state.step, done.steps);
     // resuming from the Ctrl-C checkpoint lands exactly where an uninterrupted run does
     const total = String(done.steps + 3);
@@ -254,8 +254,8 @@ describe('lstm command', () => {
         maxSteps: 50,
         evalEvery: 3,
         evalChars: 50,
-        onCheckpoint: (m) => {
-          saveModel(path, m);
+        onCheckpoint: (m, training) => {
+          saveModel(path, m, { training });
           // after the first checkpoint is safely on disk, break a weight every prediction uses
           if (!poisoned) m.arena.values[m.arena.size - 1] = Number.NaN;
           poisoned = true;
@@ -263,8 +263,8 @@ describe('lstm command', () => {
       }),
       (e: unknown) => e instanceof DivergenceError && e.step === 4 && /at step 4/.test(e.message),
     );
-    const kept = loadModel(path);
+    const kept = loadCheckpoint(path);
     assert.equal(kept.training?.state.step, 3);
-    assert.ok(kept.arena.values.every((v) => Number.isFinite(v)));
+    assert.ok(kept.model.arena.values.every((v) => Number.isFinite(v)));
   });
 });

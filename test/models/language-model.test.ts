@@ -173,8 +173,8 @@ describe('fit stops', () => {
       maxSteps: 1000,
       evalEvery: 1,
       evalChars: 10,
-      onCheckpoint: (m) => {
-        if ((m.training?.state.step ?? 0) >= 3) controller.abort();
+      onCheckpoint: (_, training) => {
+        if (training.state.step >= 3) controller.abort();
       },
       signal: controller.signal,
     });

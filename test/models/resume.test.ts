@@ -1,13 +1,13 @@
 /**
  * A training run that is interrupted and resumed ends with exactly the weights of one that was
  * not: the optimizer moments, the step count (Adam's bias correction), the data position and the
- * carried (h, c) all continue. Checked in memory and through the bytes of a model file
- * (src/io/model-file.ts), across an epoch boundary.
+ * carried (h, c) all continue. Checked in memory (the training state fit returns beside the model)
+ * and through the bytes of a model file (src/io/model-file.ts), across an epoch boundary.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { splitText, TextStream } from '../../src/data/text-stream.js';
-import { decodeModel, encodeModel } from '../../src/io/model-file.js';
+import { decodeModelFile, encodeModel } from '../../src/io/model-file.js';
 import { LanguageModel } from '../../src/models/language-model.js';
 import { type FitOptions, fit } from '../../src/train/fit.js';
 
@@ -53,23 +53,23 @@ describe('resuming an interrupted run', () => {
   it('ends with the same weights, bit for bit, as the run that was not interrupted (in memory)', async () => {
     const straight = await straightRun();
     const model = newModel();
-    await fit(model, TEXT, { ...RECIPE, maxSteps: BREAK });
-    assert.equal(model.training?.state.step, BREAK);
-    const r = await fit(model, TEXT, { resume: true, maxSteps: TOTAL });
+    const first = await fit(model, TEXT, { ...RECIPE, maxSteps: BREAK });
+    assert.equal(first.training.state.step, BREAK);
+    const r = await fit(model, TEXT, { resume: first.training, maxSteps: TOTAL });
     assert.equal(r.steps, TOTAL);
-    assert.equal(model.training?.state.step, TOTAL);
-    assert.equal(model.training?.state.optimizerSteps, TOTAL);
+    assert.equal(r.training.state.step, TOTAL);
+    assert.equal(r.training.state.optimizerSteps, TOTAL);
     assertSameWeights(model, straight);
   });
 
   it('ends with the same weights, bit for bit, when the break goes through the bytes of a model file', async () => {
     const straight = await straightRun();
     const first = newModel();
-    await fit(first, TEXT, { ...RECIPE, maxSteps: BREAK });
-    const loaded = decodeModel(encodeModel(first), first.kernels);
+    const { training } = await fit(first, TEXT, { ...RECIPE, maxSteps: BREAK });
+    const loaded = decodeModelFile(encodeModel(first, { training }), first.kernels);
     assert.equal(loaded.training?.state.step, BREAK);
-    await fit(loaded, TEXT, { resume: true, maxSteps: TOTAL });
-    assertSameWeights(loaded, straight);
+    await fit(loaded.model, TEXT, { resume: loaded.training, maxSteps: TOTAL });
+    assertSameWeights(loaded.model, straight);
   });
 
   it('forgets the carried state at an epoch start, and only there', async () => {
@@ -82,16 +82,15 @@ describe('resuming an interrupted run', () => {
       [5, false],
     ] as const) {
       const model = newModel();
-      await fit(model, TEXT, { ...RECIPE, maxSteps: breakAt });
-      const carried = model.training?.tensors;
-      if (carried === undefined) assert.fail('fit leaves a training state');
+      const { training } = await fit(model, TEXT, { ...RECIPE, maxSteps: breakAt });
+      const carried = training.tensors;
       assert.ok(
         carried.h.some((v) => v !== 0),
         'a state is carried',
       );
       carried.h.fill(0);
-      carried.c.fill(0);
-      await fit(model, TEXT, { resume: true, maxSteps: TOTAL });
+      carried.c?.fill(0);
+      await fit(model, TEXT, { resume: training, maxSteps: TOTAL });
       if (same) assertSameWeights(model, straight);
       else assert.throws(() => assertSameWeights(model, straight), /weights differ/);
     }
