@@ -104,4 +104,36 @@ describe('resuming an interrupted run', () => {
     await fit(model, TEXT, { ...RECIPE, maxSteps: TOTAL - BREAK });
     assert.throws(() => assertSameWeights(model, straight), /weights differ/);
   });
+
+  for (const [what, options] of [
+    ['a GRU with dropout between layers and on the output', { cell: 'gru', dropout: 0.3, outputDropout: 0.3 }],
+    ['an LSTM with projection and recurrent dropout', { projSize: 5, recurrentDropout: 0.2 }],
+  ] as const) {
+    it(`resumes ${what} through a model file to the same weights, bit for bit (the masks continue)`, async () => {
+      const make = (): LanguageModel =>
+        LanguageModel.create({ text: TEXT, embeddingSize: 5, hiddenSize: 8, numLayers: 2, seed: 9, ...options });
+      const straight = make();
+      await fit(straight, TEXT, { ...RECIPE, maxSteps: TOTAL });
+      const first = make();
+      const { training } = await fit(first, TEXT, { ...RECIPE, maxSteps: BREAK });
+      const loaded = decodeModelFile(encodeModel(first, { training }), first.kernels);
+      assert.deepEqual(loaded.model.config, first.config);
+      await fit(loaded.model, TEXT, { resume: loaded.training, maxSteps: TOTAL });
+      assertSameWeights(loaded.model, straight);
+      // dropout is on while training: the same run without it ends elsewhere
+      const plain = LanguageModel.create({
+        text: TEXT,
+        embeddingSize: 5,
+        hiddenSize: 8,
+        numLayers: 2,
+        seed: 9,
+        ...options,
+        dropout: 0,
+        outputDropout: 0,
+        recurrentDropout: 0,
+      });
+      await fit(plain, TEXT, { ...RECIPE, maxSteps: TOTAL });
+      assert.throws(() => assertSameWeights(plain, straight), /weights differ/);
+    });
+  }
 });
