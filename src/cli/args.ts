@@ -1,4 +1,5 @@
 /** What the commands share beside their flags (./flags.ts): the usage error, number and duration formats, the command's name. */
+import type { ModelConfig } from '../index.js';
 import { relative } from 'node:path';
 
 /** A usage error: the command line itself is wrong (exit code 2). */
@@ -30,4 +31,14 @@ export function commandName(): string {
   if (/(^|[/\\])lstm$/.test(script) || script.includes(`node_modules`)) return 'lstm';
   const relativePath = relative(process.cwd(), script);
   return `node ${relativePath.startsWith('..') || relativePath === '' ? script : relativePath}`;
+}
+
+/** A language model's network in a few words: "GRU, 2 layer(s) × 128, dropout 0.2, output dropout 0.2". */
+export function describeNetwork(config: ModelConfig): string {
+  const parts = [`${(config.cell ?? 'lstm').toUpperCase()}, ${config.numLayers} layer(s) × ${config.hiddenSize}`];
+  if ((config.projSize ?? 0) > 0) parts.push(`projection ${config.projSize}`);
+  if ((config.dropout ?? 0) > 0) parts.push(`dropout ${config.dropout}`);
+  if ((config.outputDropout ?? 0) > 0) parts.push(`output dropout ${config.outputDropout}`);
+  if ((config.recurrentDropout ?? 0) > 0) parts.push(`recurrent dropout ${config.recurrentDropout}`);
+  return parts.join(', ');
 }

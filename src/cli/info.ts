@@ -11,7 +11,7 @@ import {
   type SequenceTagger,
 } from '../index.js';
 import { loadCheckpoint, readBinaryFile } from '../node/index.js';
-import { formatCount, formatDuration, UsageError } from './args.js';
+import { describeNetwork, formatCount, formatDuration, UsageError } from './args.js';
 import { defineCommand, HELP_FLAG, readCommandLine } from './flags.js';
 
 export const INFO = defineCommand(
@@ -84,9 +84,8 @@ export function infoCommand(argv: string[]): number {
     );
     return 0;
   }
-  const { numLayers, hiddenSize, embeddingSize } = model.config;
   console.log(
-    `model: character LSTM language model, ${numLayers} layer(s) × ${hiddenSize}, embedding ${embeddingSize}`,
+    `model: character language model, ${describeNetwork(model.config)}, embedding ${model.config.embeddingSize}`,
   );
   console.log(`parameters: ${formatCount(model.parameterCount)}`);
   const shown = model.vocab.chars.map((ch) => JSON.stringify(ch).slice(1, -1)).join('');

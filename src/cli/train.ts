@@ -11,7 +11,7 @@ import {
   WasmKernels,
 } from '../index.js';
 import { CORPORA, loadCheckpoint, loadCorpus, readTextFile, saveModel } from '../node/index.js';
-import { commandName, formatCount, formatDuration, UsageError } from './args.js';
+import { commandName, describeNetwork, formatCount, formatDuration, UsageError } from './args.js';
 import { BACKEND_FLAG, defineCommand, HELP_FLAG, readCommandLine, THREADS_FLAG } from './flags.js';
 import { ProgressPrinter } from './progress.js';
 
@@ -169,8 +169,9 @@ export const TRAIN = defineCommand(
   },
   {
     usage: 'Usage: lstm train [FILE] [options]',
-    intro: `Train a character-level LSTM language model on a UTF-8 text file (or a built-in corpus), save it,
-and print samples of generated text. The last --val-split of the text is held out for validation.`,
+    intro: `Train a character-level language model (an LSTM by default) on a UTF-8 text file (or a built-in
+corpus), save it, and print samples of generated text. The last --val-split of the text is held
+out for validation.`,
     rows: { [INPUT]: [['FILE', 'a UTF-8 text file']] },
     labelWidth: 24,
     closing: `Ctrl-C stops after the current update and saves a checkpoint; press it twice to quit at once
@@ -286,7 +287,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!json) {
     const what = resumed === undefined ? 'training' : `resuming at update ${checkpoint?.training?.state.step}`;
     console.error(
-      `${what}: ${formatCount(model.parameterCount)} parameters (${model.config.numLayers} × ${model.config.hiddenSize} LSTM, embedding ${model.config.embeddingSize}, vocabulary ${model.vocab.size}) on ${name} (${formatCount(text.length)} characters), backend ${kernels.name}${kernels instanceof WasmKernels ? ` on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}` : ''}`,
+      `${what}: ${formatCount(model.parameterCount)} parameters (${describeNetwork(model.config)}, embedding ${model.config.embeddingSize}, vocabulary ${model.vocab.size}) on ${name} (${formatCount(text.length)} characters), backend ${kernels.name}${kernels instanceof WasmKernels ? ` on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}` : ''}`,
     );
   }
   try {
