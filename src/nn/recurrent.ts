@@ -321,12 +321,14 @@ export class Recurrent {
           this.weights[s] as CellWeights,
           this.grads[s] as CellWeights,
           last.runs[s] as SequenceRun,
-          dyd,
-          dhN === null ? null : dhN.subarray(s * B * R, (s + 1) * B * R),
-          dcN === null || !isLstm ? null : dcN.subarray(s * B * H, (s + 1) * B * H),
-          dxd,
-          dh0.subarray(s * B * R, (s + 1) * B * R),
-          dc0 === null ? null : dc0.subarray(s * B * H, (s + 1) * B * H),
+          {
+            dy: dyd,
+            dhT: dhN === null ? null : dhN.subarray(s * B * R, (s + 1) * B * R),
+            dcT: dcN === null || !isLstm ? null : dcN.subarray(s * B * H, (s + 1) * B * H),
+            dx: dxd,
+            dh0: dh0.subarray(s * B * R, (s + 1) * B * R),
+            dc0: dc0 === null ? null : dc0.subarray(s * B * H, (s + 1) * B * H),
+          },
           buf,
         );
         if (d === 1) {

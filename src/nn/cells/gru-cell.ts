@@ -15,14 +15,12 @@
  * Cache (Buffers): xp, hp, pre (the sums before clip), act (r, z, n), all (T, B, 3H);
  * h (T+1, B, H); rh (T, B, H) = r ⊙ h̃ (original form only); hRec (T, B, H) (dropout only).
  */
-import type { Floats, Kernels } from '../../kernels/index.js';
+import type { Floats } from '../../kernels/index.js';
 import type { Activation } from '../activations.js';
-import type { CellConfig, CellWeights } from '../cell-config.js';
 import { clipSlope, clipValue } from './lstm-cell.js';
 import {
-  type Buffers,
-  type CellGrads,
-  type SequenceRun,
+  type CellSequenceBackward,
+  type StatelessCellForward,
   carryPastEnd,
   emitOutput,
   inputProjection,
@@ -36,14 +34,7 @@ import {
   weightGradients,
 } from './sequence.js';
 
-export function gruCellSequenceForward(
-  k: Kernels,
-  cfg: CellConfig,
-  w: CellWeights,
-  run: SequenceRun,
-  h0: Floats, // (B, H)
-  buf: Buffers,
-): void {
+export const gruCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0, buf) => {
   const { T, B } = run;
   const { D, H, clip } = cfg;
   const [fAct, gAct] = cfg.activations as [Activation, Activation];
@@ -108,20 +99,10 @@ export function gruCellSequenceForward(
     carryPastEnd(run, t, H, hPrev, hCur);
     emitOutput(run, H, t, hCur, y);
   }
-}
+};
 
-export function gruCellSequenceBackward(
-  k: Kernels,
-  cfg: CellConfig,
-  w: CellWeights,
-  g: CellGrads,
-  run: SequenceRun,
-  dy: Floats | null,
-  dhT: Floats | null,
-  dx: Floats | null,
-  dh0: Floats,
-  buf: Buffers,
-): void {
+export const gruCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf) => {
+  const { dy, dhT, dx, dh0 } = grads;
   const { T, B } = run;
   const { H, clip } = cfg;
   const [fAct, gAct] = cfg.activations as [Activation, Activation];
@@ -213,4 +194,4 @@ export function gruCellSequenceBackward(
   ];
   weightGradients(k, cfg, w, g, run, dXP, dHP, blocks, dx, buf('colSums', G3));
   dh0.set(dhNext);
-}
+};

@@ -21,8 +21,8 @@ import type { Floats, Kernels } from '../../kernels/index.js';
 import type { CellConfig, CellWeights } from '../cell-config.js';
 import {
   type Buffers,
-  type CellGrads,
   type SequenceRun,
+  type CellSequenceBackward,
   carryPastEnd,
   emitOutput,
   inputProjection,
@@ -131,20 +131,9 @@ export function lstmCellSequenceForward(
  * Backward through the last forward (same buf). dy (T, B, R) or null; dhT (B, R), dcT (B, H) or
  * null. Accumulates into g; writes dx (T, B, D) when given, dh0 (B, R), dc0 (B, H).
  */
-export function lstmCellSequenceBackward(
-  k: Kernels,
-  cfg: CellConfig,
-  w: CellWeights,
-  g: CellGrads,
-  run: SequenceRun,
-  dy: Floats | null,
-  dhT: Floats | null,
-  dcT: Floats | null,
-  dx: Floats | null,
-  dh0: Floats,
-  dc0: Floats,
-  buf: Buffers,
-): void {
+export const lstmCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf) => {
+  const { dy, dhT, dcT, dx, dh0 } = grads;
+  const dc0 = grads.dc0 as Floats; // an LSTM always has a cell state
   const { T, B } = run;
   const { H, R, clip } = cfg;
   const [fAct, gAct, hAct] = cfg.activations as [
@@ -244,4 +233,4 @@ export function lstmCellSequenceBackward(
   if (P > 0) k.gemm(true, false, P, H, T * B, dhOut, P, hFull, H, g.wHr as Floats, H, 1);
   dh0.set(dhNext);
   dc0.set(dcNext);
-}
+};

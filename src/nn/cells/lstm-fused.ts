@@ -44,6 +44,16 @@ export interface LSTMCache {
   tanhC: Floats; // (T, B, H)
 }
 
+/** The state gradients lstmBackward reads (dy, dhT, dcT) and writes (dx, dh0, dc0). */
+export interface LSTMStateGradients {
+  dy: Floats | null; // (T, B, H) or null
+  dhT: Floats | null; // (B, H) or null
+  dcT: Floats | null; // (B, H) or null
+  dx: Floats | null; // (T, B, D), written when given
+  dh0: Floats; // (B, H)
+  dc0: Floats; // (B, H)
+}
+
 /** Work buffers for backward. */
 export interface LSTMBackwardWork {
   dGates: Floats; // (T, B, 4H)
@@ -117,29 +127,25 @@ export function lstmForward(
 }
 
 /**
- * Backward over T steps (backpropagation through time).
+ * Backward over T steps (backpropagation through time). Reads from `grads`
  *   dy (T, B, H) gradient of the outputs, or null for none;
  *   dhT, dcT (B, H) gradients of the final state (from the next truncated-BPTT window or a
- *   layer that reads the final state), or null for none.
- * Accumulates into g (+=); writes dx (T, B, D) when given, and dh0, dc0 (B, H).
+ *   layer that reads the final state), or null for none;
+ * accumulates into g (+=); writes dx (T, B, D) when given, and dh0, dc0 (B, H).
  */
 export function lstmBackward(
   k: Kernels,
   w: LSTMWeights,
   g: LSTMGrads,
   cache: LSTMCache,
-  dy: Floats | null,
-  dhT: Floats | null,
-  dcT: Floats | null,
+  grads: LSTMStateGradients,
   T: number,
   B: number,
   D: number,
   H: number,
-  dx: Floats | null,
-  dh0: Floats,
-  dc0: Floats,
   work: LSTMBackwardWork,
 ): void {
+  const { dy, dhT, dcT, dx, dh0, dc0 } = grads;
   const G = 4 * H;
   const BH = B * H;
   const BG = B * G;

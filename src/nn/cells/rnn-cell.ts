@@ -7,14 +7,11 @@
  * Cache (Buffers): pre (T, B, H) the sums before clip, h (T+1, B, H), hRec (T, B, H) (recurrent
  * dropout only), y (T, B, H).
  */
-import type { Floats, Kernels } from '../../kernels/index.js';
 import type { Activation } from '../activations.js';
-import type { CellConfig, CellWeights } from '../cell-config.js';
 import { clipSlope, clipValue } from './lstm-cell.js';
 import {
-  type Buffers,
-  type CellGrads,
-  type SequenceRun,
+  type CellSequenceBackward,
+  type StatelessCellForward,
   carryPastEnd,
   emitOutput,
   inputProjection,
@@ -28,14 +25,7 @@ import {
   weightGradients,
 } from './sequence.js';
 
-export function rnnCellSequenceForward(
-  k: Kernels,
-  cfg: CellConfig,
-  w: CellWeights,
-  run: SequenceRun,
-  h0: Floats, // (B, H)
-  buf: Buffers,
-): void {
+export const rnnCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0, buf) => {
   const { T, B } = run;
   const { D, H, clip } = cfg;
   const f = cfg.activations[0] as Activation;
@@ -60,20 +50,10 @@ export function rnnCellSequenceForward(
     carryPastEnd(run, t, H, hPrev, hCur);
     emitOutput(run, H, t, hCur, y);
   }
-}
+};
 
-export function rnnCellSequenceBackward(
-  k: Kernels,
-  cfg: CellConfig,
-  w: CellWeights,
-  g: CellGrads,
-  run: SequenceRun,
-  dy: Floats | null,
-  dhT: Floats | null,
-  dx: Floats | null,
-  dh0: Floats,
-  buf: Buffers,
-): void {
+export const rnnCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf) => {
+  const { dy, dhT, dx, dh0 } = grads;
   const { T, B } = run;
   const { H, clip } = cfg;
   const f = cfg.activations[0] as Activation;
@@ -107,4 +87,4 @@ export function rnnCellSequenceBackward(
   const operands = recurrentOperands(run, H, h, hRec);
   weightGradients(k, cfg, w, g, run, dPre, dPre, [{ row0: 0, rows: H, operand: operands }], dx, buf('colSums', H));
   dh0.set(dhNext);
-}
+};

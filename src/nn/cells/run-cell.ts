@@ -3,15 +3,17 @@
  * the plain LSTM over full-length sequences, the general cell otherwise), GRU and RNN loops, with
  * one calling convention:
  *   forward:  x (T, B, D), h0 (B, R), c0 (B, H) for an LSTM → y (T, B, R), hT (B, R), cT (B, H)
- *   backward: dy (T, B, R) | null, dhT, dcT | null → dx (T, B, D) | null, dh0, dc0; += weight grads
+ *   backward: StateGradients: dy (T, B, R) | null, dhT, dcT | null → dx (T, B, D) | null, dh0, dc0;
+ *             += weight grads
  */
+import { ShapeError } from '../../errors.js';
 import type { Floats, Kernels } from '../../kernels/index.js';
 import { type CellConfig, type CellWeights, isPlainLstm } from '../cell-config.js';
 import { type LSTMCache, lstmBackward, lstmForward, packedWhhLength } from './lstm-fused.js';
 import { gruCellSequenceBackward, gruCellSequenceForward } from './gru-cell.js';
 import { lstmCellSequenceBackward, lstmCellSequenceForward } from './lstm-cell.js';
 import { rnnCellSequenceBackward, rnnCellSequenceForward } from './rnn-cell.js';
-import type { Buffers, CellGrads, SequenceRun } from './sequence.js';
+import type { Buffers, CellSequenceBackward, SequenceRun } from './sequence.js';
 
 export interface CellResult {
   y: Floats; // (T, B, R), zero past each sequence's end
@@ -52,7 +54,7 @@ export function cellForward(
   const { R, H } = cfg;
   const last = (a: Floats, width: number): Floats => a.subarray(T * B * width, (T + 1) * B * width);
   if (cfg.kind === 'lstm') {
-    if (c0 === null) throw new Error('cellForward: an LSTM needs c0.');
+    if (c0 === null) throw new ShapeError('cellForward', 'an LSTM needs c0, its initial cell state.');
     if (fused(cfg, run)) {
       const cache = fusedCache(buf, run, cfg);
       const packedWih = buf('packedWih', k.lstmLayerForward === undefined ? 0 : k.packedLength(cfg.D, 4 * H));
@@ -68,24 +70,12 @@ export function cellForward(
   return { y: buf('y', T * B * R), hT: last(buf('h', (T + 1) * B * R), R), cT: null };
 }
 
-export function cellBackward(
-  k: Kernels,
-  cfg: CellConfig,
-  w: CellWeights,
-  g: CellGrads,
-  run: SequenceRun,
-  dy: Floats | null,
-  dhT: Floats | null,
-  dcT: Floats | null,
-  dx: Floats | null,
-  dh0: Floats,
-  dc0: Floats | null,
-  buf: Buffers,
-): void {
+export const cellBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf) => {
   const { T, B } = run;
   const H = cfg.H;
   if (cfg.kind === 'lstm') {
-    if (dc0 === null) throw new Error('cellBackward: an LSTM needs dc0.');
+    const dc0 = grads.dc0;
+    if (dc0 === null) throw new ShapeError('cellBackward', 'an LSTM needs dc0 to write its cell-state gradient.');
     if (fused(cfg, run)) {
       const work = {
         dGates: buf('dGates', T * B * 4 * H),
@@ -94,14 +84,14 @@ export function cellBackward(
         biasSum: buf('bias', 4 * H),
         packedWhh: buf('packedWhh', packedWhhLength(k, H)),
       };
-      const grads = { dWIh: g.wIh, dWHh: g.wHh, dBIh: g.bIh, dBHh: g.bHh };
+      const weightGrads = { dWIh: g.wIh, dWHh: g.wHh, dBIh: g.bIh, dBHh: g.bHh };
       const cache = fusedCache(buf, run, cfg);
-      lstmBackward(k, lstmWeights(w), grads, cache, dy, dhT, dcT, T, B, cfg.D, H, dx, dh0, dc0, work);
+      lstmBackward(k, lstmWeights(w), weightGrads, cache, { ...grads, dc0 }, T, B, cfg.D, H, work);
       return;
     }
-    lstmCellSequenceBackward(k, cfg, w, g, run, dy, dhT, dcT, dx, dh0, dc0, buf);
+    lstmCellSequenceBackward(k, cfg, w, g, run, grads, buf);
     return;
   }
-  if (cfg.kind === 'gru') gruCellSequenceBackward(k, cfg, w, g, run, dy, dhT, dx, dh0, buf);
-  else rnnCellSequenceBackward(k, cfg, w, g, run, dy, dhT, dx, dh0, buf);
-}
+  if (cfg.kind === 'gru') gruCellSequenceBackward(k, cfg, w, g, run, grads, buf);
+  else rnnCellSequenceBackward(k, cfg, w, g, run, grads, buf);
+};

@@ -27,6 +27,43 @@ export interface SequenceRun {
 /** Gradients of one cell's parameters, accumulated with +=; the same shapes as CellWeights. */
 export type CellGrads = CellWeights;
 
+/**
+ * The state gradients a cell's backward reads (dy, dhT, dcT) and writes (dx, dh0, dc0), for one
+ * direction of one layer. R is the carried h's width, H the cell's.
+ */
+export interface StateGradients {
+  dy: Floats | null; // (T, B, R) gradient of the outputs, or null for none
+  dhT: Floats | null; // (B, R) gradient of the final h (from a later chunk or a reader of it), or null
+  dcT: Floats | null; // (B, H) gradient of the final c (LSTM), or null
+  dx: Floats | null; // (T, B, D) written when given
+  dh0: Floats; // (B, R) written
+  dc0: Floats | null; // (B, H) written (LSTM)
+}
+
+/** A cell without a cell state (GRU, RNN) forward over `run` from h0 (B, H), caching in `buf`. */
+export type StatelessCellForward = (
+  k: Kernels,
+  cfg: CellConfig,
+  w: CellWeights,
+  run: SequenceRun,
+  h0: Floats,
+  buf: Buffers,
+) => void;
+
+/**
+ * A cell's backward through its last forward over `run` (whose cache is in `buf`): accumulates
+ * the weight gradients into g (+=) and writes the outputs of `grads`.
+ */
+export type CellSequenceBackward = (
+  k: Kernels,
+  cfg: CellConfig,
+  w: CellWeights,
+  g: CellGrads,
+  run: SequenceRun,
+  grads: StateGradients,
+  buf: Buffers,
+) => void;
+
 export function isPastEnd(run: SequenceRun, t: number, b: number): boolean {
   return run.lengths !== null && t >= (run.lengths[b] as number);
 }
