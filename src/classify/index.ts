@@ -1,5 +1,6 @@
 /** Sequence classification and labelling (issue 7): vocabularies, models, losses, metrics, baselines, model files. */
-export { BagOfWordsClassifier, type BagOfWordsOptions, majorityClass, words } from './baselines.js';
+export { BagOfWordsClassifier, type BagOfWordsOptions, majorityClass } from './baselines.js';
+export { words } from '../data/words.js';
 export { type DocumentedSplit, documentedSplit, evaluationBatches, lengthBatches } from './batches.js';
 export { checkClassCounts, checkLabels, classCounts } from '../data/labels.js';
 export { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';

@@ -24,7 +24,8 @@ import {
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
-import { type EncodedSequence, encodeSequences, InputLayer, type SequenceInput } from './sequence-input.js';
+import { type EncodedSequence, encodeSequences, type SequenceInput } from './sequence-input.js';
+import { InputLayer } from './sequence-input-layer.js';
 import type { TokenVocab } from './token-vocab.js';
 import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
 

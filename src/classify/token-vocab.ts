@@ -9,7 +9,7 @@
  */
 import { ConfigError, DataError, ModelFileError, checkInteger } from '../errors.js';
 import { PAD_TOKEN, UNKNOWN_TOKEN, Vocabulary } from '../data/vocabulary.js';
-import { words } from './baselines.js';
+import { words } from '../data/words.js';
 
 export type TokenKind = 'char' | 'word';
 
