@@ -1,15 +1,10 @@
 /** Sequence classification and labelling (issue 7): vocabularies, models, losses, metrics, baselines, model files. */
-export { BagOfWordsClassifier, type BagOfWordsOptions, majorityClass, words } from './baselines.js';
+export { BagOfWordsClassifier, type BagOfWordsOptions, majorityClass } from './baselines.js';
+export { words } from '../data/words.js';
 export { type DocumentedSplit, documentedSplit, evaluationBatches, lengthBatches } from './batches.js';
-export {
-  checkClassCounts,
-  checkLabels,
-  classCounts,
-  type ClassWeights,
-  resolveClassWeights,
-  weightedCrossEntropy,
-  type WeightedLoss,
-} from './class-loss.js';
+export { checkClassCounts, checkLabels, classCounts } from '../data/labels.js';
+export { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';
+export { type WeightedLoss, weightedCrossEntropy } from '../loss/weighted-cross-entropy.js';
 export { type LabelledTexts, labelTexts } from './labelled-texts.js';
 export { type ClassificationReport, type ClassScores, classificationReport, confusionMatrix } from './metrics.js';
 export { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from './model-file.js';

@@ -10,11 +10,17 @@
  * rather than run with wrong weights; a loaded model gives exactly the probabilities it gave.
  */
 import { ModelFileError } from '../errors.js';
-import { decodeContainer, encodeContainer, loadArena, metadataJson } from '../io/model-container.js';
+import {
+  buildFromFile,
+  encodeContainer,
+  isCount,
+  loadArena,
+  metadataJson,
+  openModelFile,
+} from '../io/model-container.js';
 import { MODEL_FORMAT_VERSION } from '../io/model-file.js';
 import type { TensorRecord } from '../io/safetensors.js';
 import type { Kernels } from '../kernels/index.js';
-import type { ParamArena } from '../nn/params.js';
 import { type Pooling, POOLINGS } from './pooling.js';
 import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from './sequence-config.js';
 import { SequenceClassifier } from './sequence-classifier.js';
@@ -55,26 +61,22 @@ export function decodeClassifier(bytes: Uint8Array, kernels?: Kernels, where = '
       where,
       `config.maxLength must be null or a positive integer; got ${JSON.stringify(maxLength)}.`,
     );
-  const model = build(
+  const model = buildFromFile(
     where,
+    'config',
     () =>
       new SequenceClassifier({ ...options, pooling: pooling as Pooling, maxLength: maxLength ?? undefined, kernels }),
   );
-  return fill(where, model, tensors);
+  loadArena(model.arena, tensors, where, true);
+  return model;
 }
 
 /** A tagger from the bytes of its model file. */
 export function decodeTagger(bytes: Uint8Array, kernels?: Kernels, where = 'decodeTagger'): SequenceTagger {
   const { options, tensors } = decode(bytes, 'sequence-tagger', where);
-  return fill(
-    where,
-    build(where, () => new SequenceTagger({ ...options, kernels })),
-    tensors,
-  );
-}
-
-function isCount(v: unknown, min: number, max = 1 << 24): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  const model = buildFromFile(where, 'config', () => new SequenceTagger({ ...options, kernels }));
+  loadArena(model.arena, tensors, where, true);
+  return model;
 }
 
 /** The container, format, checksum and config checked; the options that rebuild the model. */
@@ -87,14 +89,7 @@ function decode(
   config: Record<string, unknown>;
   tensors: Map<string, TensorRecord>;
 } {
-  const { metadata, tensors } = decodeContainer(bytes, MODEL_FORMAT_VERSION, where);
-  const config = metadataJson(metadata, 'config', where) as Record<string, unknown>;
-  if (typeof config !== 'object' || config === null || config.type !== type)
-    throw new ModelFileError(
-      where,
-      `config.type must be '${type}'; got ${JSON.stringify((config as { type?: unknown } | null)?.type)}.`,
-      config?.type === 'char-lm' ? 'this is a language model; load it with loadModel.' : undefined,
-    );
+  const { config, metadata, tensors } = openModelFile(bytes, MODEL_FORMAT_VERSION, type, where);
   const classes = metadataJson(metadata, 'classes', where);
   if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string'))
     throw new ModelFileError(where, `classes must be a list of names; got ${JSON.stringify(classes)}.`);
@@ -137,23 +132,4 @@ function checkInput(where: string, raw: unknown): InputConfig {
     where,
     `config.input must be {kind: 'tokens', vocabSize, embeddingSize} or {kind: 'numeric', features}; got ${JSON.stringify(raw)}.`,
   );
-}
-
-/** The model from its checked options; a ConfigError from a damaged field becomes a ModelFileError. */
-function build<M>(where: string, make: () => M): M {
-  try {
-    return make();
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(where, `the config is invalid: ${(e as Error).message}`);
-  }
-}
-
-/** Every parameter from its tensor, each one present, of the right shape and finite. */
-function fill<M extends { arena: ParamArena }>(where: string, model: M, tensors: Map<string, TensorRecord>): M {
-  loadArena(model.arena, tensors, where);
-  const extra = [...tensors.keys()].filter((name) => !model.arena.has(name));
-  if (extra.length > 0)
-    throw new ModelFileError(where, `the file holds tensors the config does not use: ${extra.join(', ')}.`);
-  return model;
 }

@@ -4,27 +4,22 @@
  *   → recurrent stack (LSTM by default; stacked, bidirectional, variable lengths) → y (T, B, dirs·R)
  *   → pooling over each sequence's own length ('last', 'mean', 'max') → (B, dirs·R)
  *   → Linear → logits (B, K) → softmax: class probabilities
- * Trained with class-weighted softmax cross-entropy (src/classify/class-loss.ts) by the shared loop
+ * Trained with class-weighted softmax cross-entropy (src/loss/weighted-cross-entropy.ts) by the shared loop
  * (src/classify/train-loop.ts). Parameters: embedding.weight, lstm.weight_ih_l0 …, head.weight,
  * head.bias.
  */
+import { checkClassCounts, checkLabels } from '../data/labels.js';
 import { checkInteger, DataError } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
+import { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';
+import { softmaxInto } from '../loss/softmax.js';
+import { weightedCrossEntropy, type WeightedLoss } from '../loss/weighted-cross-entropy.js';
 import { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
 import { Recurrent } from '../nn/recurrent.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import { evaluationBatches } from './batches.js';
-import {
-  checkClassCounts,
-  checkLabels,
-  type ClassWeights,
-  resolveClassWeights,
-  softmaxInto,
-  weightedCrossEntropy,
-  type WeightedLoss,
-} from './class-loss.js';
 import { type ClassificationReport, classificationReport } from './metrics.js';
 import { checkPooling, type Pooling, TimePooling } from './pooling.js';
 import {
@@ -33,7 +28,8 @@ import {
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
-import { type EncodedSequence, encodeSequences, InputLayer, type SequenceInput } from './sequence-input.js';
+import { type EncodedSequence, encodeSequences, type SequenceInput } from './sequence-input.js';
+import { InputLayer } from './sequence-input-layer.js';
 import type { TokenVocab } from './token-vocab.js';
 import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
 

@@ -6,11 +6,10 @@
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import type { CellKind } from '../nn/cell-config.js';
 import type { RecurrentOptions } from '../nn/recurrent.js';
+import type { InputConfig } from './sequence-input.js';
 import type { TokenVocab } from './token-vocab.js';
 
-export type InputConfig =
-  | { kind: 'tokens'; vocabSize: number; embeddingSize: number } // ids (L) → embedding (L, E)
-  | { kind: 'numeric'; features: number }; // values (L, F)
+export type { InputConfig } from './sequence-input.js';
 
 export interface SequenceModelConfig {
   /** Class names; class id k is classes[k]. */

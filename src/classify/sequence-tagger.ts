@@ -6,21 +6,17 @@
  * are padding and carry −1, so the loss (class-weighted cross-entropy, mean over labelled steps)
  * and the metrics (accuracy, confusion matrix over labelled steps) never see them.
  */
+import { checkClassCounts, checkLabels } from '../data/labels.js';
 import { checkInteger, DataError } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
+import { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';
+import { softmaxInto } from '../loss/softmax.js';
+import { weightedCrossEntropy } from '../loss/weighted-cross-entropy.js';
 import { ParamArena } from '../nn/params.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import { evaluationBatches } from './batches.js';
-import {
-  checkClassCounts,
-  checkLabels,
-  type ClassWeights,
-  resolveClassWeights,
-  softmaxInto,
-  weightedCrossEntropy,
-} from './class-loss.js';
 import { type ClassificationReport, classificationReport } from './metrics.js';
 import {
   recurrentOptionsOf,
@@ -28,7 +24,8 @@ import {
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
-import { type EncodedSequence, encodeSequences, InputLayer, type SequenceInput } from './sequence-input.js';
+import { type EncodedSequence, encodeSequences, type SequenceInput } from './sequence-input.js';
+import { InputLayer } from './sequence-input-layer.js';
 import type { TokenVocab } from './token-vocab.js';
 import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
 

@@ -5,9 +5,11 @@
  *   id 1      <unk>  every token the vocabulary lacks
  *   id 2 …    the known tokens, most frequent first (ties in code-unit order), so the ids of a
  *             vocabulary built twice from the same texts are the same
+ * The rule it follows (and the other layout, the language model's) is in src/data/vocabulary.ts.
  */
 import { ConfigError, DataError, ModelFileError, checkInteger } from '../errors.js';
-import { words } from './baselines.js';
+import { PAD_TOKEN, UNKNOWN_TOKEN, Vocabulary } from '../data/vocabulary.js';
+import { words } from '../data/words.js';
 
 export type TokenKind = 'char' | 'word';
 
@@ -28,13 +30,11 @@ export interface TokenVocabJson {
   known: string[];
 }
 
-export class TokenVocab {
+export class TokenVocab extends Vocabulary {
   static readonly PAD_ID = 0;
   static readonly UNKNOWN_ID = 1;
-  /** Every id's token: '<pad>', '<unk>', then the known tokens. */
-  readonly tokens: readonly string[];
-  private readonly ids: Map<string, number>;
 
+  /** `known` in id order (from id 2): every id's token is '<pad>', '<unk>', then these. */
   constructor(
     readonly kind: TokenKind,
     known: readonly string[],
@@ -42,7 +42,6 @@ export class TokenVocab {
     const where = 'TokenVocab';
     if (!TOKEN_KINDS.includes(kind))
       throw new ConfigError(where, `tokens must be 'char' or 'word'; got ${JSON.stringify(kind)}.`);
-    this.ids = new Map();
     known.forEach((token, i) => {
       const ok = kind === 'char' ? [...token].length === 1 : words(token).join(' ') === token;
       if (typeof token !== 'string' || !ok)
@@ -50,10 +49,8 @@ export class TokenVocab {
           where,
           `known token ${i} is ${JSON.stringify(token)}; a ${kind} token must be ${kind === 'char' ? 'one character' : 'one lower-case word'}.`,
         );
-      if (this.ids.has(token)) throw new DataError(where, `token ${JSON.stringify(token)} appears twice.`);
-      this.ids.set(token, i + 2);
     });
-    this.tokens = ['<pad>', '<unk>', ...known];
+    super([PAD_TOKEN, UNKNOWN_TOKEN, ...known], where);
   }
 
   /** The vocabulary of the training texts: tokens seen at least minCount times, at most maxSize of them. */
@@ -80,17 +77,8 @@ export class TokenVocab {
     return new TokenVocab(kind, known);
   }
 
-  /** Ids in all, <pad> and <unk> included. */
-  get size(): number {
-    return this.tokens.length;
-  }
-
   tokenize(text: string): string[] {
     return this.kind === 'char' ? [...text] : words(text);
-  }
-
-  idOf(token: string): number {
-    return this.ids.get(token) ?? TokenVocab.UNKNOWN_ID;
   }
 
   /**
@@ -105,10 +93,7 @@ export class TokenVocab {
       );
     const tokens = this.tokenize(text);
     if (tokens.length === 0) return Int32Array.of(TokenVocab.UNKNOWN_ID);
-    const n = Math.min(tokens.length, maxLength);
-    const ids = new Int32Array(n);
-    for (let i = 0; i < n; i++) ids[i] = this.idOf(tokens[i] as string);
-    return ids;
+    return this.encodeTokens(tokens.length > maxLength ? tokens.slice(0, maxLength) : tokens);
   }
 
   toJSON(): TokenVocabJson {

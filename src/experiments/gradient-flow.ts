@@ -10,8 +10,8 @@
  * trained with untrained networks on the same batch, where the scale cancels.
  */
 import type { Floats } from '../kernels/index.js';
+import { taskLoss } from '../loss/task-loss.js';
 import type { TaskBatch } from '../tasks/index.js';
-import { taskLoss } from './task-loss.js';
 import type { TaskModel } from './task-model.js';
 
 export interface GradientFlow {

@@ -11,7 +11,7 @@ export {
 } from './experiment.js';
 export { type GradientFlow, gradientFlow, tableDistances } from './gradient-flow.js';
 export { compactCount, gradientFlowChart, gradientFlowTable, learningCurveChart, resultsTable } from './report.js';
-export { type TaskLoss, taskLoss } from './task-loss.js';
+export { type TaskLoss, taskLoss } from '../loss/task-loss.js';
 export { TaskModel, type TaskModelOptions } from './task-model.js';
 export {
   type CurvePoint,

@@ -6,7 +6,7 @@
  */
 import { ModelFileError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
-import { decodeContainer, encodeContainer, loadArena, metadataJson } from '../io/model-container.js';
+import { buildFromFile, encodeContainer, loadArena, metadataJson, openModelFile } from '../io/model-container.js';
 import { type CalibrationState, IntervalCalibrator } from './calibration.js';
 import type { EncodingState } from './encoding.js';
 import { Forecaster, type ForecasterConfig } from './forecaster.js';
@@ -38,14 +38,7 @@ export function decodeForecaster(
   kernels: Kernels = defaultKernels(),
   where = 'loadForecaster',
 ): Forecaster {
-  const { metadata, tensors } = decodeContainer(bytes, FORECASTER_FORMAT_VERSION, where);
-  const config = metadataJson(metadata, 'config', where);
-  if (!isObject(config) || config.type !== 'forecaster')
-    throw new ModelFileError(
-      where,
-      `config.type is ${JSON.stringify(isObject(config) ? config.type : config)}; expected 'forecaster'.`,
-      'this file holds another kind of model.',
-    );
+  const { config, metadata, tensors } = openModelFile(bytes, FORECASTER_FORMAT_VERSION, 'forecaster', where);
   const encoding = metadataJson(metadata, 'encoding', where);
   if (
     !isObject(encoding) ||
@@ -56,21 +49,17 @@ export function decodeForecaster(
   )
     throw new ModelFileError(where, 'the encoding entry lacks the step, the target scales or the feature scaler.');
   const calibration = metadataJson(metadata, 'calibration', where);
-  let forecaster: Forecaster;
-  try {
+  const forecaster = buildFromFile(where, 'stored forecaster', () => {
     StandardScaler.fromState(encoding.features as unknown as ScalerState);
     const calibrator =
       calibration === null ? null : IntervalCalibrator.fromState(calibration as unknown as CalibrationState);
-    forecaster = Forecaster.restore(
+    return Forecaster.restore(
       config as unknown as ForecasterConfig, // resolveConfig reads the known fields, checked
       encoding as unknown as EncodingState,
       calibrator,
       kernels,
     );
-  } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(where, `the stored forecaster is invalid: ${(e as Error).message}`);
-  }
+  });
   loadArena(forecaster.network.arena, tensors, where);
   return forecaster;
 }

@@ -13,6 +13,7 @@
  */
 import { ConfigError, DataError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
+import { checkQuantiles } from '../loss/pinball.js';
 import { IntervalCalibrator } from './calibration.js';
 import {
   type EncodingState,
@@ -23,7 +24,6 @@ import {
   WindowEncoder,
 } from './encoding.js';
 import { ForecastNetwork, type TrainForecastOptions } from './forecast-network.js';
-import { checkQuantiles } from './pinball.js';
 import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from './series.js';
 import type { Table } from './table.js';
 import { describeStep } from './time-index.js';

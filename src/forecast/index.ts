@@ -19,7 +19,7 @@ export {
   describeStep,
 } from './time-index.js';
 export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from './forecast-network.js';
-export { checkQuantiles, pinballLoss } from './pinball.js';
+export { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 export {
   backtest,
   type BacktestOptions,

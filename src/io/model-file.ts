@@ -15,8 +15,16 @@ import { ModelFileError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
 import { LanguageModel, type ModelConfig } from '../models/language-model.js';
 import type { TrainingCheckpoint, TrainingState } from '../train/state.js';
-import { CONTAINER_FORMAT, decodeContainer, loadArena, metadataJson } from './model-container.js';
-import { encodeSafetensors } from './safetensors.js';
+import {
+  buildFromFile,
+  CONTAINER_FORMAT,
+  encodeContainer,
+  type ExtraTensor,
+  isCount,
+  loadArena,
+  metadataJson,
+  openModelFile,
+} from './model-container.js';
 import { checkTrainingState } from './training-state-check.js';
 
 export const MODEL_FORMAT = CONTAINER_FORMAT;
@@ -34,51 +42,31 @@ export interface ModelFileContents {
 }
 
 export function encodeModel(model: LanguageModel, opts: EncodeOptions = {}): Uint8Array {
-  const tensors: Array<{ name: string; shape: readonly number[]; data: ArrayLike<number> }> = model.arena.entries.map(
-    (e) => ({ name: e.name, shape: e.shape, data: model.arena.value(e.name) }),
-  );
-  const metadata: Record<string, string> = {
-    format: MODEL_FORMAT,
-    format_version: String(MODEL_FORMAT_VERSION),
-    config: JSON.stringify({ type: 'char-lm', vocabSize: model.vocab.size, ...model.config }),
-    vocab: JSON.stringify(model.vocab.chars),
+  const entries: Record<string, unknown> = {
+    config: { type: 'char-lm', vocabSize: model.vocab.size, ...model.config },
+    vocab: model.vocab.chars,
   };
+  const extra: ExtraTensor[] = [];
   const training = opts.training;
   if (training !== undefined) {
-    metadata.training = JSON.stringify(training.state);
+    entries.training = training.state;
     const L = model.config.numLayers;
     const B = training.state.recipe.batchSize;
     for (const [name, arr] of Object.entries(training.tensors.optimizer)) {
-      tensors.push({ name: `training.optimizer.${name}`, shape: [arr.length], data: arr });
+      extra.push({ name: `training.optimizer.${name}`, shape: [arr.length], data: arr });
     }
     // the carried state (L, B, width), of whatever width the network's layers have
     const { h, c } = training.tensors;
-    tensors.push({ name: 'training.h', shape: [L, B, h.length / (L * B)], data: h });
-    if (c !== null) tensors.push({ name: 'training.c', shape: [L, B, c.length / (L * B)], data: c });
+    extra.push({ name: 'training.h', shape: [L, B, h.length / (L * B)], data: h });
+    if (c !== null) extra.push({ name: 'training.c', shape: [L, B, c.length / (L * B)], data: c });
   }
-  return encodeSafetensors(tensors, metadata, 'data_crc32');
+  return encodeContainer(model.arena, entries, MODEL_FORMAT_VERSION, extra);
 }
 
-function checkConfig(where: string, raw: unknown): ModelConfig & { vocabSize: number } {
-  const c = raw as Record<string, unknown>;
-  if (typeof c !== 'object' || c === null || c.type !== 'char-lm') {
-    const hints: Record<string, string> = {
-      'sequence-classifier': 'this is a classifier: load it with loadClassifier (lstm classify --model).',
-      'sequence-tagger': 'this is a tagger: load it with loadTagger (lstm classify --model).',
-      forecaster: 'this is a forecaster: load it with loadForecaster (lstm forecast --model).',
-    };
-    throw new ModelFileError(
-      where,
-      `config.type must be 'char-lm', got ${JSON.stringify(c?.type)}.`,
-      hints[String(c?.type)],
-    );
-  }
-  const sizes = ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const;
-  for (const key of sizes) {
-    const v = c[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 1 << 20) {
-      throw new ModelFileError(where, `config.${key} must be a positive integer, got ${JSON.stringify(v)}.`);
-    }
+function checkConfig(where: string, c: Record<string, unknown>): ModelConfig & { vocabSize: number } {
+  for (const key of ['vocabSize', 'embeddingSize', 'hiddenSize', 'numLayers'] as const) {
+    if (!isCount(c[key], 1, 1 << 20))
+      throw new ModelFileError(where, `config.${key} must be a positive integer, got ${JSON.stringify(c[key])}.`);
   }
   if (c.cell !== undefined && !['lstm', 'gru', 'rnn'].includes(c.cell as string)) {
     throw new ModelFileError(where, `config.cell must be 'lstm', 'gru' or 'rnn', got ${JSON.stringify(c.cell)}.`);
@@ -111,18 +99,14 @@ export function decodeModelFile(
   kernels: Kernels = defaultKernels(),
   where = 'loadCheckpoint',
 ): ModelFileContents {
-  const { metadata, tensors } = decodeContainer(bytes, MODEL_FORMAT_VERSION, where);
-  const config = checkConfig(where, metadataJson(metadata, 'config', where));
+  const file = openModelFile(bytes, MODEL_FORMAT_VERSION, 'char-lm', where);
+  const { metadata, tensors } = file;
+  const config = checkConfig(where, file.config);
   const chars = metadataJson(metadata, 'vocab', where);
   if (!Array.isArray(chars) || !chars.every((ch) => typeof ch === 'string')) {
     throw new ModelFileError(where, 'vocab must be a list of characters.');
   }
-  let vocab: Vocab;
-  try {
-    vocab = new Vocab(chars as string[]);
-  } catch (e) {
-    throw new ModelFileError(where, `the vocabulary is invalid: ${(e as Error).message}`);
-  }
+  const vocab = buildFromFile(where, 'vocabulary', () => new Vocab(chars as string[]));
   if (vocab.size !== config.vocabSize) {
     throw new ModelFileError(
       where,

@@ -7,52 +7,14 @@
  * single Keras bias as b_ih with b_hh zero (or, for reset_after, its two rows as b_ih and b_hh).
  */
 import { ModelFileError } from '../errors.js';
+import type { CellWeightsPlan, LayerPlan, ModelPlan } from '../models/sequential-plan.js';
 import type { ActivationSpec } from '../nn/activations.js';
 import type { CellKind } from '../nn/cell-config.js';
 import { reorderGates, transpose } from './gate-order.js';
 
+export type { CellWeightsPlan, LayerPlan, ModelPlan } from '../models/sequential-plan.js';
+
 const WHERE = 'TensorFlow.js model';
-
-/** One direction's weights in our layout. */
-export interface CellWeightsPlan {
-  weight_ih: Float32Array;
-  weight_hh: Float32Array;
-  bias_ih: Float32Array;
-  bias_hh: Float32Array;
-}
-
-export type LayerPlan =
-  | { type: 'embedding'; name: string; inputDim: number; outputDim: number; table: Float32Array }
-  | {
-      type: 'recurrent';
-      name: string;
-      kind: CellKind;
-      units: number;
-      inputSize: number;
-      activations: ActivationSpec[];
-      linearBeforeReset: boolean;
-      returnSequences: boolean;
-      /** null: one direction; else how Bidirectional merges its two outputs. */
-      merge: null | 'concat' | 'sum' | 'mul' | 'ave';
-      directions: CellWeightsPlan[];
-    }
-  | {
-      type: 'dense';
-      name: string;
-      inSize: number;
-      units: number;
-      activation: ActivationSpec | 'softmax';
-      weight: Float32Array;
-      bias: Float32Array;
-    };
-
-export interface ModelPlan {
-  /** Features per step of the input (1 for token ids into an Embedding). */
-  inputFeatures: number;
-  /** True when the first layer is an Embedding: the input is token ids. */
-  tokens: boolean;
-  layers: LayerPlan[];
-}
 
 interface WeightEntry {
   name: string;

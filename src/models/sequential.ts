@@ -8,11 +8,12 @@
  */
 import { ShapeError } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
-import type { LayerPlan, ModelPlan } from '../io/tfjs-layers.js';
+import { softmaxInto } from '../loss/softmax.js';
 import { activation } from '../nn/activations.js';
 import { ParamArena, type ParamSpec } from '../nn/params.js';
 import { Recurrent, type RecurrentOptions } from '../nn/recurrent.js';
 import { concatColumns, swapLeadingAxes, takeColumns } from '../nn/sequence-order.js';
+import type { LayerPlan, ModelPlan } from './sequential-plan.js';
 
 type RecurrentPlan = Extract<LayerPlan, { type: 'recurrent' }>;
 
@@ -173,14 +174,7 @@ function applyActivation(
   x: Floats,
 ): void {
   if (spec === 'softmax') {
-    for (let r = 0; r < rows; r++) {
-      const row = x.subarray(r * width, (r + 1) * width);
-      let max = -Infinity;
-      for (let j = 0; j < width; j++) max = Math.max(max, row[j] as number);
-      let sum = 0;
-      for (let j = 0; j < width; j++) sum += row[j] = Math.exp((row[j] as number) - max);
-      for (let j = 0; j < width; j++) row[j] = (row[j] as number) / sum;
-    }
+    for (let r = 0; r < rows; r++) softmaxInto(x, r * width, width, x, r * width);
     return;
   }
   const f = activation(spec);

@@ -6,6 +6,7 @@
  * for the elementwise ones; the matrix products on the kernels.
  */
 import type { Kernels } from '../../kernels/index.js';
+import { logSoftmaxInto, softmaxInto } from '../../loss/softmax.js';
 import type { OnnxNode } from './node.js';
 import { DATA_TYPE } from './proto.js';
 import { type OnnxTensor, floatTensor, intTensor, sizeOf } from './tensor.js';
@@ -123,17 +124,14 @@ function softmaxOp(log: boolean): Op {
     const inner = ctx.opset >= 13 ? sizeOf(x.dims.slice(axis + 1)) : 1;
     const outer = x.data.length / (n * inner);
     const out = new Float32Array(x.data.length);
+    const row = new Float64Array(n); // one (strided) row along the axis, gathered
+    const result = new Float64Array(n);
     for (let o = 0; o < outer; o++)
       for (let i = 0; i < inner; i++) {
         const at = (j: number): number => (o * n + j) * inner + i;
-        let max = -Infinity;
-        for (let j = 0; j < n; j++) max = Math.max(max, x.data[at(j)] as number);
-        let sum = 0;
-        for (let j = 0; j < n; j++) sum += Math.exp((x.data[at(j)] as number) - max);
-        for (let j = 0; j < n; j++) {
-          const z = (x.data[at(j)] as number) - max;
-          out[at(j)] = log ? z - Math.log(sum) : Math.exp(z) / sum;
-        }
+        for (let j = 0; j < n; j++) row[j] = x.data[at(j)] as number;
+        (log ? logSoftmaxInto : softmaxInto)(row, 0, n, result);
+        for (let j = 0; j < n; j++) out[at(j)] = result[j] as number;
       }
     return [floatTensor(x.dims, out)];
   };
