@@ -25,7 +25,7 @@ import { type Pooling, POOLINGS } from './pooling.js';
 import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from './sequence-config.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 import { SequenceTagger } from './sequence-tagger.js';
-import { TokenVocab } from './token-vocab.js';
+import { TokenVocab } from '../data/token-vocab.js';
 
 type ModelType = 'sequence-classifier' | 'sequence-tagger';
 

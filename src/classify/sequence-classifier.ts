@@ -19,7 +19,7 @@ import { ParamArena } from '../nn/params.js';
 import { Recurrent } from '../nn/recurrent.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
-import { evaluationBatches } from './batches.js';
+import { evaluationBatches } from '../data/batches.js';
 import { type ClassificationReport, classificationReport } from './metrics.js';
 import { checkPooling, type Pooling, TimePooling } from './pooling.js';
 import {
@@ -28,9 +28,9 @@ import {
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
-import { type EncodedSequence, encodeSequences, type SequenceInput } from './sequence-input.js';
+import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';
 import { InputLayer } from './sequence-input-layer.js';
-import type { TokenVocab } from './token-vocab.js';
+import type { TokenVocab } from '../data/token-vocab.js';
 import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
 
 export interface SequenceClassifierOptions extends SequenceModelOptions {

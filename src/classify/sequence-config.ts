@@ -6,10 +6,10 @@
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import type { CellKind } from '../nn/cell-config.js';
 import type { RecurrentOptions } from '../nn/recurrent.js';
-import type { InputConfig } from './sequence-input.js';
-import type { TokenVocab } from './token-vocab.js';
+import type { InputConfig } from '../data/sequence-input.js';
+import type { TokenVocab } from '../data/token-vocab.js';
 
-export type { InputConfig } from './sequence-input.js';
+export type { InputConfig } from '../data/sequence-input.js';
 
 export interface SequenceModelConfig {
   /** Class names; class id k is classes[k]. */

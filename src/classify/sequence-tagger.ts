@@ -16,7 +16,7 @@ import { ParamArena } from '../nn/params.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
-import { evaluationBatches } from './batches.js';
+import { evaluationBatches } from '../data/batches.js';
 import { type ClassificationReport, classificationReport } from './metrics.js';
 import {
   recurrentOptionsOf,
@@ -24,9 +24,9 @@ import {
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
-import { type EncodedSequence, encodeSequences, type SequenceInput } from './sequence-input.js';
+import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';
 import { InputLayer } from './sequence-input-layer.js';
-import type { TokenVocab } from './token-vocab.js';
+import type { TokenVocab } from '../data/token-vocab.js';
 import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
 
 export interface SequenceTaggerOptions extends SequenceModelOptions {

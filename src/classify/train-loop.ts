@@ -1,6 +1,6 @@
 /**
  * The training loop the classifier and the tagger share: per epoch, length-bucketed shuffled
- * mini-batches (src/classify/batches.ts); per batch zero grads → forward → loss → backward → clip
+ * mini-batches (src/data/batches.ts); per batch zero grads → forward → loss → backward → clip
  * by global norm → Adam; after each epoch the validation loss, and the weights of the epoch with
  * the lowest one kept (early stopping with patience). Seeded: the same seed, data and backend give
  * the same weights.
@@ -11,7 +11,7 @@ import type { ParamArena } from '../nn/params.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer } from '../optim/optimizers.js';
 import { Rng } from '../rng.js';
-import { lengthBatches } from './batches.js';
+import { lengthBatches } from '../data/batches.js';
 import type { ClassWeights } from './class-loss.js';
 
 export interface SequenceFitOptions {

@@ -7,7 +7,7 @@ import type { ChartPoint, LineChart } from '../plot/line-chart.js';
 import { PALETTE } from '../plot/line-chart.js';
 import type { BacktestResult } from './backtest.js';
 import type { Forecast } from './forecaster.js';
-import type { PreparedSeries } from './series.js';
+import type { PreparedSeries } from '../data/series.js';
 
 const MS_PER_YEAR = 365.2425 * 86_400_000;
 const year = (t: number): number => 1970 + t / MS_PER_YEAR;

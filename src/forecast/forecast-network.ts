@@ -1,7 +1,7 @@
 /**
  * The forecasting network and its training: an LSTM over the lookback window, its final state
  * read by a linear head that emits every horizon step of every target at every quantile at once
- * (direct multi-output), trained with the pinball loss on windows (src/forecast/windows.ts).
+ * (direct multi-output), trained with the pinball loss on windows (src/data/windows.ts).
  *   x (L, B, F) → out (B, h, K, Q)
  * Training: Adam, gradient clipping, shuffled mini-batches each epoch, and the weights of the
  * epoch with the lowest validation loss kept (early stopping with patience).
@@ -14,7 +14,7 @@ import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer } from '../optim/optimizers.js';
 import { Rng } from '../rng.js';
 import { checkQuantiles, pinballLoss } from './pinball.js';
-import type { WindowSet } from './windows.js';
+import type { WindowSet } from '../data/windows.js';
 
 export interface ForecastNetworkShape {
   features: number; // F

@@ -1,6 +1,6 @@
 /**
  * Forecaster: a table in, forecasts with prediction intervals out.
- *   fit       prepare the series (src/forecast/series.ts), fit the scales on the training rows,
+ *   fit       prepare the series (src/data/series.ts), fit the scales on the training rows,
  *             cut windows (the last validFraction of them, by time, for early stopping and to
  *             start the interval calibration), train the ForecastNetwork on the pinball loss
  *   predict   raw forecasts (B, h, K, Q) from any window ends, in the targets' units
@@ -20,12 +20,12 @@ import {
   REFERENCES,
   type ValueAt,
   WindowEncoder,
-} from './encoding.js';
+} from '../data/series-encoding.js';
 import { ForecastNetwork, type TrainForecastOptions } from './forecast-network.js';
-import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from './series.js';
-import type { Table } from './table.js';
-import { describeStep } from './time-index.js';
-import type { WindowSet } from './windows.js';
+import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from '../data/series.js';
+import type { Table } from '../data/table.js';
+import { describeStep } from '../data/time-index.js';
+import type { WindowSet } from '../data/windows.js';
 
 export type Strategy = 'direct' | 'recursive';
 export const STRATEGIES: readonly Strategy[] = ['direct', 'recursive'];

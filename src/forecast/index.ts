@@ -1,9 +1,9 @@
 /** Time-series forecasting (issue 7): tables, missing values, scalers, windows, baselines, metrics. */
 export { BASELINE_NAMES, type BaselineName, baselineForecast } from './baselines.js';
 export { type ForecastMetrics, forecastMetrics, seasonalNaiveScale } from './metrics.js';
-export { type ScalerState, StandardScaler } from './scaler.js';
-export { column, numericColumn, type Table, tableFromJsonRows, tableFromRecords } from './table.js';
-export { makeWindows, type WindowSet } from './windows.js';
+export { type ScalerState, StandardScaler } from '../data/scaler.js';
+export { column, numericColumn, type Table, tableFromJsonRows, tableFromRecords } from '../data/table.js';
+export { makeWindows, type WindowSet } from '../data/windows.js';
 export {
   type CalendarFeature,
   calendarFeatures,
@@ -17,7 +17,7 @@ export {
   type Step,
   stepTime,
   describeStep,
-} from './time-index.js';
+} from '../data/time-index.js';
 export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from './forecast-network.js';
 export { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 export {
@@ -28,7 +28,7 @@ export {
   type TargetBacktest,
 } from './backtest.js';
 export { type CalibrationState, IntervalCalibrator } from './calibration.js';
-export { type EncodingState, type Reference, REFERENCES } from './encoding.js';
+export { type EncodingState, type Reference, REFERENCES } from '../data/series-encoding.js';
 export {
   type Forecast,
   Forecaster,
@@ -48,6 +48,6 @@ export {
   type PreparedSeries,
   prepareSeries,
   type SeriesSpec,
-} from './series.js';
+} from '../data/series.js';
 export { type ForecastChartOptions, forecastChart } from './forecast-chart.js';
 export { backtestTable, forecastTable } from './report.js';

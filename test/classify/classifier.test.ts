@@ -12,7 +12,7 @@ import { BagOfWordsClassifier } from '../../src/classify/baselines.js';
 import { decodeClassifier, encodeClassifier, encodeTagger } from '../../src/classify/model-file.js';
 import { SequenceClassifier } from '../../src/classify/sequence-classifier.js';
 import { SequenceTagger } from '../../src/classify/sequence-tagger.js';
-import { TokenVocab } from '../../src/classify/token-vocab.js';
+import { TokenVocab } from '../../src/data/token-vocab.js';
 import { ConfigError, DataError, ModelFileError } from '../../src/errors.js';
 import { loadClassifier, saveClassifier } from '../../src/node/classify-files.js';
 import { Rng } from '../../src/rng.js';

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { baselineForecast } from '../../src/forecast/baselines.js';
 import { ForecastNetwork } from '../../src/forecast/forecast-network.js';
 import { pinballLoss } from '../../src/loss/pinball.js';
-import { makeWindows } from '../../src/forecast/windows.js';
+import { makeWindows } from '../../src/data/windows.js';
 import { defaultKernels } from '../../src/index.node.js';
 import { Rng } from '../../src/rng.js';
 import { describeReport, gradcheck } from '../helpers/gradcheck.js';
