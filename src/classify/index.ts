@@ -6,7 +6,12 @@ export { checkClassCounts, checkLabels, classCounts } from '../data/labels.js';
 export { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';
 export { type WeightedLoss, weightedCrossEntropy } from '../loss/weighted-cross-entropy.js';
 export { type LabelledTexts, labelTexts } from '../data/labelled-texts.js';
-export { type ClassificationReport, type ClassScores, classificationReport, confusionMatrix } from './metrics.js';
+export {
+  type ClassificationReport,
+  type ClassScores,
+  classificationReport,
+  confusionMatrix,
+} from '../loss/classification-metrics.js';
 export { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from './model-file.js';
 export { checkPooling, type Pooling, POOLINGS, TimePooling } from './pooling.js';
 export { type InputConfig, type SequenceModelConfig, type SequenceModelOptions } from './sequence-config.js';

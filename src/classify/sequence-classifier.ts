@@ -20,7 +20,7 @@ import { Recurrent } from '../nn/recurrent.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import { evaluationBatches } from '../data/batches.js';
-import { type ClassificationReport, classificationReport } from './metrics.js';
+import { type ClassificationReport, classificationReport } from '../loss/classification-metrics.js';
 import { checkPooling, type Pooling, TimePooling } from './pooling.js';
 import {
   recurrentOptionsOf,

@@ -17,7 +17,7 @@ import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import { evaluationBatches } from '../data/batches.js';
-import { type ClassificationReport, classificationReport } from './metrics.js';
+import { type ClassificationReport, classificationReport } from '../loss/classification-metrics.js';
 import {
   recurrentOptionsOf,
   resolveSequenceConfig,

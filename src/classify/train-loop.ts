@@ -12,7 +12,7 @@ import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer } from '../optim/optimizers.js';
 import { Rng } from '../rng.js';
 import { lengthBatches } from '../data/batches.js';
-import type { ClassWeights } from './class-loss.js';
+import type { ClassWeights } from '../loss/class-weights.js';
 
 export interface SequenceFitOptions {
   /** Passes over the training data at most (default 10). */

@@ -12,7 +12,7 @@ import { learningRateAt, type Schedule } from '../optim/schedule.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
-import { taskLoss } from './task-loss.js';
+import { taskLoss } from '../loss/task-loss.js';
 import { TaskModel, type TaskModelOptions } from './task-model.js';
 
 export interface TrainTaskOptions extends TaskModelOptions {

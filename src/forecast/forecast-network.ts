@@ -13,7 +13,7 @@ import { RecurrentHead } from '../nn/recurrent-head.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer } from '../optim/optimizers.js';
 import { Rng } from '../rng.js';
-import { checkQuantiles, pinballLoss } from './pinball.js';
+import { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 import type { WindowSet } from '../data/windows.js';
 
 export interface ForecastNetworkShape {
