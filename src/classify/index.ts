@@ -13,7 +13,7 @@ export {
   confusionMatrix,
 } from '../loss/classification-metrics.js';
 export { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from './model-file.js';
-export { checkPooling, type Pooling, POOLINGS, TimePooling } from './pooling.js';
+export { checkPooling, type Pooling, POOLINGS, TimePooling } from '../nn/pooling.js';
 export { type InputConfig, type SequenceModelConfig, type SequenceModelOptions } from './sequence-config.js';
 export {
   type LabelledSequences,

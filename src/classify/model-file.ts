@@ -21,7 +21,7 @@ import {
 import { MODEL_FORMAT_VERSION } from '../io/model-file.js';
 import type { TensorRecord } from '../io/safetensors.js';
 import type { Kernels } from '../kernels/index.js';
-import { type Pooling, POOLINGS } from './pooling.js';
+import { type Pooling, POOLINGS } from '../nn/pooling.js';
 import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from './sequence-config.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 import { SequenceTagger } from './sequence-tagger.js';

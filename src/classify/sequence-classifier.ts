@@ -21,7 +21,7 @@ import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import { evaluationBatches } from '../data/batches.js';
 import { type ClassificationReport, classificationReport } from '../loss/classification-metrics.js';
-import { checkPooling, type Pooling, TimePooling } from './pooling.js';
+import { checkPooling, type Pooling, TimePooling } from '../nn/pooling.js';
 import {
   recurrentOptionsOf,
   resolveSequenceConfig,

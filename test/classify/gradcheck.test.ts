@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Pooling, POOLINGS, TimePooling } from '../../src/classify/pooling.js';
+import { type Pooling, POOLINGS, TimePooling } from '../../src/nn/pooling.js';
 import { SequenceClassifier } from '../../src/classify/sequence-classifier.js';
 import { SequenceTagger } from '../../src/classify/sequence-tagger.js';
 import { ParamArena } from '../../src/nn/params.js';
