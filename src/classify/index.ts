@@ -14,15 +14,15 @@ export {
 } from '../loss/classification-metrics.js';
 export { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from './model-file.js';
 export { checkPooling, type Pooling, POOLINGS, TimePooling } from '../nn/pooling.js';
-export { type InputConfig, type SequenceModelConfig, type SequenceModelOptions } from './sequence-config.js';
+export { type InputConfig, type SequenceModelConfig, type SequenceModelOptions } from '../models/sequence-config.js';
 export {
   type LabelledSequences,
   SequenceClassifier,
   type SequenceClassifierConfig,
   type SequenceClassifierOptions,
-} from './sequence-classifier.js';
+} from '../models/sequence-classifier.js';
 export { type EncodedSequence, type SequenceInput } from '../data/sequence-input.js';
-export { type SequenceTaggerOptions, SequenceTagger, type TaggedSequences } from './sequence-tagger.js';
+export { type SequenceTaggerOptions, SequenceTagger, type TaggedSequences } from '../models/sequence-tagger.js';
 export {
   TOKEN_KINDS,
   type TokenKind,

@@ -22,9 +22,9 @@ import { MODEL_FORMAT_VERSION } from '../io/model-file.js';
 import type { TensorRecord } from '../io/safetensors.js';
 import type { Kernels } from '../kernels/index.js';
 import { type Pooling, POOLINGS } from '../nn/pooling.js';
-import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from './sequence-config.js';
-import { SequenceClassifier } from './sequence-classifier.js';
-import { SequenceTagger } from './sequence-tagger.js';
+import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from '../models/sequence-config.js';
+import { SequenceClassifier } from '../models/sequence-classifier.js';
+import { SequenceTagger } from '../models/sequence-tagger.js';
 import { TokenVocab } from '../data/token-vocab.js';
 
 type ModelType = 'sequence-classifier' | 'sequence-tagger';

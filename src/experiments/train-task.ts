@@ -13,7 +13,7 @@ import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
 import { taskLoss } from '../loss/task-loss.js';
-import { TaskModel, type TaskModelOptions } from './task-model.js';
+import { TaskModel, type TaskModelOptions } from '../models/task-model.js';
 
 export interface TrainTaskOptions extends TaskModelOptions {
   seed: number;

@@ -9,7 +9,7 @@
  */
 import { DataError } from '../errors.js';
 import { BASELINE_NAMES, type BaselineName, baselineForecast } from './baselines.js';
-import { type Forecaster, medianIndex } from './forecaster.js';
+import { type Forecaster, medianIndex } from '../models/forecaster.js';
 import { type ForecastMetrics, forecastMetrics } from './metrics.js';
 import type { PreparedSeries } from '../data/series.js';
 import { fillMissing } from '../data/time-index.js';

@@ -6,7 +6,7 @@
 import type { ChartPoint, LineChart } from '../plot/line-chart.js';
 import { PALETTE } from '../plot/line-chart.js';
 import type { BacktestResult } from './backtest.js';
-import type { Forecast } from './forecaster.js';
+import type { Forecast } from '../models/forecaster.js';
 import type { PreparedSeries } from '../data/series.js';
 
 const MS_PER_YEAR = 365.2425 * 86_400_000;

@@ -7,9 +7,9 @@
 import { ModelFileError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
 import { buildFromFile, encodeContainer, loadArena, metadataJson, openModelFile } from '../io/model-container.js';
-import { type CalibrationState, IntervalCalibrator } from './calibration.js';
+import { type CalibrationState, IntervalCalibrator } from '../models/interval-calibration.js';
 import type { EncodingState } from '../data/series-encoding.js';
-import { Forecaster, type ForecasterConfig } from './forecaster.js';
+import { Forecaster, type ForecasterConfig } from '../models/forecaster.js';
 import { type ScalerState, StandardScaler } from '../data/scaler.js';
 
 export const FORECASTER_FORMAT_VERSION = 1;

@@ -18,7 +18,7 @@ export {
   stepTime,
   describeStep,
 } from '../data/time-index.js';
-export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from './forecast-network.js';
+export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from '../models/forecast-network.js';
 export { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 export {
   backtest,
@@ -27,7 +27,7 @@ export {
   type MethodName,
   type TargetBacktest,
 } from './backtest.js';
-export { type CalibrationState, IntervalCalibrator } from './calibration.js';
+export { type CalibrationState, IntervalCalibrator } from '../models/interval-calibration.js';
 export { type EncodingState, type Reference, REFERENCES } from '../data/series-encoding.js';
 export {
   type Forecast,
@@ -39,7 +39,7 @@ export {
   type Strategy,
   STRATEGIES,
   type TargetForecast,
-} from './forecaster.js';
+} from '../models/forecaster.js';
 export { decodeForecaster, encodeForecaster, FORECASTER_FORMAT_VERSION } from './forecaster-file.js';
 export {
   CALENDAR_FEATURES,

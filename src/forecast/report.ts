@@ -1,6 +1,6 @@
 /** Backtest and forecast results as markdown tables, for the terminal, result files and the README. */
 import type { BacktestResult, MethodName } from './backtest.js';
-import type { Forecast } from './forecaster.js';
+import type { Forecast } from '../models/forecaster.js';
 import { isoTime } from '../data/series.js';
 
 const METHOD_LABELS: Record<MethodName, string> = {

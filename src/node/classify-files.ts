@@ -1,7 +1,7 @@
 /** Classifier and tagger model files on disk: written atomically, read with errors that name the file. */
 import { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from '../classify/model-file.js';
-import type { SequenceClassifier } from '../classify/sequence-classifier.js';
-import type { SequenceTagger } from '../classify/sequence-tagger.js';
+import type { SequenceClassifier } from '../models/sequence-classifier.js';
+import type { SequenceTagger } from '../models/sequence-tagger.js';
 import type { Kernels } from '../kernels/index.js';
 import { readBinaryFile, writeFileAtomic } from './files.js';
 

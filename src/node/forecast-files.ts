@@ -1,6 +1,6 @@
 /** Forecasters to and from files, for Node: written atomically, read with clear errors. */
 import { decodeForecaster, encodeForecaster } from '../forecast/forecaster-file.js';
-import type { Forecaster } from '../forecast/forecaster.js';
+import type { Forecaster } from '../models/forecaster.js';
 import type { Kernels } from '../kernels/index.js';
 import { readBinaryFile, writeFileAtomic } from './files.js';
 

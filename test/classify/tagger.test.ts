@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classificationReport } from '../../src/loss/classification-metrics.js';
 import { decodeTagger, encodeTagger } from '../../src/classify/model-file.js';
-import { SequenceTagger } from '../../src/classify/sequence-tagger.js';
+import { SequenceTagger } from '../../src/models/sequence-tagger.js';
 import { DataError } from '../../src/errors.js';
 import { Rng } from '../../src/rng.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { baselineForecast } from '../../src/forecast/baselines.js';
-import { ForecastNetwork } from '../../src/forecast/forecast-network.js';
+import { ForecastNetwork } from '../../src/models/forecast-network.js';
 import { pinballLoss } from '../../src/loss/pinball.js';
 import { makeWindows } from '../../src/data/windows.js';
 import { defaultKernels } from '../../src/index.node.js';

@@ -12,7 +12,7 @@
 import { ConfigError, DataError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
 import { checkQuantiles } from '../loss/pinball.js';
-import { IntervalCalibrator } from './calibration.js';
+import { IntervalCalibrator } from './interval-calibration.js';
 import {
   type EncodingState,
   fitEncoding,

@@ -27,7 +27,7 @@ import {
 import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';
 import { InputLayer } from './sequence-input-layer.js';
 import type { TokenVocab } from '../data/token-vocab.js';
-import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
+import { type FitHistory, type SequenceFitOptions, trainLoop } from '../classify/train-loop.js';
 
 export interface SequenceTaggerOptions extends SequenceModelOptions {
   /** Seeds the initial weights (default 1). */

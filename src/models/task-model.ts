@@ -6,6 +6,7 @@
  * Backward returns dx (T, B, D), the gradient of the loss with respect to every input step, which
  * is what the gradient-flow measurement reads.
  */
+import type { TaskBatch } from '../data/task-batch.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import type { CellKind } from '../nn/cell-config.js';
 import type { Linear } from '../nn/linear.js';
@@ -13,7 +14,6 @@ import { ParamArena } from '../nn/params.js';
 import type { Recurrent } from '../nn/recurrent.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import type { Rng } from '../rng.js';
-import type { Task, TaskBatch } from '../tasks/index.js';
 
 export interface TaskModelOptions {
   cell: CellKind;
@@ -30,13 +30,20 @@ export interface TaskModelOptions {
   horizon?: number;
 }
 
+/** What the model reads of a task (src/tasks/types.ts Task): its sizes, and the tolerance of a value target. */
+export interface TaskShape {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly tolerance?: number;
+}
+
 export class TaskModel {
   readonly arena: ParamArena;
   private readonly net: RecurrentHead;
 
   constructor(
     k: Kernels,
-    readonly task: Task,
+    readonly task: TaskShape,
     readonly options: TaskModelOptions,
   ) {
     const recurrentOptions = {

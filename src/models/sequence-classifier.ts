@@ -31,7 +31,7 @@ import {
 import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';
 import { InputLayer } from './sequence-input-layer.js';
 import type { TokenVocab } from '../data/token-vocab.js';
-import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
+import { type FitHistory, type SequenceFitOptions, trainLoop } from '../classify/train-loop.js';
 
 export interface SequenceClassifierOptions extends SequenceModelOptions {
   /** How the outputs over time become one row per sequence (default 'last'). */
