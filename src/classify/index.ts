@@ -12,7 +12,7 @@ export {
   classificationReport,
   confusionMatrix,
 } from '../loss/classification-metrics.js';
-export { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from './model-file.js';
+export { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from '../io/sequence-model-file.js';
 export { checkPooling, type Pooling, POOLINGS, TimePooling } from '../nn/pooling.js';
 export { type InputConfig, type SequenceModelConfig, type SequenceModelOptions } from '../models/sequence-config.js';
 export {

@@ -40,7 +40,7 @@ export {
   STRATEGIES,
   type TargetForecast,
 } from '../models/forecaster.js';
-export { decodeForecaster, encodeForecaster, FORECASTER_FORMAT_VERSION } from './forecaster-file.js';
+export { decodeForecaster, encodeForecaster, FORECASTER_FORMAT_VERSION } from '../io/forecaster-file.js';
 export {
   CALENDAR_FEATURES,
   defaultSeason,

@@ -1,7 +1,7 @@
 /** Backtest and forecast results as markdown tables, for the terminal, result files and the README. */
-import type { BacktestResult, MethodName } from './backtest.js';
-import type { Forecast } from '../models/forecaster.js';
 import { isoTime } from '../data/series.js';
+import type { Forecast } from '../models/forecaster.js';
+import type { BacktestResult, MethodName } from './backtest.js';
 
 const METHOD_LABELS: Record<MethodName, string> = {
   lstm: 'LSTM (median)',

@@ -9,10 +9,6 @@
  * whose median is fed back h times; exogenous columns are then refused, since their future is
  * unknown). The config, scales, calibration and weights all go into the model file.
  */
-import { ConfigError, DataError } from '../errors.js';
-import { defaultKernels, type Kernels } from '../kernels/index.js';
-import { checkQuantiles } from '../loss/pinball.js';
-import { IntervalCalibrator } from './interval-calibration.js';
 import {
   type EncodingState,
   fitEncoding,
@@ -21,11 +17,15 @@ import {
   type ValueAt,
   WindowEncoder,
 } from '../data/series-encoding.js';
-import { ForecastNetwork, type TrainForecastOptions } from './forecast-network.js';
 import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from '../data/series.js';
 import type { Table } from '../data/table.js';
 import { describeStep } from '../data/time-index.js';
 import type { WindowSet } from '../data/windows.js';
+import { ConfigError, DataError } from '../errors.js';
+import { defaultKernels, type Kernels } from '../kernels/index.js';
+import { checkQuantiles } from '../loss/pinball.js';
+import { ForecastNetwork, type TrainForecastOptions } from './forecast-network.js';
+import { IntervalCalibrator } from './interval-calibration.js';
 
 export type Strategy = 'direct' | 'recursive';
 export const STRATEGIES: readonly Strategy[] = ['direct', 'recursive'];
@@ -183,7 +183,7 @@ export class Forecaster {
     return f;
   }
 
-  /** A saved forecaster's parts (src/forecast/forecaster-file.ts); the caller fills the weights. */
+  /** A saved forecaster's parts (src/io/forecaster-file.ts); the caller fills the weights. */
   static restore(
     config: ForecasterConfig,
     encoding: EncodingState,

@@ -3,11 +3,11 @@
  * embedding, or numeric steps of F features) and its recurrent encoder. The options a user writes
  * resolve to a config with every default filled in; the config is what a model file stores.
  */
+import type { InputConfig } from '../data/sequence-input.js';
+import type { TokenVocab } from '../data/token-vocab.js';
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import type { CellKind } from '../nn/cell-config.js';
 import type { RecurrentOptions } from '../nn/recurrent.js';
-import type { InputConfig } from '../data/sequence-input.js';
-import type { TokenVocab } from '../data/token-vocab.js';
 
 export type { InputConfig } from '../data/sequence-input.js';
 

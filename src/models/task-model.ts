@@ -11,8 +11,8 @@ import type { Floats, Kernels } from '../kernels/index.js';
 import type { CellKind } from '../nn/cell-config.js';
 import type { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
-import type { Recurrent } from '../nn/recurrent.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
+import type { Recurrent } from '../nn/recurrent.js';
 import type { Rng } from '../rng.js';
 
 export interface TaskModelOptions {
