@@ -1,6 +1,6 @@
 /**
  * How the classifier and the tagger train, on the shared engine (src/train/loop.ts): per epoch,
- * length-bucketed shuffled mini-batches (src/classify/batches.ts), one update each (Adam, clipped
+ * length-bucketed shuffled mini-batches (src/data/batches.ts), one update each (Adam, clipped
  * by global norm); after each epoch the validation loss, and the weights of the epoch with the
  * lowest one kept (early stopping with patience). Seeded: the same seed, data and backend give the
  * same weights.
@@ -9,10 +9,10 @@ import { checkInteger, checkNumber } from '../errors.js';
 import type { Kernels } from '../kernels/index.js';
 import type { ParamArena } from '../nn/params.js';
 import { Rng } from '../rng.js';
+import { lengthBatches } from '../data/batches.js';
+import type { ClassWeights } from '../loss/class-weights.js';
 import { runTraining } from '../train/loop.js';
 import { Updater } from '../train/update.js';
-import { lengthBatches } from './batches.js';
-import type { ClassWeights } from './class-loss.js';
 
 export interface SequenceFitOptions {
   /** Passes over the training data at most (default 10). */

@@ -10,7 +10,7 @@
  * Where the special tokens stand in the list is part of a model file's layout, and both layouts
  * in files are read exactly as written:
  *   characters (language model, src/data/vocab.ts)       the characters by code point, then <unk>
- *   tokens (classifier, tagger, src/classify/token-vocab.ts)  <pad>, <unk>, then known tokens by frequency
+ *   tokens (classifier, tagger, src/data/token-vocab.ts)  <pad>, <unk>, then known tokens by frequency
  */
 import { DataError } from '../errors.js';
 

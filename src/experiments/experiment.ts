@@ -6,11 +6,11 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Kernels } from '../kernels/index.js';
+import { TaskModel } from '../models/task-model.js';
 import type { CellKind } from '../nn/cell-config.js';
 import { Rng } from '../rng.js';
 import { makeTask, type Task, TASK_NAMES } from '../tasks/index.js';
 import { gradientFlow } from './gradient-flow.js';
-import { TaskModel } from './task-model.js';
 import { type CurvePoint, heldOutSet, trainOnTask, type TrainTaskResult } from './train-task.js';
 
 export interface ExperimentRecipe {

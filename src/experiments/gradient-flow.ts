@@ -11,8 +11,8 @@
  */
 import type { Floats } from '../kernels/index.js';
 import { taskLoss } from '../loss/task-loss.js';
+import type { TaskModel } from '../models/task-model.js';
 import type { TaskBatch } from '../tasks/index.js';
-import type { TaskModel } from './task-model.js';
 
 export interface GradientFlow {
   /** norms[d] for d = 0 … T − 1 (the distance from the sequence's last step). */

@@ -12,7 +12,7 @@ export {
 export { type GradientFlow, gradientFlow, tableDistances } from './gradient-flow.js';
 export { compactCount, gradientFlowChart, gradientFlowTable, learningCurveChart, resultsTable } from './report.js';
 export { type TaskLoss, taskLoss } from '../loss/task-loss.js';
-export { TaskModel, type TaskModelOptions } from './task-model.js';
+export { TaskModel, type TaskModelOptions } from '../models/task-model.js';
 export {
   type CurvePoint,
   evaluateTask,

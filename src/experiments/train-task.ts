@@ -10,10 +10,10 @@ import { Scratch } from '../nn/scratch.js';
 import type { Schedule } from '../optim/schedule.js';
 import { Rng } from '../rng.js';
 import type { Task, TaskBatch } from '../tasks/index.js';
+import { taskLoss } from '../loss/task-loss.js';
+import { TaskModel, type TaskModelOptions } from '../models/task-model.js';
 import { runTrainingAsync } from '../train/loop.js';
 import { Updater } from '../train/update.js';
-import { taskLoss } from './task-loss.js';
-import { TaskModel, type TaskModelOptions } from './task-model.js';
 
 export interface TrainTaskOptions extends TaskModelOptions {
   seed: number;

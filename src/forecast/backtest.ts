@@ -7,13 +7,13 @@
  * fed back only once the origin has reached it), so the coverage reported is what a user would
  * have seen; the forecaster's calibration is left at its latest state for forecasts after the data.
  */
+import type { PreparedSeries } from '../data/series.js';
+import { fillMissing } from '../data/time-index.js';
+import { encodeWindows, stackWindows } from '../data/windows.js';
 import { DataError } from '../errors.js';
+import { type Forecaster, medianIndex } from '../models/forecaster.js';
 import { BASELINE_NAMES, type BaselineName, baselineForecast } from './baselines.js';
-import { type Forecaster, medianIndex } from './forecaster.js';
 import { type ForecastMetrics, forecastMetrics } from './metrics.js';
-import type { PreparedSeries } from './series.js';
-import { fillMissing } from './time-index.js';
-import { encodeWindows, stackWindows } from './windows.js';
 
 export type MethodName = 'lstm' | BaselineName;
 

@@ -3,11 +3,11 @@
  * backtest's forecasts from every h-th origin (so their paths do not overlap) with their interval,
  * and the forecast after the data with its interval. x is the time in decimal years.
  */
+import type { PreparedSeries } from '../data/series.js';
+import type { Forecast } from '../models/forecaster.js';
 import type { ChartPoint, LineChart } from '../plot/line-chart.js';
 import { PALETTE } from '../plot/line-chart.js';
 import type { BacktestResult } from './backtest.js';
-import type { Forecast } from './forecaster.js';
-import type { PreparedSeries } from './series.js';
 
 const MS_PER_YEAR = 365.2425 * 86_400_000;
 const year = (t: number): number => 1970 + t / MS_PER_YEAR;

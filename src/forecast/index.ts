@@ -1,9 +1,9 @@
 /** Time-series forecasting (issue 7): tables, missing values, scalers, windows, baselines, metrics. */
 export { BASELINE_NAMES, type BaselineName, baselineForecast } from './baselines.js';
 export { type ForecastMetrics, forecastMetrics, seasonalNaiveScale } from './metrics.js';
-export { type ScalerState, StandardScaler } from './scaler.js';
-export { column, numericColumn, type Table, tableFromJsonRows, tableFromRecords } from './table.js';
-export { makeWindows, type WindowSet } from './windows.js';
+export { type ScalerState, StandardScaler } from '../data/scaler.js';
+export { column, numericColumn, type Table, tableFromJsonRows, tableFromRecords } from '../data/table.js';
+export { makeWindows, type WindowSet } from '../data/windows.js';
 export {
   type CalendarFeature,
   calendarFeatures,
@@ -17,8 +17,8 @@ export {
   type Step,
   stepTime,
   describeStep,
-} from './time-index.js';
-export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from './forecast-network.js';
+} from '../data/time-index.js';
+export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from '../models/forecast-network.js';
 export { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 export {
   backtest,
@@ -27,8 +27,8 @@ export {
   type MethodName,
   type TargetBacktest,
 } from './backtest.js';
-export { type CalibrationState, IntervalCalibrator } from './calibration.js';
-export { type EncodingState, type Reference, REFERENCES } from './encoding.js';
+export { type CalibrationState, IntervalCalibrator } from '../models/interval-calibration.js';
+export { type EncodingState, type Reference, REFERENCES } from '../data/series-encoding.js';
 export {
   type Forecast,
   Forecaster,
@@ -39,8 +39,8 @@ export {
   type Strategy,
   STRATEGIES,
   type TargetForecast,
-} from './forecaster.js';
-export { decodeForecaster, encodeForecaster, FORECASTER_FORMAT_VERSION } from './forecaster-file.js';
+} from '../models/forecaster.js';
+export { decodeForecaster, encodeForecaster, FORECASTER_FORMAT_VERSION } from '../io/forecaster-file.js';
 export {
   CALENDAR_FEATURES,
   defaultSeason,
@@ -48,6 +48,6 @@ export {
   type PreparedSeries,
   prepareSeries,
   type SeriesSpec,
-} from './series.js';
+} from '../data/series.js';
 export { type ForecastChartOptions, forecastChart } from './forecast-chart.js';
 export { backtestTable, forecastTable } from './report.js';

@@ -1,7 +1,7 @@
 /** Backtest and forecast results as markdown tables, for the terminal, result files and the README. */
+import { isoTime } from '../data/series.js';
+import type { Forecast } from '../models/forecaster.js';
 import type { BacktestResult, MethodName } from './backtest.js';
-import type { Forecast } from './forecaster.js';
-import { isoTime } from './series.js';
 
 const METHOD_LABELS: Record<MethodName, string> = {
   lstm: 'LSTM (median)',

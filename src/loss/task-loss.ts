@@ -9,8 +9,8 @@
  *                                  are exactly the legal ones (the Reber criterion)
  * Class losses are in nats, over src/loss/softmax.ts; the value loss is src/loss/mse.ts. Plain loops: K ≤ a few dozen, and the recurrent layer dominates.
  */
-import { ShapeError } from '../errors.js';
 import type { TaskBatch } from '../data/task-batch.js';
+import { ShapeError } from '../errors.js';
 import type { Floats } from '../kernels/index.js';
 import { meanSquaredError } from './mse.js';
 import { softmaxInto } from './softmax.js';

@@ -1,8 +1,8 @@
 /** Classifier and tagger model files on disk: written atomically, read with errors that name the file. */
-import { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from '../classify/model-file.js';
-import type { SequenceClassifier } from '../classify/sequence-classifier.js';
-import type { SequenceTagger } from '../classify/sequence-tagger.js';
+import { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from '../io/sequence-model-file.js';
 import type { Kernels } from '../kernels/index.js';
+import type { SequenceClassifier } from '../models/sequence-classifier.js';
+import type { SequenceTagger } from '../models/sequence-tagger.js';
 import { readBinaryFile, writeFileAtomic } from './files.js';
 
 export function saveClassifier(path: string, model: SequenceClassifier): void {

@@ -1,7 +1,7 @@
-/** CSV files as tables (src/forecast/table.ts), parsed by csv-parse (RFC 4180: quotes, embedded commas and newlines). */
+/** CSV files as tables (src/data/table.ts), parsed by csv-parse (RFC 4180: quotes, embedded commas and newlines). */
 import { parse } from 'csv-parse/sync';
+import { type Table, tableFromRecords } from '../data/table.js';
 import { DataError } from '../errors.js';
-import { type Table, tableFromRecords } from '../forecast/table.js';
 import { readTextFile } from './files.js';
 
 export function parseCsv(text: string, source = 'CSV'): Table {

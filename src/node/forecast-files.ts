@@ -1,7 +1,7 @@
 /** Forecasters to and from files, for Node: written atomically, read with clear errors. */
-import { decodeForecaster, encodeForecaster } from '../forecast/forecaster-file.js';
-import type { Forecaster } from '../forecast/forecaster.js';
+import { decodeForecaster, encodeForecaster } from '../io/forecaster-file.js';
 import type { Kernels } from '../kernels/index.js';
+import type { Forecaster } from '../models/forecaster.js';
 import { readBinaryFile, writeFileAtomic } from './files.js';
 
 export function saveForecaster(path: string, forecaster: Forecaster): void {

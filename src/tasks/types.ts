@@ -21,7 +21,7 @@ export interface Task {
   /**
    * When a model counts as having solved the task on the held-out set: its loss (MSE for values,
    * cross-entropy per labelled step for classes) below a bound, or its fraction of sequences
-   * processed correctly at least a bound (see src/experiments/task-loss.ts for "correctly").
+   * processed correctly at least a bound (see src/loss/task-loss.ts for "correctly").
    */
   readonly solvedBy: { metric: 'loss'; below: number } | { metric: 'correct'; atLeast: number };
   /** Final-value tasks: a sequence is processed correctly when |prediction − target| < tolerance. */

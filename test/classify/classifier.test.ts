@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BagOfWordsClassifier } from '../../src/classify/baselines.js';
-import { decodeClassifier, encodeClassifier, encodeTagger } from '../../src/classify/model-file.js';
-import { SequenceClassifier } from '../../src/classify/sequence-classifier.js';
-import { SequenceTagger } from '../../src/classify/sequence-tagger.js';
-import { TokenVocab } from '../../src/classify/token-vocab.js';
+import { TokenVocab } from '../../src/data/token-vocab.js';
 import { ConfigError, DataError, ModelFileError } from '../../src/errors.js';
+import { decodeClassifier, encodeClassifier, encodeTagger } from '../../src/io/sequence-model-file.js';
+import { SequenceClassifier } from '../../src/models/sequence-classifier.js';
+import { SequenceTagger } from '../../src/models/sequence-tagger.js';
 import { loadClassifier, saveClassifier } from '../../src/node/classify-files.js';
 import { Rng } from '../../src/rng.js';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BagOfWordsClassifier, majorityClass, words } from '../../src/classify/baselines.js';
-import { classificationReport, confusionMatrix } from '../../src/classify/metrics.js';
+import { classificationReport, confusionMatrix } from '../../src/loss/classification-metrics.js';
 import { Rng } from '../../src/rng.js';
 
 describe('classification metrics', () => {

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Pooling, POOLINGS, TimePooling } from '../../src/classify/pooling.js';
-import { SequenceClassifier } from '../../src/classify/sequence-classifier.js';
-import { SequenceTagger } from '../../src/classify/sequence-tagger.js';
+import { SequenceClassifier } from '../../src/models/sequence-classifier.js';
+import { SequenceTagger } from '../../src/models/sequence-tagger.js';
 import { ParamArena } from '../../src/nn/params.js';
+import { type Pooling, POOLINGS, TimePooling } from '../../src/nn/pooling.js';
 import { Recurrent } from '../../src/nn/recurrent.js';
 import { Rng } from '../../src/rng.js';
 import { describeReport, gradcheck, randomArray, weightedSum } from '../helpers/gradcheck.js';

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classificationReport } from '../../src/classify/metrics.js';
-import { decodeTagger, encodeTagger } from '../../src/classify/model-file.js';
-import { SequenceTagger } from '../../src/classify/sequence-tagger.js';
 import { DataError } from '../../src/errors.js';
+import { decodeTagger, encodeTagger } from '../../src/io/sequence-model-file.js';
+import { classificationReport } from '../../src/loss/classification-metrics.js';
+import { SequenceTagger } from '../../src/models/sequence-tagger.js';
 import { Rng } from '../../src/rng.js';
 
 const MARKERS = 3; // ids 0 … 2, also the labels

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TokenVocab } from '../../src/classify/token-vocab.js';
+import { TokenVocab } from '../../src/data/token-vocab.js';
 import { Vocab } from '../../src/data/vocab.js';
 import { PAD_TOKEN, UNKNOWN_TOKEN, Vocabulary } from '../../src/data/vocabulary.js';
 import { DataError } from '../../src/errors.js';

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradientFlow } from '../../src/experiments/gradient-flow.js';
-import { TaskModel } from '../../src/experiments/task-model.js';
 import { heldOutSet, trainOnTask } from '../../src/experiments/train-task.js';
 import { defaultKernels } from '../../src/index.node.js';
+import { TaskModel } from '../../src/models/task-model.js';
 import { Rng } from '../../src/rng.js';
 import { addingTask } from '../../src/tasks/index.js';
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WindowEncoder } from '../../src/forecast/encoding.js';
+import { WindowEncoder } from '../../src/data/series-encoding.js';
 import {
   backtest,
   Forecaster,

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { StandardScaler } from '../../src/data/scaler.js';
+import { makeWindows } from '../../src/data/windows.js';
 import { baselineForecast } from '../../src/forecast/baselines.js';
 import { forecastMetrics, seasonalNaiveScale } from '../../src/forecast/metrics.js';
-import { StandardScaler } from '../../src/forecast/scaler.js';
-import { makeWindows } from '../../src/forecast/windows.js';
 
 const close = (a: number, b: number, tol = 1e-12): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { makeWindows } from '../../src/data/windows.js';
 import { baselineForecast } from '../../src/forecast/baselines.js';
-import { ForecastNetwork } from '../../src/forecast/forecast-network.js';
-import { pinballLoss } from '../../src/loss/pinball.js';
-import { makeWindows } from '../../src/forecast/windows.js';
 import { defaultKernels } from '../../src/index.node.js';
+import { pinballLoss } from '../../src/loss/pinball.js';
+import { ForecastNetwork } from '../../src/models/forecast-network.js';
 import { Rng } from '../../src/rng.js';
 import { describeReport, gradcheck } from '../helpers/gradcheck.js';
 

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from '../../src/classify/model-file.js';
-import { decodeForecaster, encodeForecaster } from '../../src/forecast/forecaster-file.js';
+import { decodeForecaster, encodeForecaster } from '../../src/io/forecaster-file.js';
 import { decodeModel, decodeModelFile, encodeModel } from '../../src/io/model-file.js';
+import { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from '../../src/io/sequence-model-file.js';
 import { RefKernels } from '../../src/kernels/index.js';
 
 const DIR = 'test/fixtures/';

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ShapeError } from '../../src/errors.js';
-import { ForecastNetwork } from '../../src/forecast/forecast-network.js';
+import { ForecastNetwork } from '../../src/models/forecast-network.js';
 import { type Floats, type KernelArgs, type KernelMethod, type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { WasmKernels } from '../../src/kernels/index.js';
 import { Recurrent } from '../../src/nn/recurrent.js';

@@ -1,7 +1,7 @@
 /**
  * The forecasting network and its training: an LSTM over the lookback window, its final state
  * read by a linear head that emits every horizon step of every target at every quantile at once
- * (direct multi-output), trained with the pinball loss on windows (src/forecast/windows.ts).
+ * (direct multi-output), trained with the pinball loss on windows (src/data/windows.ts).
  *   x (L, B, F) → out (B, h, K, Q)
  * Training, on the shared engine (src/train/loop.ts): Adam, gradient clipping, shuffled
  * mini-batches each epoch, and the weights of the epoch with the lowest validation loss kept
@@ -13,10 +13,10 @@ import { ParamArena } from '../nn/params.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
+import { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 import { runTraining } from '../train/loop.js';
 import { Updater } from '../train/update.js';
-import { checkQuantiles, pinballLoss } from './pinball.js';
-import type { WindowSet } from './windows.js';
+import type { WindowSet } from '../data/windows.js';
 
 export interface ForecastNetworkShape {
   features: number; // F

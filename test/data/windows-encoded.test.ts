@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fitEncoding, WindowEncoder } from '../../src/forecast/encoding.js';
-import { type EncodedWindow, encodeWindows, rowRange, stackWindows } from '../../src/forecast/windows.js';
+import { fitEncoding, WindowEncoder } from '../../src/data/series-encoding.js';
+import { type EncodedWindow, encodeWindows, rowRange, stackWindows } from '../../src/data/windows.js';
 import { DataError, prepareSeries, tableFromRecords } from '../../src/index.js';
 
 describe('encodeWindows and stackWindows', () => {

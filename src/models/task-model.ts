@@ -8,15 +8,15 @@
  * The batch's inputs and the output gradient may be any arrays: they are copied into kernel memory
  * once per call, where they enter (the kernels refuse arrays from elsewhere).
  */
+import type { TaskBatch } from '../data/task-batch.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import type { CellKind } from '../nn/cell-config.js';
 import type { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
-import type { Recurrent } from '../nn/recurrent.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
+import type { Recurrent } from '../nn/recurrent.js';
 import type { Rng } from '../rng.js';
-import type { Task, TaskBatch } from '../tasks/index.js';
 
 export interface TaskModelOptions {
   cell: CellKind;
@@ -33,6 +33,13 @@ export interface TaskModelOptions {
   horizon?: number;
 }
 
+/** What the model reads of a task (src/tasks/types.ts Task): its sizes, and the tolerance of a value target. */
+export interface TaskShape {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly tolerance?: number;
+}
+
 export class TaskModel {
   readonly arena: ParamArena;
   private readonly net: RecurrentHead;
@@ -40,7 +47,7 @@ export class TaskModel {
 
   constructor(
     k: Kernels,
-    readonly task: Task,
+    readonly task: TaskShape,
     readonly options: TaskModelOptions,
   ) {
     const recurrentOptions = {

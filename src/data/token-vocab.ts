@@ -8,8 +8,8 @@
  * The rule it follows (and the other layout, the language model's) is in src/data/vocabulary.ts.
  */
 import { ConfigError, DataError, ModelFileError, checkInteger } from '../errors.js';
-import { PAD_TOKEN, UNKNOWN_TOKEN, Vocabulary } from '../data/vocabulary.js';
-import { words } from '../data/words.js';
+import { PAD_TOKEN, UNKNOWN_TOKEN, Vocabulary } from './vocabulary.js';
+import { words } from './words.js';
 
 export type TokenKind = 'char' | 'word';
 

@@ -8,30 +8,30 @@
  * (src/classify/train-loop.ts). Parameters: embedding.weight, lstm.weight_ih_l0 …, head.weight,
  * head.bias.
  */
+import { type FitHistory, type SequenceFitOptions, trainLoop } from '../classify/train-loop.js';
+import { evaluationBatches } from '../data/batches.js';
 import { checkClassCounts, checkLabels } from '../data/labels.js';
+import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';
+import type { TokenVocab } from '../data/token-vocab.js';
 import { checkInteger, DataError } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
 import { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';
+import { type ClassificationReport, classificationReport } from '../loss/classification-metrics.js';
 import { softmaxInto } from '../loss/softmax.js';
 import { weightedCrossEntropy, type WeightedLoss } from '../loss/weighted-cross-entropy.js';
 import { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
+import { checkPooling, type Pooling, TimePooling } from '../nn/pooling.js';
 import { Recurrent } from '../nn/recurrent.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
-import { evaluationBatches } from './batches.js';
-import { type ClassificationReport, classificationReport } from './metrics.js';
-import { checkPooling, type Pooling, TimePooling } from './pooling.js';
 import {
   recurrentOptionsOf,
   resolveSequenceConfig,
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
-import { type EncodedSequence, encodeSequences, type SequenceInput } from './sequence-input.js';
 import { InputLayer } from './sequence-input-layer.js';
-import type { TokenVocab } from './token-vocab.js';
-import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
 
 export interface SequenceClassifierOptions extends SequenceModelOptions {
   /** How the outputs over time become one row per sequence (default 'last'). */

@@ -1,7 +1,7 @@
 /** TokenVocab: character and word tokens, frequency order, minCount / maxSize, unknowns, JSON. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TokenVocab } from '../../src/classify/token-vocab.js';
+import { TokenVocab } from '../../src/data/token-vocab.js';
 import { DataError, ModelFileError } from '../../src/errors.js';
 
 describe('TokenVocab', () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { taskLoss } from '../../src/loss/task-loss.js';
-import { TaskModel } from '../../src/experiments/task-model.js';
+import { TaskModel } from '../../src/models/task-model.js';
 import { Rng } from '../../src/rng.js';
 import { addingTask1997, embeddedReberTask, noisyLongLagTask, type TaskBatch } from '../../src/tasks/index.js';
 import { describeReport, gradcheck } from '../helpers/gradcheck.js';

@@ -9,7 +9,7 @@
  */
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
-import { Scratch } from '../nn/scratch.js';
+import { Scratch } from './scratch.js';
 
 export type Pooling = 'last' | 'mean' | 'max';
 

@@ -3,13 +3,13 @@
  * embedding, or numeric steps of F features) and its recurrent encoder. The options a user writes
  * resolve to a config with every default filled in; the config is what a model file stores.
  */
+import type { InputConfig } from '../data/sequence-input.js';
+import type { TokenVocab } from '../data/token-vocab.js';
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import type { CellKind } from '../nn/cell-config.js';
 import type { RecurrentOptions } from '../nn/recurrent.js';
-import type { InputConfig } from './sequence-input.js';
-import type { TokenVocab } from './token-vocab.js';
 
-export type { InputConfig } from './sequence-input.js';
+export type { InputConfig } from '../data/sequence-input.js';
 
 export interface SequenceModelConfig {
   /** Class names; class id k is classes[k]. */

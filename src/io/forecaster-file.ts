@@ -4,13 +4,13 @@
  * step, reference and the scales fitted on the training rows) and calibration (the interval's
  * adaptive state). A loaded forecaster gives the same forecasts as the one saved.
  */
+import { type ScalerState, StandardScaler } from '../data/scaler.js';
+import type { EncodingState } from '../data/series-encoding.js';
 import { ModelFileError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
-import { buildFromFile, encodeContainer, loadArena, metadataJson, openModelFile } from '../io/model-container.js';
-import { type CalibrationState, IntervalCalibrator } from './calibration.js';
-import type { EncodingState } from './encoding.js';
-import { Forecaster, type ForecasterConfig } from './forecaster.js';
-import { type ScalerState, StandardScaler } from './scaler.js';
+import { Forecaster, type ForecasterConfig } from '../models/forecaster.js';
+import { type CalibrationState, IntervalCalibrator } from '../models/interval-calibration.js';
+import { buildFromFile, encodeContainer, loadArena, metadataJson, openModelFile } from './model-container.js';
 
 export const FORECASTER_FORMAT_VERSION = 1;
 

@@ -1,17 +1,17 @@
 /**
- * The input layer of a sequence model: encoded sequences (src/classify/sequence-input.ts)
+ * The input layer of a sequence model: encoded sequences (src/data/sequence-input.ts)
  * gathered batch by batch into the time-major x the recurrent stack reads.
  *   tokens:   ids (L) per sequence → padded ids (T, B) → Embedding → x (T, B, E)
  *   numeric:  values (L, F) per sequence → x (T, B, F), zero past each sequence's end
  * T is the longest sequence of the batch; lengths (B) tell the stack where each one ends.
  */
+import type { EncodedSequence, InputConfig } from '../data/sequence-input.js';
+import { TokenVocab } from '../data/token-vocab.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import { Embedding } from '../nn/embedding.js';
 import type { ParamArena, ParamSpec } from '../nn/params.js';
 import { Scratch } from '../nn/scratch.js';
 import type { Rng } from '../rng.js';
-import type { EncodedSequence, InputConfig } from './sequence-input.js';
-import { TokenVocab } from './token-vocab.js';
 
 export interface InputBatch {
   x: Floats; // (T, B, D)

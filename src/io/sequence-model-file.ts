@@ -9,23 +9,16 @@
  * Loading checks every field and says what is wrong, so a damaged or foreign file is refused
  * rather than run with wrong weights; a loaded model gives exactly the probabilities it gave.
  */
+import { TokenVocab } from '../data/token-vocab.js';
 import { ModelFileError } from '../errors.js';
-import {
-  buildFromFile,
-  encodeContainer,
-  isCount,
-  loadArena,
-  metadataJson,
-  openModelFile,
-} from '../io/model-container.js';
-import { MODEL_FORMAT_VERSION } from '../io/model-file.js';
-import type { TensorRecord } from '../io/safetensors.js';
 import type { Kernels } from '../kernels/index.js';
-import { type Pooling, POOLINGS } from './pooling.js';
-import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from './sequence-config.js';
-import { SequenceClassifier } from './sequence-classifier.js';
-import { SequenceTagger } from './sequence-tagger.js';
-import { TokenVocab } from './token-vocab.js';
+import { SequenceClassifier } from '../models/sequence-classifier.js';
+import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from '../models/sequence-config.js';
+import { SequenceTagger } from '../models/sequence-tagger.js';
+import { type Pooling, POOLINGS } from '../nn/pooling.js';
+import { buildFromFile, encodeContainer, isCount, loadArena, metadataJson, openModelFile } from './model-container.js';
+import { MODEL_FORMAT_VERSION } from './model-file.js';
+import type { TensorRecord } from './safetensors.js';
 
 type ModelType = 'sequence-classifier' | 'sequence-tagger';
 

@@ -1,7 +1,7 @@
 /**
  * Forecaster: a table in, forecasts with prediction intervals out.
- *   fit       prepare the series (src/forecast/series.ts), fit the scales on the training rows,
- *             encode each window once (src/forecast/windows.ts; the last validFraction of them,
+ *   fit       prepare the series (src/data/series.ts), fit the scales on the training rows,
+ *             encode each window once (src/data/windows.ts; the last validFraction of them,
  *             by time, for early stopping and to start the interval calibration), train the
  *             ForecastNetwork on the pinball loss
  *   predict   raw forecasts (B, h, K, Q) from any window ends, in the targets' units; a backtest
@@ -11,10 +11,6 @@
  * whose median is fed back h times; exogenous columns are then refused, since their future is
  * unknown). The config, scales, calibration and weights all go into the model file.
  */
-import { ConfigError, DataError } from '../errors.js';
-import { defaultKernels, type Kernels } from '../kernels/index.js';
-import { checkQuantiles } from '../loss/pinball.js';
-import { IntervalCalibrator } from './calibration.js';
 import {
   type EncodingState,
   fitEncoding,
@@ -22,12 +18,16 @@ import {
   REFERENCES,
   type ValueAt,
   WindowEncoder,
-} from './encoding.js';
+} from '../data/series-encoding.js';
+import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from '../data/series.js';
+import type { Table } from '../data/table.js';
+import { describeStep } from '../data/time-index.js';
+import { encodeWindows, rowRange, stackWindows, type WindowSet } from '../data/windows.js';
+import { ConfigError, DataError } from '../errors.js';
+import { defaultKernels, type Kernels } from '../kernels/index.js';
+import { checkQuantiles } from '../loss/pinball.js';
 import { ForecastNetwork, type TrainForecastOptions } from './forecast-network.js';
-import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from './series.js';
-import type { Table } from './table.js';
-import { describeStep } from './time-index.js';
-import { encodeWindows, rowRange, stackWindows, type WindowSet } from './windows.js';
+import { IntervalCalibrator } from './interval-calibration.js';
 
 export type Strategy = 'direct' | 'recursive';
 export const STRATEGIES: readonly Strategy[] = ['direct', 'recursive'];
@@ -188,7 +188,7 @@ export class Forecaster {
     return f;
   }
 
-  /** A saved forecaster's parts (src/forecast/forecaster-file.ts); the caller fills the weights. */
+  /** A saved forecaster's parts (src/io/forecaster-file.ts); the caller fills the weights. */
   static restore(
     config: ForecasterConfig,
     encoding: EncodingState,

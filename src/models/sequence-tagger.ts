@@ -6,28 +6,28 @@
  * are padding and carry −1, so the loss (class-weighted cross-entropy, mean over labelled steps)
  * and the metrics (accuracy, confusion matrix over labelled steps) never see them.
  */
+import { type FitHistory, type SequenceFitOptions, trainLoop } from '../classify/train-loop.js';
+import { evaluationBatches } from '../data/batches.js';
 import { checkClassCounts, checkLabels } from '../data/labels.js';
+import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';
+import type { TokenVocab } from '../data/token-vocab.js';
 import { checkInteger, DataError } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
 import { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';
+import { type ClassificationReport, classificationReport } from '../loss/classification-metrics.js';
 import { softmaxInto } from '../loss/softmax.js';
 import { weightedCrossEntropy } from '../loss/weighted-cross-entropy.js';
 import { ParamArena } from '../nn/params.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
-import { evaluationBatches } from './batches.js';
-import { type ClassificationReport, classificationReport } from './metrics.js';
 import {
   recurrentOptionsOf,
   resolveSequenceConfig,
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
-import { type EncodedSequence, encodeSequences, type SequenceInput } from './sequence-input.js';
 import { InputLayer } from './sequence-input-layer.js';
-import type { TokenVocab } from './token-vocab.js';
-import { type FitHistory, type SequenceFitOptions, trainLoop } from './train-loop.js';
 
 export interface SequenceTaggerOptions extends SequenceModelOptions {
   /** Seeds the initial weights (default 1). */

@@ -1,6 +1,6 @@
 /**
  * The input of a sequence model as data: what a user passes (texts, token ids or numeric steps),
- * checked and encoded once (src/classify/sequence-input-layer.ts gathers it batch by batch).
+ * checked and encoded once (src/models/sequence-input-layer.ts gathers it batch by batch).
  *   tokens:   ids (L) per sequence
  *   numeric:  values (L, F) per sequence
  */

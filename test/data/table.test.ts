@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { column, numericColumn, tableFromJsonRows } from '../../src/forecast/table.js';
+import { column, numericColumn, tableFromJsonRows } from '../../src/data/table.js';
 import { parseCsv } from '../../src/node/csv.js';
 import { vegaDatasetPath } from '../../src/node/datasets.js';
 

@@ -4,8 +4,8 @@
  * class with fewer than two examples (one cannot be both learned from and tested on).
  * Class ids follow the sorted class names, so the same file always gives the same ids.
  */
-import { checkClassCounts } from '../data/labels.js';
 import { DataError } from '../errors.js';
+import { checkClassCounts } from './labels.js';
 
 export interface LabelledTexts {
   classes: string[];

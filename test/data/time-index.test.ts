@@ -9,7 +9,7 @@ import {
   onGrid,
   parseTimes,
   stepTime,
-} from '../../src/forecast/time-index.js';
+} from '../../src/data/time-index.js';
 
 describe('time index', () => {
   it('monthly dates with a gap: step one month, June on the grid as a missing value', () => {
