@@ -39,17 +39,6 @@ function layer(name, folder, above, comment) {
   };
 }
 
-/** A violation to soften to a warning (TODO(issue 16): each is listed with its reason below). */
-function known(rule, from, to, cycle) {
-  return {
-    type: cycle === undefined ? 'dependency' : 'cycle',
-    from,
-    to,
-    rule: { name: rule, severity: 'error' },
-    ...(cycle === undefined ? {} : { cycle: cycle.map((name) => ({ name, dependencyTypes: [] })) }),
-  };
-}
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -156,24 +145,6 @@ export default {
     ),
   ],
   options: {
-    // TODO(issue 16): violations of work in progress on other branches, reported as warnings until
-    // those branches are merged; the lead removes each entry with the change that ends it.
-    knownViolations: [
-      // the training engine rewrite takes the language model out of train/ (models ↔ train)
-      known('layer-train', 'src/train/fit.ts', 'src/models/language-model.ts'),
-      // the training engine rewrite replaces classify/train-loop.ts, which the classifier and the
-      // tagger (now in models/) still call
-      known('layer-models', 'src/models/sequence-classifier.ts', 'src/classify/train-loop.ts'),
-      known('layer-models', 'src/models/sequence-tagger.ts', 'src/classify/train-loop.ts'),
-      // the CLI rewrite imports the Node entry instead of its side-effect modules
-      known('cli-imports-public-entries-only', 'src/cli/main.ts', 'src/node/threads.ts'),
-      known('cli-imports-public-entries-only', 'src/cli/main.ts', 'src/node/native-addon.ts'),
-      // a type-only cycle inside plot/ (chart-data reads line-chart's types)
-      known('no-circular', 'src/plot/chart-data.ts', 'src/plot/line-chart.ts', [
-        'src/plot/line-chart.ts',
-        'src/plot/chart-data.ts',
-      ]),
-    ],
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

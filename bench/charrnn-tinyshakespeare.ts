@@ -11,7 +11,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeBackend, LanguageModel } from '../src/index.js';
-import { fit } from '../src/train/fit.js';
+import { fit } from '../src/models/fit-language-model.js';
 
 const { values } = parseArgs({
   options: {

@@ -104,7 +104,7 @@ export {
   type TaskTarget,
   temporalOrderTask,
 } from './tasks/index.js';
-export { type FitOptions, type FitResult, fit, type Progress } from './train/fit.js';
+export { type FitOptions, type FitResult, fit, type Progress } from './models/fit-language-model.js';
 export {
   type EvaluationEvent,
   type LoopOptions,

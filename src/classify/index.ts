@@ -30,4 +30,4 @@ export {
   type TokenVocabJson,
   type TokenVocabOptions,
 } from '../data/token-vocab.js';
-export { type EpochRecord, type FitHistory, type SequenceFitOptions } from './train-loop.js';
+export { type EpochRecord, type FitHistory, type SequenceFitOptions } from '../models/sequence-training.js';

@@ -1,6 +1,6 @@
 /**
  * A character-level language model: the vocabulary, the network and its parameters, and what it
- * can do: evaluate (nats and bits per character), generate, and (train/fit.ts) learn. Its
+ * can do: evaluate (nats and bits per character), generate, and (models/fit-language-model.ts) learn. Its
  * training state travels beside it, not on it (fit returns it; a checkpoint file stores it).
  * Saving and loading go through io/model-file.ts (bytes) and node/files.ts (files).
  */

@@ -5,10 +5,10 @@
  *   → pooling over each sequence's own length ('last', 'mean', 'max') → (B, dirs·R)
  *   → Linear → logits (B, K) → softmax: class probabilities
  * Trained with class-weighted softmax cross-entropy (src/loss/weighted-cross-entropy.ts) by the shared loop
- * (src/classify/train-loop.ts). Parameters: embedding.weight, lstm.weight_ih_l0 …, head.weight,
+ * (src/models/sequence-training.ts). Parameters: embedding.weight, lstm.weight_ih_l0 …, head.weight,
  * head.bias.
  */
-import { type FitHistory, type SequenceFitOptions, trainLoop } from '../classify/train-loop.js';
+import { type FitHistory, type SequenceFitOptions, trainLoop } from './sequence-training.js';
 import { evaluationBatches } from '../data/batches.js';
 import { checkClassCounts, checkLabels } from '../data/labels.js';
 import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';

@@ -6,7 +6,7 @@
  * are padding and carry −1, so the loss (class-weighted cross-entropy, mean over labelled steps)
  * and the metrics (accuracy, confusion matrix over labelled steps) never see them.
  */
-import { type FitHistory, type SequenceFitOptions, trainLoop } from '../classify/train-loop.js';
+import { type FitHistory, type SequenceFitOptions, trainLoop } from './sequence-training.js';
 import { evaluationBatches } from '../data/batches.js';
 import { checkClassCounts, checkLabels } from '../data/labels.js';
 import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';

@@ -6,13 +6,48 @@
  * that breaks its line, so NaN, null (JSON's NaN), ±Infinity and 0 on a log axis never throw.
  */
 import { checkInteger, ConfigError, ShapeError, show } from '../errors.js';
-import type { ChartPoint, LineChart } from './line-chart.js';
 
 /** Tableau 10: distinct hues, kinder to colour-blind readers than pure ones. */
 export const PALETTE: readonly string[] =
   '#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b #e377c2 #7f7f7f #bcbd22 #17becf'.split(' ');
 
 /** Points as (data x, axis y): y itself, or log10 y on a log axis. */
+/** An (x, y) data point. */
+export type ChartPoint = readonly [number, number];
+
+export interface ChartSeries {
+  label: string;
+  points: ReadonlyArray<ChartPoint>;
+  dashed?: boolean | undefined;
+  /** '#rrggbb'; default PALETTE[series index]. */
+  color?: string | undefined;
+}
+
+/** The filled area between two curves; lower[i] and upper[i] share an x value. */
+export interface ChartBand {
+  label: string;
+  lower: ReadonlyArray<ChartPoint>;
+  upper: ReadonlyArray<ChartPoint>;
+  /** '#rrggbb'; default PALETTE[band index], so band i takes the colour of series i. */
+  color?: string | undefined;
+}
+
+export interface LineChart {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: ChartSeries[];
+  /** Drawn below the lines. */
+  bands?: ChartBand[] | undefined;
+  logY?: boolean | undefined;
+  /** How x tick labels read: 'compact' (default: 1.5k, 2M) or 'plain' (years: 2016, 2018). */
+  xTicks?: 'compact' | 'plain' | undefined;
+  /** Pixels; default 720. */
+  width?: number | undefined;
+  /** Pixels; default 420. */
+  height?: number | undefined;
+}
+
 export type Run = Array<[number, number]>;
 
 export interface PreparedChart {

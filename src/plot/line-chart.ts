@@ -8,46 +8,10 @@
  */
 import { ConfigError } from '../errors.js';
 import { GLYPH_CAP_HEIGHT, GLYPH_CELL_HEIGHT, textWidth } from './bitmap-font.js';
-import { prepareChart, type Run } from './chart-data.js';
+import { type LineChart, prepareChart, type Run } from './chart-data.js';
 import { formatTick, logTicks, niceTicks, plainTick } from './ticks.js';
 
-export { PALETTE } from './chart-data.js';
-
-/** An (x, y) data point. */
-export type ChartPoint = readonly [number, number];
-
-export interface ChartSeries {
-  label: string;
-  points: ReadonlyArray<ChartPoint>;
-  dashed?: boolean | undefined;
-  /** '#rrggbb'; default PALETTE[series index]. */
-  color?: string | undefined;
-}
-
-/** The filled area between two curves; lower[i] and upper[i] share an x value. */
-export interface ChartBand {
-  label: string;
-  lower: ReadonlyArray<ChartPoint>;
-  upper: ReadonlyArray<ChartPoint>;
-  /** '#rrggbb'; default PALETTE[band index], so band i takes the colour of series i. */
-  color?: string | undefined;
-}
-
-export interface LineChart {
-  title: string;
-  xLabel: string;
-  yLabel: string;
-  series: ChartSeries[];
-  /** Drawn below the lines. */
-  bands?: ChartBand[] | undefined;
-  logY?: boolean | undefined;
-  /** How x tick labels read: 'compact' (default: 1.5k, 2M) or 'plain' (years: 2016, 2018). */
-  xTicks?: 'compact' | 'plain' | undefined;
-  /** Pixels; default 720. */
-  width?: number | undefined;
-  /** Pixels; default 420. */
-  height?: number | undefined;
-}
+export { type ChartBand, type ChartPoint, type ChartSeries, type LineChart, PALETTE } from './chart-data.js';
 
 /** Colours, line widths and sizes (pixels) that both renderers share. */
 export const CHART_STYLE = {

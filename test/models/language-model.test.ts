@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, DataError, DivergenceError } from '../../src/errors.js';
 import { RefKernels } from '../../src/kernels/index.js';
 import { LanguageModel } from '../../src/models/language-model.js';
-import { fit } from '../../src/train/fit.js';
+import { fit } from '../../src/models/fit-language-model.js';
 
 // Three sentences in a fixed cycle: once a model has read a few characters, every next character
 // is determined, so a model that learned the corpus has a loss near zero.

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { splitText, TextStream } from '../../src/data/text-stream.js';
 import { decodeModelFile, encodeModel } from '../../src/io/model-file.js';
 import { LanguageModel } from '../../src/models/language-model.js';
-import { type FitOptions, fit } from '../../src/train/fit.js';
+import { type FitOptions, fit } from '../../src/models/fit-language-model.js';
 
 const TEXT = 'the cat sat on the mat.\nthe dog ate my hat.\na bird sang in the tree.\n'.repeat(3).slice(0, 160);
 // T = 8, B = 4 on the 144 training characters (10% held out): streams of S = 36, so

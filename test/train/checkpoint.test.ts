@@ -11,7 +11,7 @@ import { decodeModelFile, encodeModel } from '../../src/io/model-file.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { RefKernels } from '../../src/kernels/index.js';
 import { LanguageModel } from '../../src/models/language-model.js';
-import { fit } from '../../src/train/fit.js';
+import { fit } from '../../src/models/fit-language-model.js';
 
 const TEXT = 'a stitch in time saves nine.\nmany hands make light work.\n'.repeat(4);
 

@@ -10,13 +10,13 @@
 import { splitText, TextStream, type Window } from '../data/text-stream.js';
 import { ConfigError, checkInteger, checkNumber, DataError } from '../errors.js';
 import type { Floats } from '../kernels/index.js';
-import type { Evaluation, LanguageModel } from '../models/language-model.js';
+import type { Evaluation, LanguageModel } from './language-model.js';
 import { type OptimizerConfig, resolveOptimizerConfig } from '../optim/optimizers.js';
 import { checkSchedule, type Schedule } from '../optim/schedule.js';
 import { Rng } from '../rng.js';
-import { runTrainingAsync, type TrainingTask } from './loop.js';
-import { hashText, type TrainingCheckpoint, type TrainingRecipe, type TrainingState } from './state.js';
-import { Updater } from './update.js';
+import { runTrainingAsync, type TrainingTask } from '../train/loop.js';
+import { hashText, type TrainingCheckpoint, type TrainingRecipe, type TrainingState } from '../train/state.js';
+import { Updater } from '../train/update.js';
 
 export interface FitOptions {
   seqLength?: number;
