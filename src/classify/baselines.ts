@@ -6,16 +6,15 @@
  *                    with L2 on the shared engine (src/train/loop.ts); word order is ignored,
  *                    which is exactly what an LSTM adds
  */
+import { words } from '../data/words.js';
 import { ConfigError, DataError } from '../errors.js';
 import { type Floats, RefKernels } from '../kernels/index.js';
+import { softmaxInto } from '../loss/softmax.js';
 import { ParamArena } from '../nn/params.js';
 import { runTraining } from '../train/loop.js';
 import { Updater } from '../train/update.js';
 
-/** Lower-cased words: letters, digits and apostrophes. */
-export function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
-}
+export { words } from '../data/words.js';
 
 export function majorityClass(labels: ArrayLike<number>, K: number): number {
   const counts = new Array<number>(K).fill(0);
@@ -117,10 +116,8 @@ export class BagOfWordsClassifier {
       for (const [i, value] of x) s += (this.weights[k * n + i] as number) * value;
       return s;
     });
-    const max = Math.max(...z);
-    let total = 0;
-    for (let k = 0; k < this.K; k++) total += z[k] = Math.exp((z[k] as number) - max);
-    return z.map((e) => e / total);
+    softmaxInto(z, 0, this.K, z);
+    return z;
   }
 
   /** Class probabilities of a text. */
