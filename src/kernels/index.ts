@@ -20,7 +20,7 @@ export { RefKernels } from './ref.js';
 export { defaultThreadCount, setWorkerSpawner, type WorkerSpawner } from './thread-pool.js';
 export { WasmKernels, type WasmKernelsOptions, wasmUnavailableReason } from './wasm.js';
 export { NativeKernels, type NativeKernelsOptions, nativeSimd, nativeUnavailableReason } from './native.js';
-export type { DType, Floats, KernelArgs, KernelMethod, Kernels } from './types.js';
+export type { DType, Floats, GemmOperands, KernelArgs, KernelMethod, Kernels } from './types.js';
 
 export type BackendName = 'js' | 'wasm' | 'native';
 
