@@ -155,7 +155,8 @@ export function convertCommand(argv: string[]): number {
       throw new UsageError('lstm convert: IN is already ONNX; convert it to .safetensors instead.');
     if (source.kind === 'language-model') {
       bytes = exportLanguageModelOnnx(source.model);
-      what = 'inputs ids (T, B) int64, h0, c0 (L, B, H); outputs probs (T, B, V), h_n, c_n';
+      const lstm = (source.model.config.cell ?? 'lstm') === 'lstm';
+      what = `inputs ids (T, B) int64, h0${lstm ? ', c0' : ''} (L, B, H); outputs probs (T, B, V), h_n${lstm ? ', c_n' : ''}`;
     } else if (source.kind === 'torch-recurrent') {
       const batchFirst = source.model.args.batch_first === true;
       bytes = exportRecurrentOnnx(source.model.net, source.model.arena, { states: true, batchFirst, lengths });
