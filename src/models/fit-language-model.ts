@@ -14,7 +14,7 @@ import type { Evaluation, LanguageModel } from './language-model.js';
 import { type OptimizerConfig, resolveOptimizerConfig } from '../optim/optimizers.js';
 import { checkSchedule, type Schedule } from '../optim/schedule.js';
 import { Rng } from '../rng.js';
-import { runTrainingAsync, type TrainingTask } from '../train/loop.js';
+import { type LoopOptions, type LoopResult, runTrainingAsync, type TrainingTask } from '../train/loop.js';
 import { hashText, type TrainingCheckpoint, type TrainingRecipe, type TrainingState } from '../train/state.js';
 import { Updater } from '../train/update.js';
 
@@ -285,47 +285,47 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
     },
   };
 
-  const run = await (async () => {
-    try {
-      return await runTrainingAsync(updater, task, {
-        maxUpdates: maxSteps,
-        maxSeconds,
-        signal: opts.signal,
-        evalEvery,
-        // the final evaluation reads the whole validation text, unless this step was just evaluated so
-        evalAtEnd: () => {
-          const lastRecord = state.history[state.history.length - 1];
-          const periodicReadsAll =
-            opts.evalChars === undefined || valText === undefined || valText.length <= opts.evalChars;
-          return !(lastRecord !== undefined && lastRecord.step === state.step && periodicReadsAll);
-        },
-        onUpdate: (e) => {
-          state.step = e.update;
-          lastLoss = e.loss;
-          lastGradNorm = e.gradNorm;
-          lossSum += e.loss;
-          lossCount++;
-          if (performance.now() - lastReport > 250) report('step');
-        },
-        onEvaluation: async () => {
-          state.history.push({
-            step: state.step,
-            trainLoss: lastLoss,
-            ...(lastValidation === undefined ? {} : { validationNats: lastValidation.nats }),
-            seconds: elapsedBefore + seconds(),
-          });
-          const training = checkpoint();
-          report('eval');
-          await opts.onCheckpoint?.(model, training);
-          // the next speed report measures training only, not this pass
-          lastReport = performance.now();
-          stepsAtReport = state.step;
-        },
+  const loopOptions: LoopOptions = {
+    maxUpdates: maxSteps,
+    maxSeconds,
+    signal: opts.signal,
+    evalEvery,
+    // the final evaluation reads the whole validation text, unless this step was just evaluated so
+    evalAtEnd: () => {
+      const lastRecord = state.history[state.history.length - 1];
+      const periodicReadsAll =
+        opts.evalChars === undefined || valText === undefined || valText.length <= opts.evalChars;
+      return !(lastRecord !== undefined && lastRecord.step === state.step && periodicReadsAll);
+    },
+    onUpdate: (e) => {
+      state.step = e.update;
+      lastLoss = e.loss;
+      lastGradNorm = e.gradNorm;
+      lossSum += e.loss;
+      lossCount++;
+      if (performance.now() - lastReport > 250) report('step');
+    },
+    onEvaluation: async () => {
+      state.history.push({
+        step: state.step,
+        trainLoss: lastLoss,
+        ...(lastValidation === undefined ? {} : { validationNats: lastValidation.nats }),
+        seconds: elapsedBefore + seconds(),
       });
-    } finally {
-      net.training = false; // no dropout outside training, even when the run failed
-    }
-  })();
+      const training = checkpoint();
+      report('eval');
+      await opts.onCheckpoint?.(model, training);
+      // the next speed report measures training only, not this pass
+      lastReport = performance.now();
+      stepsAtReport = state.step;
+    },
+  };
+  let run: LoopResult;
+  try {
+    run = await runTrainingAsync(updater, task, loopOptions);
+  } finally {
+    net.training = false; // no dropout outside training, even when the run failed
+  }
   const stoppedBy: FitResult['stoppedBy'] = run.stoppedBy === 'updates' ? 'steps' : (run.stoppedBy as 'time' | 'abort');
   const training = checkpoint();
   // stopped by the user: save where we are at once, without a slow validation pass

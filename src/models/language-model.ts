@@ -56,8 +56,14 @@ export interface ModelConfig {
 
 const OPTIONAL_DEFAULTS = { cell: 'lstm', projSize: 0, dropout: 0, recurrentDropout: 0, outputDropout: 0 } as const;
 
-/** The config with every option that is at its default left out (the stored form). */
-function storedConfig(opts: ModelConfig): ModelConfig {
+/** The options of a config, any of them given as undefined (LanguageModelOptions passes them on). */
+type ConfigInput = { [K in keyof ModelConfig]: ModelConfig[K] | undefined } & Pick<
+  ModelConfig,
+  'embeddingSize' | 'hiddenSize' | 'numLayers'
+>;
+
+/** The config with every option that is absent or at its default left out (the stored form). */
+function storedConfig(opts: ConfigInput): ModelConfig {
   const config: ModelConfig = {
     embeddingSize: opts.embeddingSize,
     hiddenSize: opts.hiddenSize,
@@ -117,7 +123,7 @@ export class LanguageModel {
   readonly network: LMNetwork;
   private inference: LMNetwork | undefined;
 
-  constructor(vocab: Vocab, config: ModelConfig, kernels: Kernels = defaultKernels()) {
+  constructor(vocab: Vocab, config: ConfigInput, kernels: Kernels = defaultKernels()) {
     const where = 'LanguageModel';
     checkInteger(where, 'embeddingSize', config.embeddingSize, 1, 65536);
     checkInteger(where, 'hiddenSize', config.hiddenSize, 1, 65536);
@@ -140,16 +146,16 @@ export class LanguageModel {
     }
     const model = new LanguageModel(
       vocab,
-      storedConfig({
+      {
         embeddingSize: opts.embeddingSize ?? 64,
         hiddenSize: opts.hiddenSize ?? 128,
         numLayers: opts.numLayers ?? 2,
-        ...(opts.cell === undefined ? {} : { cell: opts.cell }),
-        ...(opts.projSize === undefined ? {} : { projSize: opts.projSize }),
-        ...(opts.dropout === undefined ? {} : { dropout: opts.dropout }),
-        ...(opts.recurrentDropout === undefined ? {} : { recurrentDropout: opts.recurrentDropout }),
-        ...(opts.outputDropout === undefined ? {} : { outputDropout: opts.outputDropout }),
-      }),
+        cell: opts.cell,
+        projSize: opts.projSize,
+        dropout: opts.dropout,
+        recurrentDropout: opts.recurrentDropout,
+        outputDropout: opts.outputDropout,
+      },
       opts.kernels ?? defaultKernels(),
     );
     const init = opts.init ?? 'pytorch';

@@ -7,7 +7,7 @@
  * state is the one at the sequence's own end), the output is zero, and backward passes the state
  * gradients through untouched, with no gradient into the gates (so none into the weights).
  */
-import type { Floats, GemmOperands, Kernels } from '../../kernels/index.js';
+import type { Floats, Kernels } from '../../kernels/index.js';
 import type { CellConfig, CellWeights } from '../cell-config.js';
 
 /** Named storage for one cell's forward cache and backward work, kept between the two calls. */
@@ -231,9 +231,25 @@ export function packRecurrentWeight(
   return packed;
 }
 
-/** C (M, N) = beta · C + A (M, K) · op(W): through the packing when there is one. */
-export function recurrentProduct(k: Kernels, packed: Floats | null, transB: boolean, ...operands: GemmOperands): void {
-  const [M, N, K, A, lda, , , C, ldc, beta] = operands;
-  if (packed === null) k.gemm(false, transB, ...operands);
+/**
+ * C (M, N) = beta · C + A (M, K) · op(W): through the packing when there is one. Called every time
+ * step, so its operands are positional (a rest parameter would build an array per call).
+ */
+export function recurrentProduct(
+  k: Kernels,
+  packed: Floats | null,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: Floats,
+  lda: number,
+  w: Floats,
+  ldw: number,
+  C: Floats,
+  ldc: number,
+  beta: 0 | 1,
+): void {
+  if (packed === null) k.gemm(false, transB, M, N, K, A, lda, w, ldw, C, ldc, beta);
   else k.gemmPrepacked(M, N, K, A, lda, packed, C, ldc, beta);
 }
