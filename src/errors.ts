@@ -29,6 +29,11 @@ export class DataError extends LstmError {
   override name = 'DataError' as const;
 }
 
+/** A file path that cannot be used: a missing folder, a folder where a file should be, no permission. */
+export class PathError extends LstmError {
+  override name = 'PathError' as const;
+}
+
 /** A model file that is truncated, damaged, or not one of ours. */
 export class ModelFileError extends LstmError {
   override name = 'ModelFileError' as const;

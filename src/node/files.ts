@@ -24,6 +24,7 @@ import { planTfjsLayersModel } from '../io/tfjs-layers.js';
 import type { Kernels } from '../kernels/index.js';
 import { SequentialModel } from '../models/sequential.js';
 import type { LanguageModel } from '../models/language-model.js';
+import { temporaryPathFor } from './output-paths.js';
 
 function describeFsError(e: unknown, path: string): string {
   const code = (e as { code?: string }).code;
@@ -57,9 +58,12 @@ export function readTextFile(path: string, who = 'readTextFile'): string {
   }
 }
 
-/** Write bytes to path atomically: temporary file, fsync, rename. */
+/**
+ * Write bytes to path atomically: temporary file (temporaryPathFor: `<path>.tmp-<pid>`, removed by
+ * the next checkOutputPath if this process is killed before the rename), fsync, rename.
+ */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = temporaryPathFor(path);
   try {
     const fd = openSync(tmp, 'w');
     try {

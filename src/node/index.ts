@@ -18,3 +18,4 @@ export { encodePng, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
 export { loadForecaster, saveForecaster } from './forecast-files.js';
 export { loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';
+export { checkOutputPath, checkOutputPaths, removeStaleTemporaries, temporaryPathFor } from './output-paths.js';
