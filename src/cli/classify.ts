@@ -4,7 +4,14 @@
  * model. The data side (split, baselines, tables) is in ./classify-report.ts.
  */
 import { column, type ClassWeights, modelFileType, SequenceClassifier, TokenVocab } from '../index.js';
-import { loadClassifier, loadSpamAssassin, readBinaryFile, readCsvFile, saveClassifier } from '../node/index.js';
+import {
+  checkOutputPath,
+  loadClassifier,
+  loadSpamAssassin,
+  readBinaryFile,
+  readCsvFile,
+  saveClassifier,
+} from '../node/index.js';
 import { UsageError } from './args.js';
 import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
 import { type Dataset, datasetFrom, evaluateAll, printProbabilities, printReport } from './classify-report.js';
@@ -165,6 +172,8 @@ export function classifyCommand(argv: string[]): number {
   if (values.model !== undefined) return predictCommand(values, positionals);
   if (positionals.length > 0 || values.text !== undefined)
     throw new UsageError(`lstm classify: texts to classify need --model FILE; got '${positionals[0] ?? values.text}'.`);
+  // before any work: a classifier or tagger that cannot be saved is not trained
+  if (values.save !== undefined) checkOutputPath(values.save, 'lstm classify --save');
   const { tokens, pooling } = values;
   const settings = {
     maxLength: values['max-length'],

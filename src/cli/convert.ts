@@ -21,6 +21,7 @@ import {
   verifyOnnxExport,
 } from '../onnx.js';
 import {
+  checkOutputPath,
   loadModel,
   loadTfjsLayersModelFile,
   loadTorchRecurrentFile,
@@ -146,6 +147,7 @@ export function convertCommand(argv: string[]): number {
   if (outExt !== '.onnx' && outExt !== '.safetensors') {
     throw new UsageError(`lstm convert: OUT must end in .onnx or .safetensors; got '${basename(outPath)}'.`);
   }
+  checkOutputPath(outPath, 'lstm convert OUT'); // before reading IN: a conversion that cannot be written does not start
   const source = readSource(inPath, values);
   const lengths = values.lengths;
   let bytes: Uint8Array;

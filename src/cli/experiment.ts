@@ -20,7 +20,7 @@ import {
   runExperiment,
   TASK_NAMES,
 } from '../index.js';
-import { writeChartPng, writeChartSvg, writeFileAtomic } from '../node/index.js';
+import { checkOutputFolder, checkOutputPaths, writeChartPng, writeChartSvg, writeFileAtomic } from '../node/index.js';
 import { UsageError } from './args.js';
 import { defineCommand, HELP_FLAG, readCommandLine } from './flags.js';
 
@@ -88,6 +88,18 @@ function parseForgetBias(raw: string | undefined): number | 'chrono' | undefined
   return n;
 }
 
+/** The files a run writes into its results folder (the folder first checked, before any training). */
+function checkResultFiles(dir: string, png: boolean): void {
+  checkOutputFolder(dir, 'lstm experiment --out');
+  const names = ['results.md', 'results.json', 'learning-curve.svg', 'gradient-flow.svg'];
+  if (png) names.push('learning-curve.png', 'gradient-flow.png');
+  checkOutputPaths(
+    'lstm experiment',
+    names.map((name) => [`--out ${name}`, join(dir, name)]),
+    [dir],
+  );
+}
+
 function writeChart(dir: string, name: string, chart: LineChart, png: boolean): string[] {
   const paths = [join(dir, `${name}.svg`)];
   writeChartSvg(paths[0] as string, chart);
@@ -144,6 +156,8 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   };
   const length = options.length ?? preset.length;
   const dir = values.out ?? join('experiments', length > 0 ? `${taskName}-${length}` : taskName);
+  const png = values.png;
+  checkResultFiles(dir, png);
   const k = defaultKernels();
   const backend = describeBackend().name;
   process.stderr.write(
@@ -162,7 +176,6 @@ export async function experimentCommand(argv: string[]): Promise<number> {
   if (flowTable !== '') report.push('', '### Gradient flow', '', flowTable);
   console.log(`\n${report.join('\n')}\n`);
   mkdirSync(dir, { recursive: true });
-  const png = values.png;
   const written = [join(dir, 'results.md'), join(dir, 'results.json')];
   writeFileAtomic(written[0] as string, new TextEncoder().encode(`${report.join('\n')}\n`));
   writeFileAtomic(written[1] as string, new TextEncoder().encode(resultsJson(result, backend)));

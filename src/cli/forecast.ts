@@ -25,6 +25,8 @@ import {
   tableFromJsonRows,
 } from '../index.js';
 import {
+  checkOutputFolder,
+  checkOutputPaths,
   loadForecaster,
   readCsvFile,
   readTextFile,
@@ -208,29 +210,52 @@ function forecasterOptions(values: Values, example: ForecasterOptions | undefine
   return options;
 }
 
-/** The terminal chart, and the result files: forecast.svg (.png with --png) and results.md. */
+/** The result files, each its own: results.md, forecast.svg and, with --png, forecast.png in --out. */
+interface ResultFiles {
+  dir: string;
+  report: string;
+  svg: string;
+  png: string | undefined;
+}
+
+/** The result files of this run, or none with --no-chart. */
+function resultFiles(values: Values, name: string): ResultFiles | undefined {
+  if (values['no-chart']) return undefined;
+  const dir = values.out ?? `forecast-${name}`;
+  const png = values.png ? join(dir, 'forecast.png') : undefined;
+  return { dir, report: join(dir, 'results.md'), svg: join(dir, 'forecast.svg'), png };
+}
+
+/**
+ * Every file the run writes, checked before any training: --out is (or can be created as) a
+ * writable folder, --save can be written, and no two outputs are the same file.
+ */
+function checkOutputs(files: ResultFiles | undefined, save: string | undefined): void {
+  const outputs: Array<[string, string]> = save === undefined ? [] : [['--save', save]];
+  if (files !== undefined) {
+    checkOutputFolder(files.dir, 'lstm forecast --out');
+    outputs.push(['--out results.md', files.report], ['--out forecast.svg', files.svg]);
+    if (files.png !== undefined) outputs.push(['--out forecast.png', files.png]);
+  }
+  checkOutputPaths('lstm forecast', outputs, files === undefined ? [] : [files.dir]);
+}
+
+/** The terminal chart, and the result files (resultFiles). */
 function writeResults(
-  values: Values,
-  name: string,
+  files: ResultFiles | undefined,
   series: PreparedSeries,
   f: Forecast,
   result: BacktestResult | null,
   report: string,
 ): void {
-  if (values['no-chart']) return;
+  if (files === undefined) return;
   const chart = forecastChart(series, f, result);
   console.log(`\n${lineChartText(chart, { width: 72, height: 14 })}\n`);
-  const dir = values.out ?? `forecast-${name}`;
-  mkdirSync(dir, { recursive: true });
-  const written = [join(dir, 'results.md'), join(dir, 'forecast.svg')];
-  writeFileAtomic(written[0] as string, new TextEncoder().encode(`${report}\n`));
-  writeChartSvg(written[1] as string, chart);
-  writeChartSvg(written[0] as string, chart);
-  if (values.png) {
-    written.push(join(dir, 'forecast.png'));
-    writeChartPng(written[2] as string, chart);
-  }
-  console.log(`Wrote ${written.join(', ')}.`);
+  mkdirSync(files.dir, { recursive: true });
+  writeFileAtomic(files.report, new TextEncoder().encode(`${report}\n`));
+  writeChartSvg(files.svg, chart);
+  if (files.png !== undefined) writeChartPng(files.png, chart);
+  console.log(`Wrote ${[files.report, files.svg, ...(files.png === undefined ? [] : [files.png])].join(', ')}.`);
 }
 
 function describeSeries(series: PreparedSeries, rows: number): string {
@@ -245,6 +270,8 @@ export function forecastCommand(argv: string[]): number {
   if (positionals.length > 0) throw new UsageError(`lstm forecast: unexpected argument '${positionals[0]}'.`);
   const { table, name, example } = readTable(values);
   const modelPath = values.model;
+  const files = resultFiles(values, name);
+  checkOutputs(files, modelPath === undefined ? values.save : undefined);
   if (modelPath !== undefined) {
     const f = loadForecaster(modelPath);
     const series = f.prepare(table);
@@ -252,7 +279,7 @@ export function forecastCommand(argv: string[]): number {
     const forecast = f.forecast(series);
     const report = forecastTable(forecast);
     console.log(`\n${report}`);
-    writeResults(values, name, series, forecast, null, report);
+    writeResults(files, series, forecast, null, report);
     return 0;
   }
   const options = forecasterOptions(values, example?.options);
@@ -298,7 +325,7 @@ export function forecastCommand(argv: string[]): number {
   const forecast = f.forecast(series);
   const report = `${backtestTable(result)}\n\nForecast after the data:\n\n${forecastTable(forecast)}`;
   console.log(`\n${report}`);
-  writeResults(values, name, series, forecast, result, report);
+  writeResults(files, series, forecast, result, report);
   const save = values.save;
   if (save !== undefined) {
     saveForecaster(save, f);

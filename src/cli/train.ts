@@ -10,10 +10,11 @@ import {
   parseSchedule,
   WasmKernels,
 } from '../index.js';
-import { CORPORA, loadCheckpoint, loadCorpus, readTextFile, saveModel } from '../node/index.js';
+import { CORPORA, checkOutputPath, loadCheckpoint, loadCorpus, readTextFile, saveModel } from '../node/index.js';
 import { commandName, describeNetwork, formatCount, formatDuration, UsageError } from './args.js';
 import { BACKEND_FLAG, defineCommand, HELP_FLAG, readCommandLine, THREADS_FLAG } from './flags.js';
 import { ProgressPrinter } from './progress.js';
+import { checkResumeOptions } from './train-resume.js';
 
 const INPUT = 'Input (one of):';
 const MODEL = 'Model (new runs only):';
@@ -204,10 +205,13 @@ function readInput(positionals: string[], corpus: string | undefined, resumedNam
 export async function trainCommand(argv: string[]): Promise<number> {
   const line = readCommandLine(TRAIN, argv);
   if (line === undefined) return 0;
-  const { values, positionals } = line;
+  const { values, positionals, given } = line;
   const json = values.json;
-  const kernels = defaultKernels();
   const resumePath = values.resume;
+  const savePath = values.save ?? resumePath ?? 'model.lstm';
+  // before any work: a run that cannot save its result does not start
+  checkOutputPath(savePath, 'lstm train --save');
+  const kernels = defaultKernels();
   const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath, kernels);
   const resumed = checkpoint?.model;
   if (checkpoint !== undefined && checkpoint.training === undefined) {
@@ -215,6 +219,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       `lstm train: ${resumePath} holds no training state (it was saved without it); start a new run instead.`,
     );
   }
+  if (checkpoint?.training !== undefined)
+    checkResumeOptions(resumePath as string, checkpoint.model, checkpoint.training, values, given);
   const { text, name } = readInput(positionals, values.corpus, checkpoint?.training?.state.corpus.name);
 
   const steps = values.steps;
@@ -224,7 +230,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (values.momentum !== undefined) optimizer.momentum = values.momentum;
   const scheduleText = values.schedule;
   const seed = values.seed;
-  const savePath = values.save ?? resumePath ?? 'model.lstm';
 
   const model =
     resumed ??
@@ -264,6 +269,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
 
   const printer = new ProgressPrinter(json);
+  /** The update of the last checkpoint written (renamed into place), if any. */
+  let savedStep: number | undefined;
   const opts: FitOptions = {
     seqLength: values['seq-len'],
     batchSize: values.batch,
@@ -278,7 +285,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     corpusName: name,
     signal: controller.signal,
     onProgress: (p) => printer.update(p),
-    onCheckpoint: (m, training) => saveModel(savePath, m, { training }),
+    onCheckpoint: (m, training) => {
+      saveModel(savePath, m, { training });
+      savedStep = training.state.step;
+      printer.saved(savePath, savedStep);
+    },
     onWarning: (message) => console.error(`warning: ${message}`),
     ...(scheduleText === undefined ? {} : { schedule: parseSchedule(scheduleText) }),
     ...(steps === undefined ? {} : { maxSteps: steps }),
@@ -295,7 +306,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     printer.endLine();
     if (json) {
       process.stdout.write(
-        `${JSON.stringify({ event: 'done', steps: result.steps, stoppedBy: result.stoppedBy, trainLoss: result.trainLoss, validationNats: result.validation?.nats ?? null, validationBpc: result.validation?.bitsPerChar ?? null, saved: savePath })}\n`,
+        `${JSON.stringify({ event: 'done', steps: result.steps, stoppedBy: result.stoppedBy, trainLoss: result.trainLoss, validationNats: result.validation?.nats ?? null, validationBpc: result.validation?.bitsPerChar ?? null, saved: savedStep === undefined ? null : savePath })}\n`,
       );
       return 0;
     }
@@ -303,8 +314,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
       result.validation === undefined
         ? ''
         : `, validation ${result.validation.nats.toFixed(4)} nats/char (${result.validation.bitsPerChar.toFixed(3)} bits)`;
+    const saved =
+      savedStep === undefined
+        ? 'nothing saved'
+        : `saved ${savePath}${savedStep === result.steps ? '' : ` at update ${savedStep}`}`;
     console.error(
-      `stopped (${result.stoppedBy}) after update ${result.steps} in ${formatDuration(result.seconds)}${val}; saved ${savePath}`,
+      `stopped (${result.stoppedBy}) after update ${result.steps} in ${formatDuration(result.seconds)}${val}; ${saved}`,
     );
     if (values.samples > 0) printSamples(model, values.samples, seed);
     const lstm = commandName();

@@ -5,7 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DataError, ModelFileError } from '../errors.js';
+import { DataError, ModelFileError, PathError } from '../errors.js';
 import {
   decodeModel,
   decodeModelFile,
@@ -60,7 +60,8 @@ export function readTextFile(path: string, who = 'readTextFile'): string {
 
 /**
  * Write bytes to path atomically: temporary file (temporaryPathFor: `<path>.tmp-<pid>`, removed by
- * the next checkOutputPath if this process is killed before the rename), fsync, rename.
+ * the next checkOutputPath if this process is killed before the rename), fsync, rename. A failure
+ * (a folder gone since the command checked it, a full disk) is a PathError; the target is unchanged.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   const tmp = temporaryPathFor(path);
@@ -76,8 +77,18 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw new PathError('writeFileAtomic', describeWriteError(e, path));
   }
+}
+
+function describeWriteError(e: unknown, path: string): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return `cannot write ${path}: its folder does not exist.`;
+  if (code === 'EISDIR') return `cannot write ${path}: it is a folder, not a file.`;
+  if (code === 'ENOTDIR') return `cannot write ${path}: a part of its folder is a file, not a folder.`;
+  if (code === 'EACCES' || code === 'EPERM') return `cannot write ${path}: permission denied.`;
+  if (code === 'ENOSPC') return `cannot write ${path}: the disk is full.`;
+  return `cannot write ${path}: ${(e as Error).message}`;
 }
 
 /** Write a model file atomically; with `{ training }` (fit's result.training) a checkpoint to resume from. */

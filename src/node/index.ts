@@ -18,4 +18,10 @@ export { encodePng, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
 export { loadForecaster, saveForecaster } from './forecast-files.js';
 export { loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';
-export { checkOutputPath, checkOutputPaths, removeStaleTemporaries, temporaryPathFor } from './output-paths.js';
+export {
+  checkOutputFolder,
+  checkOutputPath,
+  checkOutputPaths,
+  removeStaleTemporaries,
+  temporaryPathFor,
+} from './output-paths.js';

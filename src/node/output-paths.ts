@@ -4,7 +4,7 @@
  * one command are the same file. Checking also removes the temporary files a killed writer left
  * beside the target (see writeFileAtomic), so they never pile up.
  */
-import { accessSync, constants, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { PathError } from '../errors.js';
 
@@ -89,14 +89,52 @@ export function checkOutputPath(path: string, who: string): void {
 }
 
 /**
- * Check every output of one command (checkOutputPath each) and that no two are the same file:
- * `outputs` maps the option that names each ("--save", "--out chart") to its path.
+ * Check that `folder` is a folder a command can write its files into, creating it (mkdir -p) when
+ * absent: if it exists it is a folder and writable; if not, its nearest existing ancestor is.
  */
-export function checkOutputPaths(who: string, outputs: ReadonlyArray<readonly [option: string, path: string]>): void {
+export function checkOutputFolder(folder: string, who: string): void {
+  if (folder === '') throw new PathError(who, 'the output folder is empty; expected a folder name.');
+  let at = resolve(folder);
+  for (;;) {
+    let stat;
+    try {
+      stat = statSync(at);
+    } catch {
+      const parent = dirname(at);
+      if (parent === at) throw new PathError(who, `cannot create ${folder}: no part of it exists.`);
+      at = parent;
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      const whose = at === resolve(folder) ? `${folder} is a file` : `${at} is a file`;
+      throw new PathError(who, `cannot write into ${folder}: ${whose}, not a folder.`);
+    }
+    try {
+      accessSync(at, constants.W_OK);
+    } catch {
+      throw new PathError(who, `cannot write into ${folder}: the folder ${at} is not writable (permission denied).`);
+    }
+    return;
+  }
+}
+
+/**
+ * Check every output of one command (checkOutputPath each) and that no two are the same file:
+ * `outputs` maps the option that names each ("--save", "--out chart") to its path. A file inside
+ * one of `createdFolders` (checked with checkOutputFolder, created by the command when absent) is
+ * only checked when its folder already exists.
+ */
+export function checkOutputPaths(
+  who: string,
+  outputs: ReadonlyArray<readonly [option: string, path: string]>,
+  createdFolders: readonly string[] = [],
+): void {
+  const created = new Set(createdFolders.map((f) => resolve(f)));
   const seen = new Map<string, string>();
   for (const [option, path] of outputs) {
-    checkOutputPath(path, `${who} ${option}`);
     const key = resolve(path);
+    const folder = dirname(key);
+    if (!created.has(folder) || existsSync(folder)) checkOutputPath(path, `${who} ${option}`);
     const earlier = seen.get(key);
     if (earlier !== undefined)
       throw new PathError(who, `${option} and ${earlier} both write ${path}; the second would overwrite the first.`);
