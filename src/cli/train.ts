@@ -34,7 +34,7 @@ export const TRAIN = defineCommand(
     resume: {
       type: 'string',
       value: 'MODEL',
-      help: 'continue the run saved in MODEL (weights, optimizer state, schedule, data position and random state); give FILE/--corpus again unless the run used a built-in corpus or a file that is still at the same path',
+      help: "continue the run saved in MODEL (weights, optimizer state, schedule, data position and random state); give FILE/--corpus again unless the run used a built-in corpus or a file that is still at the same path; the model and training options are the checkpoint's (another value is refused)",
     },
     cell: {
       group: MODEL,
