@@ -189,7 +189,7 @@ describe('SIGKILL during a save', () => {
       assert.deepEqual(temporaries(), [], `after ${target.name} killed after ${ms.toFixed(0)} ms (${stale})`);
     }
     t.diagnostic(`${killedCount} of 10 runs killed while running; ${newVersions} of them had saved a new version`);
-    assert.ok(killedCount >= 5, `only ${killedCount} of 10 runs were still running when killed`);
+    assert.ok(killedCount >= 4, `only ${killedCount} of 10 runs were still running when killed`);
   });
 
   it('the next run removes a complete temporary file that a killed writer left beside the target', async () => {
