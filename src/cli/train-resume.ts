@@ -8,10 +8,9 @@
  */
 import { type LanguageModel, parseSchedule, type Schedule, type TrainingCheckpoint } from '../index.js';
 import { UsageError } from './args.js';
-import type { FlagValues } from './flags.js';
-import type { TRAIN } from './train.js';
 
-type Values = FlagValues<typeof TRAIN.flags>;
+/** `lstm train`'s option values by flag name (readCommandLine's values for the TRAIN table). */
+type Values = Readonly<Record<string, unknown>>;
 
 /** The CLI form of a schedule, as --schedule takes it. */
 function scheduleText(s: Schedule): string {
@@ -32,7 +31,7 @@ function fixedOptions(
   model: LanguageModel,
   training: TrainingCheckpoint,
   values: Values,
-): Array<[flag: keyof Values & string, held: string, matches: () => boolean]> {
+): Array<[flag: string, held: string, matches: () => boolean]> {
   const c = model.config;
   const r = training.state.recipe;
   const same = (given: unknown, held: unknown) => () => given === held;
@@ -54,7 +53,7 @@ function fixedOptions(
     [
       'schedule',
       scheduleText(r.schedule),
-      () => values.schedule !== undefined && sameSchedule(parseSchedule(values.schedule), r.schedule),
+      () => typeof values['schedule'] === 'string' && sameSchedule(parseSchedule(values['schedule']), r.schedule),
     ],
     ['clip', String(r.clip), same(values.clip, r.clip)],
     ['val-split', String(r.validationFraction), same(values['val-split'], r.validationFraction)],
