@@ -5,6 +5,7 @@
  */
 import { column, type ClassWeights, modelFileType, SequenceClassifier, TokenVocab } from '../index.js';
 import {
+  checkInputsKept,
   checkOutputPath,
   loadClassifier,
   loadSpamAssassin,
@@ -173,7 +174,10 @@ export function classifyCommand(argv: string[]): number {
   if (positionals.length > 0 || values.text !== undefined)
     throw new UsageError(`lstm classify: texts to classify need --model FILE; got '${positionals[0] ?? values.text}'.`);
   // before any work: a classifier or tagger that cannot be saved is not trained
-  if (values.save !== undefined) checkOutputPath(values.save, 'lstm classify --save');
+  if (values.save !== undefined) {
+    checkOutputPath(values.save, 'lstm classify --save');
+    checkInputsKept('lstm classify', [['--save', values.save]], [['--csv', values.csv]]);
+  }
   const { tokens, pooling } = values;
   const settings = {
     maxLength: values['max-length'],

@@ -25,6 +25,7 @@ import {
   tableFromJsonRows,
 } from '../index.js';
 import {
+  checkInputsKept,
   checkOutputFolder,
   checkOutputPaths,
   loadForecaster,
@@ -230,7 +231,7 @@ function resultFiles(values: Values, name: string): ResultFiles | undefined {
  * Every file the run writes, checked before any training: --out is (or can be created as) a
  * writable folder, --save can be written, and no two outputs are the same file.
  */
-function checkOutputs(files: ResultFiles | undefined, save: string | undefined): void {
+function checkOutputs(files: ResultFiles | undefined, save: string | undefined, values: Values): void {
   const outputs: Array<[string, string]> = save === undefined ? [] : [['--save', save]];
   if (files !== undefined) {
     checkOutputFolder(files.dir, 'lstm forecast --out');
@@ -238,6 +239,11 @@ function checkOutputs(files: ResultFiles | undefined, save: string | undefined):
     if (files.png !== undefined) outputs.push(['--out forecast.png', files.png]);
   }
   checkOutputPaths('lstm forecast', outputs, files === undefined ? [] : [files.dir]);
+  checkInputsKept('lstm forecast', outputs, [
+    ['--csv', values.csv],
+    ['--json', values.json],
+    ['--model', values.model],
+  ]);
 }
 
 /** The terminal chart, and the result files (resultFiles). */
@@ -271,7 +277,7 @@ export function forecastCommand(argv: string[]): number {
   const { table, name, example } = readTable(values);
   const modelPath = values.model;
   const files = resultFiles(values, name);
-  checkOutputs(files, modelPath === undefined ? values.save : undefined);
+  checkOutputs(files, modelPath === undefined ? values.save : undefined, values);
   if (modelPath !== undefined) {
     const f = loadForecaster(modelPath);
     const series = f.prepare(table);

@@ -10,7 +10,15 @@ import {
   parseSchedule,
   WasmKernels,
 } from '../index.js';
-import { CORPORA, checkOutputPath, loadCheckpoint, loadCorpus, readTextFile, saveModel } from '../node/index.js';
+import {
+  CORPORA,
+  checkInputsKept,
+  checkOutputPath,
+  loadCheckpoint,
+  loadCorpus,
+  readTextFile,
+  saveModel,
+} from '../node/index.js';
 import { commandName, describeNetwork, formatCount, formatDuration, UsageError } from './args.js';
 import { BACKEND_FLAG, defineCommand, HELP_FLAG, readCommandLine, THREADS_FLAG } from './flags.js';
 import { ProgressPrinter } from './progress.js';
@@ -211,6 +219,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const savePath = values.save ?? resumePath ?? 'model.lstm';
   // before any work: a run that cannot save its result does not start
   checkOutputPath(savePath, 'lstm train --save');
+  checkInputsKept('lstm train', [['--save', savePath]], [['the text FILE', positionals[0]]]);
   const kernels = defaultKernels();
   const checkpoint = resumePath === undefined ? undefined : loadCheckpoint(resumePath, kernels);
   const resumed = checkpoint?.model;

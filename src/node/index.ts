@@ -19,6 +19,7 @@ export { parseCsv, readCsvFile } from './csv.js';
 export { loadForecaster, saveForecaster } from './forecast-files.js';
 export { loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';
 export {
+  checkInputsKept,
   checkOutputFolder,
   checkOutputPath,
   checkOutputPaths,

@@ -141,3 +141,20 @@ export function checkOutputPaths(
     seen.set(key, option);
   }
 }
+
+/**
+ * Refuse an output that is one of the command's inputs (`lstm train notes.txt --save notes.txt`):
+ * writing it would destroy the input. `outputs` and `inputs` map each option to its path.
+ */
+export function checkInputsKept(
+  who: string,
+  outputs: ReadonlyArray<readonly [option: string, path: string]>,
+  inputs: ReadonlyArray<readonly [option: string, path: string | undefined]>,
+): void {
+  for (const [inOption, inPath] of inputs) {
+    if (inPath === undefined) continue;
+    const clash = outputs.find(([, outPath]) => resolve(outPath) === resolve(inPath));
+    if (clash !== undefined)
+      throw new PathError(who, `${clash[0]} ${clash[1]} is also ${inOption}; writing it would destroy that input.`);
+  }
+}

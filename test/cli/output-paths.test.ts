@@ -81,11 +81,15 @@ describe('output paths are checked before any work starts', () => {
     );
     refusedBeforeWork([...TRAIN_SMALL, '--save', join(aFile, 'x.lstm')], /a-file\.txt is a file, not a folder/);
     assert.equal(existsSync(join(dir, 'missing-dir')), false);
+    const text = readFileSync(corpus, 'utf8');
+    refusedBeforeWork([...TRAIN_SMALL, '--save', corpus], /^lstm train: --save .*corpus\.txt is also the text FILE/m);
+    assert.equal(readFileSync(corpus, 'utf8'), text);
   });
 
   it('classify --save and classify --tag --save', () => {
     refusedBeforeWork([...CLASSIFY, '--save', missing], /^lstm classify --save: cannot write .*missing-dir.x\.lstm/m);
     refusedBeforeWork([...CLASSIFY, '--save', aFolder], /^lstm classify --save: .*it is a folder/m);
+    refusedBeforeWork([...CLASSIFY, '--save', texts], /^lstm classify: --save .*texts\.csv is also --csv/m);
     refusedBeforeWork([...TAG, '--save', missing], /^lstm classify --save: .*does not exist/m);
     refusedBeforeWork([...TAG, '--save', aFolder], /^lstm classify --save: .*it is a folder/m);
   });
@@ -93,6 +97,10 @@ describe('output paths are checked before any work starts', () => {
   it('forecast --save, --out under a file, and two outputs that are one file', () => {
     refusedBeforeWork([...FORECAST_SMALL, '--no-chart', '--save', missing], /^lstm forecast --save: .*does not exist/m);
     refusedBeforeWork([...FORECAST_SMALL, '--no-chart', '--save', aFolder], /^lstm forecast --save: .*it is a folder/m);
+    refusedBeforeWork(
+      [...FORECAST_SMALL, '--no-chart', '--save', series],
+      /^lstm forecast: --save .*series\.csv is also --csv/m,
+    );
     refusedBeforeWork(
       [...FORECAST_SMALL, '--out', join(aFile, 'charts')],
       /^lstm forecast --out: cannot write into .*charts: .*a-file\.txt is a file, not a folder/m,
