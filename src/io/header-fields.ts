@@ -51,10 +51,16 @@ export function numberField(
     (minExclusive ? value > min : value >= min) &&
     (maxExclusive ? value < max : value <= max);
   if (!ok) {
+    const lower = `${minExclusive ? '>' : '≥'} ${min}`;
+    const upper = `${maxExclusive ? '<' : '≤'} ${max}`;
     const bounds =
-      min === -Infinity && max === Infinity
-        ? ''
-        : ` in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
+      max === Infinity
+        ? min === -Infinity
+          ? ''
+          : ` ${lower}`
+        : min === -Infinity
+          ? ` ${upper}`
+          : ` in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
     throw fieldError(where, field, `a finite number${bounds}`, value);
   }
   return value as number;
