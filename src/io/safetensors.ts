@@ -157,7 +157,8 @@ export function decodeSafetensors(bytes: Uint8Array, where: string, checksums: C
     throw new ModelFileError(where, 'the header is not a JSON object.');
   }
   const dataSection = bytes.subarray(8 + headerLength);
-  const metadata: Record<string, string> = {};
+  // a null-prototype object: a key such as "__proto__" or "constructor" is just a key
+  const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   const rawMeta = header.__metadata__;
   if (rawMeta !== undefined) {
     if (typeof rawMeta !== 'object' || rawMeta === null || Array.isArray(rawMeta))

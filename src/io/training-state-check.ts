@@ -7,6 +7,7 @@
  * never a divergence or an empty text later on.
  */
 import { LstmError, ModelFileError } from '../errors.js';
+import { type FitOptions, resolveRecipe } from '../models/fit-language-model.js';
 import { resolveOptimizerConfig } from '../optim/optimizers.js';
 import { checkSchedule, type Schedule } from '../optim/schedule.js';
 import type { TrainingState, TrainingTensors } from '../train/state.js';
@@ -52,6 +53,8 @@ function checkRecipe(where: string, raw: unknown): void {
   asFileField(where, f('optimizer'), () => resolveOptimizerConfig(optimizer as never));
   const schedule = objectField(where, f('schedule'), recipe.schedule);
   asFileField(where, f('schedule'), () => checkSchedule(schedule as unknown as Schedule));
+  // the ranges fit holds its options to (a sequence length, batch, rate or split fit would refuse)
+  asFileField(where, 'training.recipe', () => resolveRecipe(recipe as FitOptions));
 }
 
 function checkHistory(where: string, raw: unknown, step: number): void {

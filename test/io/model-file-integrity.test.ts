@@ -251,6 +251,11 @@ describe('model file integrity', () => {
         /tensor 'training\.optimizer\.m' does not belong to a sgd checkpoint/,
       ],
       [(s) => (s.corpus = { characters: 0, hash: 'x' }), /training\.corpus\.hash must be 8 hex digits/],
+      // a split that leaves no training text, once reported as "the training text has 0 characters"
+      [
+        (s) => ((s.recipe as Record<string, unknown>).validationFraction = 0.95),
+        /training\.recipe is invalid: fit: validationFraction must be a number in \[0, 0\.9\], got 0\.95/,
+      ],
     ];
     for (const bytes of [readV1('lm'), V2.lm])
       for (const [change, message] of cases)
