@@ -19,10 +19,15 @@ export function parseStrictJson(text: string): { value: unknown } | { problem: s
   return { value };
 }
 
-/** One open object or array of the scan: an object's keys so far, and whether a key comes next. */
+/**
+ * One open object or array of the scan. An object keeps its first key as a string and makes a set
+ * only when a second key comes (most objects of a header hold one or a few keys).
+ */
 interface Frame {
-  keys: Set<string> | null; // null for an array
+  isObject: boolean;
   expectKey: boolean;
+  first: string | null;
+  keys: Set<string> | null;
 }
 
 /** The first key named twice in one object of `text` (valid JSON), or null. */
@@ -30,22 +35,30 @@ function firstRepeatedKey(text: string): string | null {
   const stack: Frame[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
-    if (ch === 0x7b /* { */) stack.push({ keys: new Set(), expectKey: true });
-    else if (ch === 0x5b /* [ */) stack.push({ keys: null, expectKey: false });
+    if (ch === 0x7b /* { */) stack.push({ isObject: true, expectKey: true, first: null, keys: null });
+    else if (ch === 0x5b /* [ */) stack.push({ isObject: false, expectKey: false, first: null, keys: null });
     else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) stack.pop();
     else if (ch === 0x2c /* , */) {
       const top = stack[stack.length - 1];
-      if (top !== undefined && top.keys !== null) top.expectKey = true;
+      if (top?.isObject === true) top.expectKey = true;
     } else if (ch === 0x22 /* " */) {
       const start = i;
-      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      let escaped = false;
+      for (i++; text.charCodeAt(i) !== 0x22; i++)
+        if (text.charCodeAt(i) === 0x5c /* \ */) {
+          escaped = true;
+          i++;
+        }
       const top = stack[stack.length - 1];
-      if (top?.keys != null && top.expectKey) {
-        // the key as JSON.parse reads it, so "a" and "\u0061" are the same key
-        const key = JSON.parse(text.slice(start, i + 1)) as string;
+      if (top === undefined || !top.expectKey) continue;
+      top.expectKey = false;
+      // the key as JSON.parse reads it, so "a" and "\u0061" are the same key
+      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      if (top.first === null) top.first = key;
+      else {
+        top.keys ??= new Set([top.first]);
         if (top.keys.has(key)) return key;
         top.keys.add(key);
-        top.expectKey = false;
       }
     }
   }
