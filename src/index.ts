@@ -10,7 +10,7 @@ export {
   MODEL_FORMAT_VERSION,
   type ModelFileContents,
 } from './io/model-file.js';
-export { modelFileType } from './io/model-container.js';
+export { modelFileType, modelFileVersion } from './io/model-container.js';
 export { crc32, decodeSafetensors, encodeSafetensors, type TensorRecord } from './io/safetensors.js';
 export { type Framework, GATE_ORDER, gatePermutation, reorderGates, swapPeepholeOrder } from './io/gate-order.js';
 export {

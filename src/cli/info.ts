@@ -7,6 +7,7 @@ import {
   describeStep,
   type Forecaster,
   modelFileType,
+  modelFileVersion,
   type SequenceClassifier,
   type SequenceTagger,
 } from '../index.js';
@@ -55,10 +56,20 @@ export function infoCommand(argv: string[]): number {
   const bytes = readBinaryFile(path, 'lstm info');
   const where = `lstm info ${path}`;
   const type = modelFileType(bytes, where);
+  const { formatVersion, headerProtected } = modelFileVersion(bytes, where);
+  const file = { formatVersion, headerProtected };
+  // a file of release 0.1.0: its checksum covers only the weights, so say what that means
+  const fileNote = headerProtected
+    ? `file: format_version ${formatVersion}, one checksum over the header and the weights`
+    : `file: format_version ${formatVersion} (release 0.1.0): the header is not protected by a checksum in that version, only the weights are; saving the model again writes format_version 2, which covers both`;
   if (type === 'forecaster') {
     const f = decodeForecaster(bytes, undefined, where);
-    if (json) console.log(JSON.stringify({ config: f.config, encoding: f.encoding, parameters: f.network.arena.size }));
-    else describeForecaster(f);
+    if (json)
+      console.log(JSON.stringify({ config: f.config, encoding: f.encoding, parameters: f.network.arena.size, file }));
+    else {
+      describeForecaster(f);
+      console.log(fileNote);
+    }
     return 0;
   }
   if (type === 'sequence-classifier' || type === 'sequence-tagger') {
@@ -66,8 +77,11 @@ export function infoCommand(argv: string[]): number {
       type === 'sequence-classifier'
         ? decodeClassifier(bytes, undefined, where)
         : decodeTagger(bytes, undefined, where);
-    if (json) console.log(JSON.stringify({ type, config: m.config, parameters: m.arena.size }));
-    else describeSequenceModel(type, m);
+    if (json) console.log(JSON.stringify({ type, config: m.config, parameters: m.arena.size, file }));
+    else {
+      describeSequenceModel(type, m);
+      console.log(fileNote);
+    }
     return 0;
   }
   const { model, training } = loadCheckpoint(path);
@@ -80,6 +94,7 @@ export function infoCommand(argv: string[]): number {
         vocabularySize: model.vocab.size,
         parameters: model.parameterCount,
         training: t ?? null,
+        file,
       }),
     );
     return 0;
@@ -90,6 +105,7 @@ export function infoCommand(argv: string[]): number {
   console.log(`parameters: ${formatCount(model.parameterCount)}`);
   const shown = model.vocab.chars.map((ch) => JSON.stringify(ch).slice(1, -1)).join('');
   console.log(`vocabulary: ${model.vocab.size} (${model.vocab.chars.length} characters + <unk>): ${shown}`);
+  console.log(fileNote);
   if (t === undefined) {
     console.log('training state: none (saved for inference only)');
     return 0;

@@ -31,12 +31,23 @@ export class StandardScaler {
     return new StandardScaler({ columns: names, mean, std });
   }
 
+  /** A stored scaler: one finite mean and one positive finite std per column, each column named once. */
   static fromState(state: ScalerState): StandardScaler {
     const { columns, mean, std } = state;
-    if (columns.length !== mean.length || columns.length !== std.length || std.some((s) => !(s > 0)))
+    const ok =
+      Array.isArray(columns) &&
+      Array.isArray(mean) &&
+      Array.isArray(std) &&
+      columns.length === mean.length &&
+      columns.length === std.length &&
+      columns.every((c) => typeof c === 'string') &&
+      new Set(columns).size === columns.length &&
+      mean.every((m) => typeof m === 'number' && Number.isFinite(m)) &&
+      std.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0);
+    if (!ok)
       throw new DataError(
         'StandardScaler',
-        `a stored scaler needs one mean and one positive std per column; got ${columns.length} columns, ${mean.length} means, ${std.length} stds.`,
+        `a stored scaler needs distinct column names, one finite mean and one positive finite std per column; got ${String(columns?.length)} columns, ${String(mean?.length)} means, ${String(std?.length)} stds.`,
       );
     return new StandardScaler({ columns: [...columns], mean: [...mean], std: [...std] });
   }

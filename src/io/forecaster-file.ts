@@ -2,63 +2,186 @@
  * A forecaster as a model file (src/io/model-container.ts): the network's weights as tensors, and
  * metadata entries config (type 'forecaster', the columns, policies and sizes), encoding (the time
  * step, reference and the scales fitted on the training rows) and calibration (the interval's
- * adaptive state). A loaded forecaster gives the same forecasts as the one saved.
+ * adaptive state). Every field is checked (a scale must be a positive finite number: a negated
+ * target scale would flip every forecast), and the tensors against the network the config
+ * implies, before anything is allocated. A loaded forecaster gives the same forecasts as the one
+ * saved.
  */
-import { type ScalerState, StandardScaler } from '../data/scaler.js';
+import { REFERENCES } from '../data/series-encoding.js';
 import type { EncodingState } from '../data/series-encoding.js';
-import { ModelFileError } from '../errors.js';
+import { CALENDAR_FEATURES } from '../data/series.js';
+import { MISSING_POLICIES, type Step } from '../data/time-index.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
-import { Forecaster, type ForecasterConfig } from '../models/forecaster.js';
+import { ForecastNetwork } from '../models/forecast-network.js';
+import { Forecaster, type ForecasterConfig, STRATEGIES } from '../models/forecaster.js';
 import { type CalibrationState, IntervalCalibrator } from '../models/interval-calibration.js';
-import { buildFromFile, encodeContainer, loadArena, metadataJson, openModelFile } from './model-container.js';
+import {
+  choiceField,
+  countField,
+  fieldError,
+  nameListField,
+  numberField,
+  numberListField,
+  objectField,
+} from './header-fields.js';
+import {
+  buildFromFile,
+  checkTensorSet,
+  CONTAINER_FORMAT_VERSION,
+  encodeContainer,
+  loadArena,
+  metadataJson,
+  openModelFile,
+} from './model-container.js';
 
-export const FORECASTER_FORMAT_VERSION = 1;
+/** The format_version forecasters are written in (1, release 0.1.0's, still loads). */
+export const FORECASTER_FORMAT_VERSION = CONTAINER_FORMAT_VERSION;
 
 export function encodeForecaster(f: Forecaster): Uint8Array {
-  return encodeContainer(
-    f.network.arena,
+  return encodeContainer(f.network.arena, {
+    config: { type: 'forecaster', ...f.config },
+    encoding: f.encoding,
+    calibration: f.calibrator?.state ?? null,
+  });
+}
+
+const MAX_SIZE = 1 << 20;
+
+function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfig {
+  const f = (key: string): string => `config.${key}`;
+  const known = ['type', 'timeColumn', 'targets', 'features', 'calendar', 'missing', 'lookback', 'horizon'];
+  known.push('season', 'strategy', 'reference', 'quantiles', 'hiddenSize', 'numLayers', 'dropout');
+  const unknown = Object.keys(c).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw fieldError(where, 'config', 'free of unknown fields', unknown);
+  const [timeColumn] = nameListField(where, f('timeColumn'), [c.timeColumn], 1, 1);
+  const targets = nameListField(where, f('targets'), c.targets, 1, 1 << 16);
+  const features = nameListField(where, f('features'), c.features, 0, 1 << 16);
+  const columns = [timeColumn, ...targets, ...features];
+  if (new Set(columns).size !== columns.length)
+    throw fieldError(where, 'config', 'a time column, targets and features that differ', columns);
+  const calendar = nameListField(where, f('calendar'), c.calendar, 0, CALENDAR_FEATURES.length);
+  calendar.forEach((name, i) => choiceField(where, f(`calendar[${i}]`), name, CALENDAR_FEATURES));
+  const quantiles = numberListField(
+    where,
+    f('quantiles'),
+    c.quantiles,
+    Array.isArray(c.quantiles) ? c.quantiles.length : 0,
     {
-      config: { type: 'forecaster', ...f.config },
-      encoding: f.encoding,
-      calibration: f.calibrator?.state ?? null,
+      min: 0,
+      max: 1,
+      minExclusive: true,
+      maxExclusive: true,
     },
-    FORECASTER_FORMAT_VERSION,
   );
+  if (
+    quantiles.length === 0 ||
+    quantiles.length > 99 ||
+    quantiles.some((q, i) => i > 0 && q <= (quantiles[i - 1] as number))
+  )
+    throw fieldError(where, f('quantiles'), '1 to 99 increasing numbers in (0, 1)', quantiles);
+  return {
+    timeColumn: timeColumn as string,
+    targets,
+    features,
+    calendar: calendar as ForecasterConfig['calendar'],
+    missing: choiceField(where, f('missing'), c.missing, MISSING_POLICIES),
+    lookback: countField(where, f('lookback'), c.lookback, 1, MAX_SIZE),
+    horizon: countField(where, f('horizon'), c.horizon, 1, MAX_SIZE),
+    season: countField(where, f('season'), c.season, 1, MAX_SIZE),
+    strategy: choiceField(where, f('strategy'), c.strategy, STRATEGIES),
+    reference: choiceField(where, f('reference'), c.reference, REFERENCES),
+    quantiles,
+    hiddenSize: countField(where, f('hiddenSize'), c.hiddenSize, 1, 65536),
+    numLayers: countField(where, f('numLayers'), c.numLayers, 1, 64),
+    dropout: numberField(where, f('dropout'), c.dropout, { min: 0, max: 1, maxExclusive: true }),
+  };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function checkStep(where: string, raw: unknown): Step {
+  const step = objectField(where, 'encoding.step', raw);
+  const kind = choiceField(where, 'encoding.step.kind', step.kind, ['month', 'fixed'] as const);
+  return kind === 'month'
+    ? { kind, months: countField(where, 'encoding.step.months', step.months, 1, 12 * 100 - 1) }
+    : { kind, ms: countField(where, 'encoding.step.ms', step.ms, 1, Number.MAX_SAFE_INTEGER) };
 }
 
-const numbers = (v: unknown): boolean =>
-  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+/** The encoding entry: the step, the reference and season the config names, positive finite scales. */
+function checkEncoding(where: string, raw: unknown, config: ForecasterConfig): EncodingState {
+  const e = objectField(where, 'encoding', raw);
+  const K = config.targets.length;
+  const positive = { min: 0, minExclusive: true };
+  if (e.reference !== config.reference)
+    throw fieldError(where, 'encoding.reference', `config.reference (${config.reference})`, e.reference);
+  if (e.season !== config.season)
+    throw fieldError(where, 'encoding.season', `config.season (${config.season})`, e.season);
+  const scaler = objectField(where, 'encoding.features', e.features);
+  const columns = scaler.columns;
+  if (
+    !Array.isArray(columns) ||
+    columns.length !== config.features.length ||
+    columns.some((c, i) => c !== config.features[i])
+  )
+    throw fieldError(where, 'encoding.features.columns', `config.features (${config.features.length})`, columns);
+  const F = config.features.length;
+  return {
+    step: checkStep(where, e.step),
+    reference: config.reference,
+    season: config.season,
+    targetCenter: numberListField(where, 'encoding.targetCenter', e.targetCenter, K),
+    targetScale: numberListField(where, 'encoding.targetScale', e.targetScale, K, positive),
+    features: {
+      columns: [...config.features],
+      mean: numberListField(where, 'encoding.features.mean', scaler.mean, F),
+      std: numberListField(where, 'encoding.features.std', scaler.std, F, positive),
+    },
+  };
+}
+
+/**
+ * The calibration entry: null when the forecaster has a single quantile, else the level its
+ * quantiles span, γ in [0, 1), and one α and one list of scores per (horizon step, target).
+ */
+function checkCalibration(where: string, raw: unknown, config: ForecasterConfig): CalibrationState | null {
+  const { quantiles } = config;
+  const Q = quantiles.length;
+  if (raw === null && Q < 2) return null;
+  if (Q < 2) throw fieldError(where, 'calibration', 'null for a single quantile', raw);
+  const c = objectField(where, 'calibration', raw);
+  const level = (quantiles[Q - 1] as number) - (quantiles[0] as number);
+  if (c.level !== level)
+    throw fieldError(where, 'calibration.level', `the span of config.quantiles (${level})`, c.level);
+  const n = config.horizon * config.targets.length;
+  const gamma = numberField(where, 'calibration.gamma', c.gamma, { min: 0, max: 1, maxExclusive: true });
+  const alpha = numberListField(where, 'calibration.alpha', c.alpha, n);
+  const scores = c.scores;
+  if (!Array.isArray(scores) || scores.length !== n)
+    throw fieldError(where, 'calibration.scores', `${n} lists of scores (horizon × targets)`, scores);
+  scores.forEach((s: unknown, i) =>
+    numberListField(where, `calibration.scores[${i}]`, s, Array.isArray(s) ? Math.min(s.length, 240) : 0),
+  );
+  return { level, gamma, alpha, scores: scores as number[][] };
+}
 
 export function decodeForecaster(
   bytes: Uint8Array,
   kernels: Kernels = defaultKernels(),
   where = 'loadForecaster',
 ): Forecaster {
-  const { config, metadata, tensors } = openModelFile(bytes, FORECASTER_FORMAT_VERSION, 'forecaster', where);
-  const encoding = metadataJson(metadata, 'encoding', where);
-  if (
-    !isObject(encoding) ||
-    !isObject(encoding.step) ||
-    !numbers(encoding.targetCenter) ||
-    !numbers(encoding.targetScale) ||
-    !isObject(encoding.features)
-  )
-    throw new ModelFileError(where, 'the encoding entry lacks the step, the target scales or the feature scaler.');
-  const calibration = metadataJson(metadata, 'calibration', where);
+  const file = openModelFile(bytes, 'forecaster', where);
+  const { metadata, tensors } = file;
+  const config = checkConfig(where, file.config);
+  if (config.strategy === 'recursive' && config.features.length > 0)
+    throw fieldError(where, 'config.features', 'empty with the recursive strategy', config.features);
+  const encoding = checkEncoding(where, metadataJson(metadata, 'encoding', where), config);
+  const calibration = checkCalibration(where, metadataJson(metadata, 'calibration', where), config);
+  checkTensorSet(
+    buildFromFile(where, 'config', () => ForecastNetwork.paramSpecs(Forecaster.networkShape(config))),
+    tensors,
+    where,
+  );
   const forecaster = buildFromFile(where, 'stored forecaster', () => {
-    StandardScaler.fromState(encoding.features as unknown as ScalerState);
-    const calibrator =
-      calibration === null ? null : IntervalCalibrator.fromState(calibration as unknown as CalibrationState);
-    return Forecaster.restore(
-      config as unknown as ForecasterConfig, // resolveConfig reads the known fields, checked
-      encoding as unknown as EncodingState,
-      calibrator,
-      kernels,
-    );
+    const calibrator = calibration === null ? null : IntervalCalibrator.fromState(calibration);
+    return Forecaster.restore(config, encoding, calibrator, kernels);
   });
   loadArena(forecaster.network.arena, tensors, where);
   return forecaster;

@@ -13,22 +13,38 @@ import { TokenVocab } from '../data/token-vocab.js';
 import { ModelFileError } from '../errors.js';
 import type { Kernels } from '../kernels/index.js';
 import { SequenceClassifier } from '../models/sequence-classifier.js';
-import type { InputConfig, SequenceModelConfig, SequenceModelOptions } from '../models/sequence-config.js';
+import {
+  type InputConfig,
+  type SequenceModelConfig,
+  type SequenceModelOptions,
+  sequenceParamSpecs,
+} from '../models/sequence-config.js';
 import { SequenceTagger } from '../models/sequence-tagger.js';
 import { type Pooling, POOLINGS } from '../nn/pooling.js';
-import { buildFromFile, encodeContainer, isCount, loadArena, metadataJson, openModelFile } from './model-container.js';
-import { MODEL_FORMAT_VERSION } from './model-file.js';
+import {
+  booleanField,
+  choiceField,
+  countField,
+  fieldError,
+  nameListField,
+  numberField,
+  objectField,
+} from './header-fields.js';
+import {
+  buildFromFile,
+  checkTensorSet,
+  encodeContainer,
+  loadArena,
+  metadataJson,
+  openModelFile,
+} from './model-container.js';
 import type { TensorRecord } from './safetensors.js';
 
 type ModelType = 'sequence-classifier' | 'sequence-tagger';
 
 function encode(type: ModelType, model: SequenceClassifier | SequenceTagger): Uint8Array {
   const { classes, ...config } = model.config;
-  return encodeContainer(
-    model.arena,
-    { config: { type, ...config }, classes, vocab: model.vocab?.toJSON() ?? null },
-    MODEL_FORMAT_VERSION,
-  );
+  return encodeContainer(model.arena, { config: { type, ...config }, classes, vocab: model.vocab?.toJSON() ?? null });
 }
 
 export function encodeClassifier(model: SequenceClassifier): Uint8Array {
@@ -42,25 +58,15 @@ export function encodeTagger(model: SequenceTagger): Uint8Array {
 /** A classifier from the bytes of its model file. */
 export function decodeClassifier(bytes: Uint8Array, kernels?: Kernels, where = 'decodeClassifier'): SequenceClassifier {
   const { options, config, tensors } = decode(bytes, 'sequence-classifier', where);
-  const pooling = config.pooling;
-  if (!POOLINGS.includes(pooling as Pooling))
-    throw new ModelFileError(
-      where,
-      `config.pooling must be one of ${POOLINGS.join(', ')}; got ${JSON.stringify(pooling)}.`,
-    );
-  const maxLength = config.maxLength;
-  if (maxLength !== null && !isCount(maxLength, 1))
-    throw new ModelFileError(
-      where,
-      `config.maxLength must be null or a positive integer; got ${JSON.stringify(maxLength)}.`,
-    );
+  const pooling = choiceField(where, 'config.pooling', config.pooling, POOLINGS) as Pooling;
+  const maxLength =
+    config.maxLength === null ? null : countField(where, 'config.maxLength', config.maxLength, 1, 1 << 30);
   const model = buildFromFile(
     where,
     'config',
-    () =>
-      new SequenceClassifier({ ...options, pooling: pooling as Pooling, maxLength: maxLength ?? undefined, kernels }),
+    () => new SequenceClassifier({ ...options, pooling, maxLength: maxLength ?? undefined, kernels }),
   );
-  loadArena(model.arena, tensors, where, true);
+  loadArena(model.arena, tensors, where);
   return model;
 }
 
@@ -68,11 +74,30 @@ export function decodeClassifier(bytes: Uint8Array, kernels?: Kernels, where = '
 export function decodeTagger(bytes: Uint8Array, kernels?: Kernels, where = 'decodeTagger'): SequenceTagger {
   const { options, tensors } = decode(bytes, 'sequence-tagger', where);
   const model = buildFromFile(where, 'config', () => new SequenceTagger({ ...options, kernels }));
-  loadArena(model.arena, tensors, where, true);
+  loadArena(model.arena, tensors, where);
   return model;
 }
 
-/** The container, format, checksum and config checked; the options that rebuild the model. */
+/** The config fields each kind stores (SequenceModelConfig's, and the classifier's own two). */
+const CONFIG_KEYS: Record<ModelType, string[]> = {
+  'sequence-tagger': ['type', 'input', 'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout'],
+  'sequence-classifier': [
+    'type',
+    'input',
+    'cell',
+    'hiddenSize',
+    'numLayers',
+    'bidirectional',
+    'dropout',
+    'pooling',
+    'maxLength',
+  ],
+};
+
+/**
+ * The container, format, checksum and every header field checked, and the tensors against the
+ * parameters the config implies (before anything is allocated); the options that rebuild the model.
+ */
 function decode(
   bytes: Uint8Array,
   type: ModelType,
@@ -82,10 +107,11 @@ function decode(
   config: Record<string, unknown>;
   tensors: Map<string, TensorRecord>;
 } {
-  const { config, metadata, tensors } = openModelFile(bytes, MODEL_FORMAT_VERSION, type, where);
-  const classes = metadataJson(metadata, 'classes', where);
-  if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string'))
-    throw new ModelFileError(where, `classes must be a list of names; got ${JSON.stringify(classes)}.`);
+  const { config, metadata, tensors } = openModelFile(bytes, type, where);
+  const keys = CONFIG_KEYS[type];
+  const unknown = Object.keys(config).find((key) => !keys.includes(key));
+  if (unknown !== undefined) throw fieldError(where, 'config', 'free of unknown fields', unknown);
+  const classes = nameListField(where, 'classes', metadataJson(metadata, 'classes', where), 2, 1 << 16);
   const input = checkInput(where, config.input);
   const vocabJson = metadataJson(metadata, 'vocab', where);
   const vocab = vocabJson === null ? undefined : TokenVocab.fromJSON(vocabJson, where);
@@ -96,33 +122,45 @@ function decode(
         ? `config.input.vocabSize is ${input.vocabSize} but the vocabulary has ${vocab.size} ids.`
         : 'a model with numeric input has no vocabulary, but the file holds one.',
     );
-  for (const key of ['hiddenSize', 'numLayers'] as const)
-    if (!isCount(config[key], 1, 1 << 16))
-      throw new ModelFileError(where, `config.${key} must be a positive integer; got ${JSON.stringify(config[key])}.`);
+  const resolved: SequenceModelConfig = {
+    classes,
+    input,
+    cell: choiceField(where, 'config.cell', config.cell, ['lstm', 'gru', 'rnn'] as const),
+    hiddenSize: countField(where, 'config.hiddenSize', config.hiddenSize, 1, 65536),
+    numLayers: countField(where, 'config.numLayers', config.numLayers, 1, 16),
+    bidirectional: booleanField(where, 'config.bidirectional', config.bidirectional),
+    dropout: numberField(where, 'config.dropout', config.dropout, { min: 0, max: 0.99 }),
+  };
+  checkTensorSet(
+    buildFromFile(where, 'config', () => sequenceParamSpecs(resolved)),
+    tensors,
+    where,
+  );
   const options: SequenceModelOptions = {
-    classes: classes as string[],
+    classes,
     ...(input.kind === 'tokens'
       ? { vocab, vocabSize: input.vocabSize, embeddingSize: input.embeddingSize }
       : { features: input.features }),
-    cell: config.cell as SequenceModelConfig['cell'],
-    hiddenSize: config.hiddenSize as number,
-    numLayers: config.numLayers as number,
-    bidirectional: config.bidirectional as boolean,
-    dropout: config.dropout as number,
+    cell: resolved.cell,
+    hiddenSize: resolved.hiddenSize,
+    numLayers: resolved.numLayers,
+    bidirectional: resolved.bidirectional,
+    dropout: resolved.dropout,
   };
   return { options, config, tensors };
 }
 
 function checkInput(where: string, raw: unknown): InputConfig {
-  const input = raw as Record<string, unknown> | null;
-  if (typeof input === 'object' && input !== null) {
-    if (input.kind === 'tokens' && isCount(input.vocabSize, 2) && isCount(input.embeddingSize, 1, 1 << 16))
-      return { kind: 'tokens', vocabSize: input.vocabSize, embeddingSize: input.embeddingSize };
-    if (input.kind === 'numeric' && isCount(input.features, 1, 1 << 16))
-      return { kind: 'numeric', features: input.features };
-  }
-  throw new ModelFileError(
-    where,
-    `config.input must be {kind: 'tokens', vocabSize, embeddingSize} or {kind: 'numeric', features}; got ${JSON.stringify(raw)}.`,
-  );
+  const input = objectField(where, 'config.input', raw);
+  const kind = choiceField(where, 'config.input.kind', input.kind, ['tokens', 'numeric'] as const);
+  const expected = kind === 'tokens' ? ['kind', 'vocabSize', 'embeddingSize'] : ['kind', 'features'];
+  const unknown = Object.keys(input).find((key) => !expected.includes(key));
+  if (unknown !== undefined) throw fieldError(where, 'config.input', 'free of unknown fields', unknown);
+  if (kind === 'tokens')
+    return {
+      kind,
+      vocabSize: countField(where, 'config.input.vocabSize', input.vocabSize, 2, 1 << 24),
+      embeddingSize: countField(where, 'config.input.embeddingSize', input.embeddingSize, 1, 65536),
+    };
+  return { kind, features: countField(where, 'config.input.features', input.features, 1, 65536) };
 }

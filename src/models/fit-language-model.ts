@@ -71,7 +71,8 @@ export interface FitResult {
   training: TrainingCheckpoint;
 }
 
-function resolveRecipe(opts: FitOptions): TrainingRecipe {
+/** The recipe of fit's options, every field checked (a checkpoint's stored recipe is held to the same ranges). */
+export function resolveRecipe(opts: FitOptions): TrainingRecipe {
   const where = 'fit';
   return {
     seqLength: checkInteger(where, 'seqLength', opts.seqLength ?? 50, 1, 100000),

@@ -9,7 +9,8 @@
  */
 import { checkInteger, checkNumber, DataError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
-import { ParamArena } from '../nn/params.js';
+import { ParamArena, type ParamSpec } from '../nn/params.js';
+import type { RecurrentOptions } from '../nn/recurrent.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
 import { Scratch } from '../nn/scratch.js';
 import { Rng } from '../rng.js';
@@ -44,11 +45,8 @@ export class ForecastNetwork {
   /** Kernel memory for the windows a call brings (the kernels refuse arrays from elsewhere). */
   private readonly scratch: Scratch;
 
-  constructor(
-    private readonly k: Kernels,
-    readonly shape: ForecastNetworkShape,
-  ) {
-    checkQuantiles(shape.quantiles);
+  /** The recurrent stack's options and the head's outputs (h·K·Q) of a network of this shape. */
+  private static layout(shape: ForecastNetworkShape): { opts: RecurrentOptions; outputs: number } {
     const opts = {
       kind: 'lstm' as const,
       inputSize: shape.features,
@@ -57,7 +55,21 @@ export class ForecastNetwork {
       dropout: shape.dropout,
       prefix: 'lstm.',
     };
-    const outputs = shape.horizon * shape.targets * shape.quantiles.length;
+    return { opts, outputs: shape.horizon * shape.targets * shape.quantiles.length };
+  }
+
+  /** The parameters of a network of this shape (a model file's tensors are checked against them). */
+  static paramSpecs(shape: ForecastNetworkShape): ParamSpec[] {
+    const { opts, outputs } = ForecastNetwork.layout(shape);
+    return RecurrentHead.paramSpecs(opts, outputs);
+  }
+
+  constructor(
+    private readonly k: Kernels,
+    readonly shape: ForecastNetworkShape,
+  ) {
+    checkQuantiles(shape.quantiles);
+    const { opts, outputs } = ForecastNetwork.layout(shape);
     this.arena = new ParamArena(k, RecurrentHead.paramSpecs(opts, outputs));
     this.net = new RecurrentHead(k, this.arena, opts, outputs);
     this.scratch = new Scratch(k);

@@ -26,7 +26,7 @@ import { encodeWindows, rowRange, stackWindows, type WindowSet } from '../data/w
 import { ConfigError, DataError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
 import { checkQuantiles } from '../loss/pinball.js';
-import { ForecastNetwork, type TrainForecastOptions } from './forecast-network.js';
+import { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from './forecast-network.js';
 import { IntervalCalibrator } from './interval-calibration.js';
 
 export type Strategy = 'direct' | 'recursive';
@@ -135,9 +135,10 @@ export class Forecaster {
     this.fitEncoder = fitSeries === null ? null : new WindowEncoder(encoding, fitSeries, config.lookback);
   }
 
-  private static network(config: ForecasterConfig, kernels: Kernels): ForecastNetwork {
+  /** The network's sizes for a config: inputs are the targets, the features and 2 per calendar column. */
+  static networkShape(config: ForecasterConfig): ForecastNetworkShape {
     const K = config.targets.length;
-    return new ForecastNetwork(kernels, {
+    return {
       features: K + config.features.length + 2 * config.calendar.length,
       targets: K,
       horizon: Forecaster.networkHorizon(config),
@@ -145,7 +146,11 @@ export class Forecaster {
       hiddenSize: config.hiddenSize,
       numLayers: config.numLayers,
       dropout: config.dropout,
-    });
+    };
+  }
+
+  private static network(config: ForecasterConfig, kernels: Kernels): ForecastNetwork {
+    return new ForecastNetwork(kernels, Forecaster.networkShape(config));
   }
 
   /** The network's horizon: h for direct, 1 for recursive. */

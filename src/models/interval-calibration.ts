@@ -42,9 +42,11 @@ export class IntervalCalibrator {
 
   static fromState(state: CalibrationState): IntervalCalibrator {
     const ok =
+      Array.isArray(state.alpha) &&
+      Array.isArray(state.scores) &&
       state.alpha.length === state.scores.length &&
-      state.alpha.every(Number.isFinite) &&
-      state.scores.every((s) => Array.isArray(s) && s.every(Number.isFinite));
+      state.alpha.every((a) => typeof a === 'number' && Number.isFinite(a)) &&
+      state.scores.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'number' && Number.isFinite(x)));
     if (!ok)
       throw new ConfigError('IntervalCalibrator', 'the stored calibration has mismatched or non-numeric entries.');
     return IntervalCalibrator.start(state.level, state.gamma, state.scores).withAlpha(state.alpha);

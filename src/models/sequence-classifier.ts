@@ -28,6 +28,7 @@ import { Rng } from '../rng.js';
 import {
   recurrentOptionsOf,
   resolveSequenceConfig,
+  sequenceParamSpecs,
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
@@ -76,11 +77,7 @@ export class SequenceClassifier {
     const rec = recurrentOptionsOf(base);
     const dirs = base.bidirectional ? 2 : 1;
     const K = base.classes.length;
-    this.arena = new ParamArena(k, [
-      ...InputLayer.paramSpecs(base.input),
-      ...Recurrent.paramSpecs(rec),
-      ...Linear.paramSpecs('head.', dirs * base.hiddenSize, K),
-    ]);
+    this.arena = new ParamArena(k, sequenceParamSpecs(base));
     this.input = new InputLayer(k, this.arena, base.input);
     this.recurrent = new Recurrent(k, this.arena, rec);
     this.pooling = new TimePooling(k, this.config.pooling, dirs, this.recurrent.stateSize);

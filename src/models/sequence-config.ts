@@ -7,7 +7,10 @@ import type { InputConfig } from '../data/sequence-input.js';
 import type { TokenVocab } from '../data/token-vocab.js';
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import type { CellKind } from '../nn/cell-config.js';
-import type { RecurrentOptions } from '../nn/recurrent.js';
+import { Linear } from '../nn/linear.js';
+import type { ParamSpec } from '../nn/params.js';
+import { Recurrent, type RecurrentOptions } from '../nn/recurrent.js';
+import { InputLayer } from './sequence-input-layer.js';
 
 export type { InputConfig } from '../data/sequence-input.js';
 
@@ -105,4 +108,18 @@ export function recurrentOptionsOf(config: SequenceModelConfig): RecurrentOption
     dropout: config.dropout,
     prefix: `${config.cell}.`,
   };
+}
+
+/**
+ * The parameters of a classifier or tagger of this config, in arena order: the input layer's
+ * (an embedding for token input), the recurrent stack's, then the head (classes × directions·H).
+ * A model file's tensors are checked against them before the model is built.
+ */
+export function sequenceParamSpecs(config: SequenceModelConfig): ParamSpec[] {
+  const dirs = config.bidirectional ? 2 : 1;
+  return [
+    ...InputLayer.paramSpecs(config.input),
+    ...Recurrent.paramSpecs(recurrentOptionsOf(config)),
+    ...Linear.paramSpecs('head.', dirs * config.hiddenSize, config.classes.length),
+  ];
 }

@@ -24,6 +24,7 @@ import { Rng } from '../rng.js';
 import {
   recurrentOptionsOf,
   resolveSequenceConfig,
+  sequenceParamSpecs,
   type SequenceModelConfig,
   type SequenceModelOptions,
 } from './sequence-config.js';
@@ -65,7 +66,7 @@ export class SequenceTagger {
     const k = (this.kernels = opts.kernels ?? defaultKernels());
     const rec = recurrentOptionsOf(this.config);
     const K = this.config.classes.length;
-    this.arena = new ParamArena(k, [...InputLayer.paramSpecs(this.config.input), ...RecurrentHead.paramSpecs(rec, K)]);
+    this.arena = new ParamArena(k, sequenceParamSpecs(this.config));
     this.input = new InputLayer(k, this.arena, this.config.input);
     this.net = new RecurrentHead(k, this.arena, rec, K);
     this.scratch = new Scratch(k);
