@@ -132,6 +132,14 @@ export function buildTorchRecurrent(
         'check input_size, hidden_size and proj_size.',
       );
     }
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new ModelFileError(
+        WHERE,
+        `'${name.slice(0, 80)}' holds ${values[bad]} at index ${bad}; weights must be finite numbers.`,
+        'is the file damaged, or were the weights saved after training diverged?',
+      );
+    }
     arena.value(spec.name).set(values);
   }
   const net = new Recurrent(k, arena, ropts);

@@ -31,6 +31,20 @@ function axisOf(node: OnnxNode, axis: number, rank: number): number {
   return a;
 }
 
+/** Elements of one computed tensor at most (2^27: 1 GB as float64), checked before it is allocated. */
+const MAX_ELEMENTS = 2 ** 27;
+
+/** Dims read from a tensor's values (a shape): non-negative integers whose product is bounded. */
+function shapeFromValues(node: OnnxNode, values: ArrayLike<number>): number[] {
+  const dims = Array.from(values);
+  if (!dims.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(dims) > MAX_ELEMENTS) {
+    throw node.error(
+      `the shape [${dims.slice(0, 8).join(', ')}] is not one of non-negative integers of at most 2^27 elements.`,
+    );
+  }
+  return dims;
+}
+
 function like(t: OnnxTensor, dims: number[], data: ArrayLike<number>): OnnxTensor {
   return t.kind === 'float' ? floatTensor(dims, data) : intTensor(dims, data);
 }
@@ -239,6 +253,9 @@ const reshape: Op = (_ctx, node, inputs) => {
   const x = need(node, inputs, 0);
   const allowZero = (node.int('allowzero') ?? 0) !== 0;
   const shape = Array.from(need(node, inputs, 1).data, (d, i) => (d === 0 && !allowZero ? (x.dims[i] as number) : d));
+  if (!shape.every((d) => Number.isInteger(d) && d >= -1)) {
+    throw node.error(`cannot reshape [${x.dims.join(', ')}] to [${shape.slice(0, 8).join(', ')}].`);
+  }
   const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const dims = shape.map((d) => (d === -1 ? x.data.length / known : d));
   if (sizeOf(dims) !== x.data.length || shape.filter((d) => d === -1).length > 1) {
@@ -251,6 +268,9 @@ const transposeOp: Op = (_ctx, node, inputs) => {
   const x = need(node, inputs, 0);
   const rank = x.dims.length;
   const perm = node.ints('perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+    throw node.error(`perm [${perm.slice(0, 8).join(', ')}] is not a permutation of a rank-${rank} tensor's axes.`);
+  }
   const dims = perm.map((p) => x.dims[p] as number);
   const inStrides = stridesOf(x.dims);
   const src = strided(
@@ -272,6 +292,11 @@ const concat: Op = (_ctx, node, inputs) => {
   const first = parts[0];
   if (first === undefined) throw node.error('needs at least one input.');
   const axis = axisOf(node, node.int('axis') ?? 0, first.dims.length);
+  for (const p of parts) {
+    if (p.dims.length !== first.dims.length || p.dims.some((d, i) => i !== axis && d !== first.dims[i])) {
+      throw node.error(`cannot join [${p.dims.join(', ')}] to [${first.dims.join(', ')}] along axis ${axis}.`);
+    }
+  }
   const outer = sizeOf(first.dims.slice(0, axis));
   const inner = sizeOf(first.dims.slice(axis + 1));
   const total = parts.reduce((s, p) => s + (p.dims[axis] as number), 0);
@@ -383,7 +408,7 @@ export const OPS: Record<string, Op> = {
   Dropout: (_ctx, node, inputs) => [need(node, inputs, 0)], // inference: the identity
   Constant: constant,
   ConstantOfShape: (_ctx, node, inputs) => {
-    const dims = Array.from(need(node, inputs, 0).data);
+    const dims = shapeFromValues(node, need(node, inputs, 0).data);
     const v = node.tensor('value') ?? floatTensor([1], [0]);
     return [like(v, dims, new Float64Array(sizeOf(dims)).fill(v.data[0] as number))];
   },
