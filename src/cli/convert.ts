@@ -4,13 +4,13 @@
  * source on a random batch, and the largest difference printed.
  */
 import { basename, extname } from 'node:path';
-import { ModelFileError } from '../errors.js';
 import {
   buildTorchRecurrent,
   decodeSafetensors,
   encodeSafetensors,
   encodeTorchStateDict,
   type LanguageModel,
+  ModelFileError,
   type TorchRecurrentArgs,
 } from '../index.js';
 import {
