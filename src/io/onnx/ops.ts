@@ -45,6 +45,15 @@ function shapeFromValues(node: OnnxNode, values: ArrayLike<number>): number[] {
   return dims;
 }
 
+/** Refuse an output of more than MAX_ELEMENTS elements before it is allocated. */
+function bounded(node: OnnxNode, n: number, dims: readonly number[]): void {
+  if (!(n <= MAX_ELEMENTS)) {
+    throw node.error(
+      `its output [${dims.slice(0, 8).join(', ')}] would hold ${n} elements; at most 2^27 are computed.`,
+    );
+  }
+}
+
 function like(t: OnnxTensor, dims: number[], data: ArrayLike<number>): OnnxTensor {
   return t.kind === 'float' ? floatTensor(dims, data) : intTensor(dims, data);
 }
@@ -58,7 +67,7 @@ function stridesOf(dims: readonly number[]): number[] {
 /** numpy broadcasting of two shapes. */
 function broadcastDims(node: OnnxNode, a: readonly number[], b: readonly number[]): number[] {
   const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => {
+  const dims = Array.from({ length: rank }, (_, i) => {
     const x = a[a.length - rank + i] ?? 1;
     const y = b[b.length - rank + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
@@ -66,6 +75,8 @@ function broadcastDims(node: OnnxNode, a: readonly number[], b: readonly number[
     }
     return Math.max(x, y);
   });
+  bounded(node, sizeOf(dims), dims);
+  return dims;
 }
 
 /** For each element of `out` dims, the flat index into a tensor of `dims` broadcast to it. */
@@ -182,6 +193,7 @@ const matMul: Op = (ctx, node, inputs) => {
   const batch = broadcastDims(node, aDims.slice(0, -2), bDims.slice(0, -2));
   const ia = broadcastIndices(aDims.slice(0, -2), batch);
   const ib = broadcastIndices(bDims.slice(0, -2), batch);
+  bounded(node, sizeOf(batch) * M * N, [...batch, M, N]);
   const out = new Float32Array(sizeOf(batch) * M * N);
   ia.forEach((ai, n) => {
     const bi = ib[n] as number;
@@ -212,6 +224,7 @@ const gemm: Op = (ctx, node, inputs) => {
   const [M, K] = transA ? [a.dims[1] as number, a.dims[0] as number] : (a.dims as [number, number]);
   const [K2, N] = transB ? [b.dims[1] as number, b.dims[0] as number] : (b.dims as [number, number]);
   if (K !== K2) throw node.error(`op(A) is (${M}, ${K}) but op(B) is (${K2}, ${N}).`);
+  bounded(node, M * N, [M, N]);
   const y = product(ctx.k, transA, transB, M, N, K, a.data, b.data);
   const c = inputs[2];
   const ic = c === undefined ? undefined : broadcastIndices(c.dims, [M, N]);
@@ -351,6 +364,11 @@ const gather: Op = (_ctx, node, inputs) => {
   const n = data.dims[axis] as number;
   const outer = sizeOf(data.dims.slice(0, axis));
   const inner = sizeOf(data.dims.slice(axis + 1));
+  bounded(node, outer * indices.data.length * inner, [
+    ...data.dims.slice(0, axis),
+    ...indices.dims,
+    ...data.dims.slice(axis + 1),
+  ]);
   const out = new Float64Array(outer * indices.data.length * inner);
   indices.data.forEach((raw, j) => {
     const i = raw < 0 ? raw + n : raw;
