@@ -107,7 +107,6 @@ export function buildTorchRecurrent(
   const byName = new Map(entries);
   const prefix = opts.prefix ?? findPrefix(entries.map(([n]) => n));
   const ropts = recurrentOptionsFromTorch(args);
-  const arena = new ParamArena(k, Recurrent.paramSpecs(ropts));
   const expected = torchStateDictSpecs(args);
   const known = new Set(expected.map((s) => prefix + s.name));
   const unexplained = entries.map(([n]) => n).filter((n) => n.startsWith(prefix) && !known.has(n));
@@ -140,8 +139,11 @@ export function buildTorchRecurrent(
         'is the file damaged, or were the weights saved after training diverged?',
       );
     }
-    arena.value(spec.name).set(values);
   }
+  // every tensor checked against the arguments before the arena is allocated: a wrong
+  // hidden_size is refused by the shapes, not by an allocation of its square
+  const arena = new ParamArena(k, Recurrent.paramSpecs(ropts));
+  for (const spec of expected) arena.value(spec.name).set(byName.get(prefix + spec.name) as Float32Array);
   const net = new Recurrent(k, arena, ropts);
   return { args, net, arena, prefix };
 }

@@ -2,7 +2,8 @@
  * `lstm convert` on damaged inputs (issue 17): the converted file is written only after its
  * check passes. A TF.js model whose shards are in the wrong order or have extra bytes, or whose
  * weight is all NaN, and ONNX models with an LSTM node without inputs or a hidden_size that
- * disagrees with the weights: each exits 1 with the reader's clear message (no stack trace) and
+ * disagrees with the weights, a PyTorch state_dict with a NaN weight or a hidden size far from its
+ * weights: each exits 1 with the reader's clear message (no stack trace) and
  * leaves no output file, not even a temporary one.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { encodeSafetensors } from '../../src/io/safetensors.js';
 import { decodeOnnxModel, encodeOnnxModel, type NodeProto } from '../../src/io/onnx/proto.js';
+import { Rng } from '../../src/rng.js';
 import { type CliRun, runCli } from '../helpers/cli.js';
 import { smallTfjsModel } from '../io/tfjs-small-model.js';
 
@@ -41,10 +44,10 @@ function setHiddenSize(node: NodeProto, size: number): void {
 }
 
 /** `lstm convert IN OUT` fails with exit 1 and `pattern` on stderr, and leaves nothing at OUT or beside it. */
-function assertRefused(input: string, out: string, pattern: RegExp): CliRun {
+function assertRefused(input: string, out: string, pattern: RegExp, options: string[] = []): CliRun {
   const folder = join(dir, `out${folders++}`);
   mkdirSync(folder);
-  const r = runCli(['convert', input, join(folder, out)]);
+  const r = runCli(['convert', input, join(folder, out), ...options]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stderr, pattern);
   assert.doesNotMatch(r.stderr, /TypeError|RangeError|\n\s+at /);
@@ -111,5 +114,29 @@ describe('lstm convert writes only a checked file (issue 17)', () => {
       /its hidden_size is 100000, but input R is \[2, 20, 5\]/,
     );
     assert.ok(Date.now() - started < 20_000);
+  });
+
+  it('a PyTorch state_dict: an all-NaN weight, and a --hidden-size far from the weights', () => {
+    const rng = new Rng(4);
+    const values = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniform(-0.5, 0.5));
+    const stateDict = (hh: Float32Array): Uint8Array =>
+      encodeSafetensors(
+        [
+          { name: 'weight_ih_l0', shape: [12, 2], data: values(24) },
+          { name: 'weight_hh_l0', shape: [12, 3], data: hh },
+          { name: 'bias_ih_l0', shape: [12], data: values(12) },
+          { name: 'bias_hh_l0', shape: [12], data: values(12) },
+        ],
+        { format: 'pt' },
+      );
+    const sizes = (hidden: string): string[] => ['--mode', 'LSTM', '--input-size', '2', '--hidden-size', hidden];
+    const sound = join(dir, 'sound.safetensors');
+    writeFileSync(sound, stateDict(values(36)));
+    const nan = join(dir, 'nan.safetensors');
+    writeFileSync(nan, stateDict(new Float32Array(36).fill(NaN)));
+    assertRefused(nan, 'x.onnx', /'weight_hh_l0' holds NaN at index 0; weights must be finite/, sizes('3'));
+    // 4·100,000 × 100,000 floats would be 160 GB: the shapes refuse it before the arena is allocated
+    assertRefused(sound, 'x.onnx', /'weight_ih_l0' should be \(400000, 2\) for these arguments/, sizes('100000'));
+    assert.equal(runCli(['convert', sound, join(dir, 'sound.onnx'), ...sizes('3')]).code, 0);
   });
 });
