@@ -26,6 +26,7 @@ import type { Kernels } from '../kernels/index.js';
 import { SequentialModel } from '../models/sequential.js';
 import type { LanguageModel } from '../models/language-model.js';
 import { temporaryPathFor } from './output-paths.js';
+import { checkShardFile } from './tfjs-shards.js';
 
 function describeFsError(e: unknown, path: string): string {
   const code = (e as { code?: string }).code;
@@ -136,7 +137,13 @@ export function loadTfjsLayersModelFile(modelJsonPath: string, kernels?: Kernels
   }
   try {
     const groups = readTfjsManifest(json);
-    const shards = groups.map((g) => g.paths.map((p) => readBinaryFile(join(dirname(modelJsonPath), p), who)));
+    const shards = groups.map((g) =>
+      g.paths.map((p) => {
+        const path = join(dirname(modelJsonPath), p);
+        checkShardFile(path, p.slice(0, 80), g.bytes, 'TensorFlow.js model');
+        return readBinaryFile(path, 'TensorFlow.js model');
+      }),
+    );
     return new SequentialModel(planTfjsLayersModel(json, joinTfjsShards(groups, shards)), kernels);
   } catch (e) {
     if (e instanceof ModelFileError) throw new ModelFileError(who, `${modelJsonPath}: ${e.message}`);

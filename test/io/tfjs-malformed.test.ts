@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LstmError, ModelFileError } from '../../src/errors.js';
 import { RefKernels } from '../../src/kernels/index.js';
+import { joinTfjsShards, readTfjsManifest } from '../../src/io/tfjs-manifest.js';
 import { loadTfjsLayersModelFile } from '../../src/node/files.js';
 import { Rng } from '../../src/rng.js';
 import { mutateBytes } from './interchange-mutations.js';
@@ -165,7 +166,10 @@ describe('TensorFlow.js reader: malformed models (issue 17)', () => {
       group(j, 0)['paths'] = ['group2-shard1of1.bin'];
       group(j, 1)['paths'] = ['group1-shard1of1.bin'];
     });
-    assertRefused(writeModel(swapped, shards), /weight group 0 \(group2-shard1of1\.bin\) holds 12 bytes; .* need 192/);
+    assertRefused(
+      writeModel(swapped, shards),
+      /weight shard 'group1-shard1of1\.bin' holds 192 bytes, more than its whole group's weights need \(12\)/,
+    );
     // one group cut into pieces of 128 bytes, listed last piece first
     const whole = shards['group1-shard1of1.bin'] as Uint8Array;
     const pieces = { 'a.bin': whole.slice(0, 128), 'b.bin': whole.slice(128), ...shards };
@@ -185,10 +189,33 @@ describe('TensorFlow.js reader: malformed models (issue 17)', () => {
     };
     assertRefused(
       writeModel(json, extra),
-      /weight group 1 .* holds 16 bytes; its 2 float32 weights need 12.*extra bytes/,
+      /weight shard 'group2-shard1of1\.bin' holds 16 bytes, more than its whole group's weights need \(12\).*extra bytes/,
     );
     const short = { ...shards, 'group1-shard1of1.bin': (shards['group1-shard1of1.bin'] as Uint8Array).slice(0, 190) };
     assertRefused(writeModel(json, short), /holds 190 bytes; .* need 192.*truncated or missing/);
+  });
+
+  it('in memory, joinTfjsShards checks the same byte counts', () => {
+    const groups = readTfjsManifest(json);
+    const [first, second] = [shards['group1-shard1of1.bin'], shards['group2-shard1of1.bin']] as [
+      Uint8Array,
+      Uint8Array,
+    ];
+    assert.equal(joinTfjsShards(groups, [[first], [second]]).length, 204);
+    assert.throws(
+      () => joinTfjsShards(groups, [[second], [first]]),
+      /weight group 0 .* holds 12 bytes; its 3 float32 weights need 192/,
+    );
+    const extra = Uint8Array.from([...second, 0, 0, 0, 0]);
+    assert.throws(
+      () => joinTfjsShards(groups, [[first], [extra]]),
+      /weight group 1 .* holds 16 bytes; .* need 12.*extra bytes/,
+    );
+  });
+
+  it('a shard that is a device, not a file, is refused before it is read', () => {
+    const device = edit((j) => (group(j, 1)['paths'] = ['../'.repeat(12) + 'dev/zero']));
+    assertRefused(writeModel(device, shards), /weight shard '.*dev\/zero' is not a regular file/);
   });
 
   it('an all-NaN weight is refused', () => {
