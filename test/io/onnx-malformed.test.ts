@@ -101,6 +101,14 @@ describe('ONNX reader: malformed models (issue 17)', () => {
     assertBothRefuse(encodeOnnxModel(proto), /holds NaN at index 0/);
   });
 
+  it('a NaN float attribute (activation_alpha) is refused, not run into NaN outputs', () => {
+    const proto = decodeOnnxModel(Buffer.from(cases.attributes[0]?.model ?? '', 'base64'));
+    const alpha = proto.graph?.node?.[0]?.attribute?.find((a) => a.name === 'activation_alpha');
+    assert.ok(alpha !== undefined);
+    alpha.floats = [NaN, NaN, NaN];
+    assert.throws(() => new OnnxModel(proto), /attribute 'activation_alpha' holds NaN; expected finite numbers/);
+  });
+
   it('negative dims whose product still matches the data', () => {
     const proto = decodeOnnxModel(CLASSIFIER);
     const w = proto.graph?.initializer?.find((t) => t.name === 'head.bias');
