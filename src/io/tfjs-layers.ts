@@ -129,7 +129,29 @@ function cellWeights(
   return { weight_ih: ours(kernel, D), weight_hh: ours(recurrent, H), bias_ih: biasIh, bias_hh: biasHh };
 }
 
+const BOOLEAN_KEYS = [
+  'use_bias',
+  'return_sequences',
+  'return_state',
+  'reset_after',
+  'stateful',
+  'go_backwards',
+  'mask_zero',
+  'unroll',
+] as const;
+
+/** Refuse a layer option that Keras writes as true / false (TF.js: or null, unset) but that holds something else. */
+function checkBooleans(config: Json, layer: string): void {
+  for (const key of BOOLEAN_KEYS) {
+    const v = config[key];
+    if (v !== undefined && v !== null && typeof v !== 'boolean') {
+      throw new ModelFileError(WHERE, `layer '${layer}' has ${key} = ${describeJson(v)}; expected true or false.`);
+    }
+  }
+}
+
 function checkRecurrentConfig(config: Json, layer: string, insideBidirectional: boolean): void {
+  checkBooleans(config, layer);
   for (const key of ['stateful', 'return_state'] as const) {
     if (config[key] === true) throw new ModelFileError(WHERE, `layer '${layer}' sets ${key}, which is not supported.`);
   }
@@ -269,6 +291,7 @@ export function planTfjsLayersModel(modelJson: unknown, weightBytes: Uint8Array)
       inputFeatures = features;
     }
     if (className === 'InputLayer' || className === 'Dropout') continue;
+    checkBooleans(config, name);
     if (className === 'Embedding') {
       if (layers.length > 0) throw new ModelFileError(WHERE, `Embedding layer '${name}' must come first.`);
       if (config['mask_zero'] === true)
