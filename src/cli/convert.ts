@@ -145,6 +145,13 @@ function lmStateDict(model: LanguageModel): Uint8Array {
 function checkConverted(source: Source, inPath: string, outExt: string, bytes: Uint8Array): string | undefined {
   if (outExt === '.onnx' && source.kind !== 'onnx') {
     const diff = verifyOnnxExport(source, bytes);
+    if (Number.isNaN(diff)) {
+      throw new ModelFileError(
+        'lstm convert',
+        `${basename(inPath)} and its conversion give outputs that are not finite numbers on a random batch; nothing was written.`,
+        'are some of its weights far too large?',
+      );
+    }
     if (!(diff < 1e-4)) {
       throw new ModelFileError(
         'lstm convert',

@@ -100,6 +100,21 @@ describe('lstm convert writes only a checked file (issue 17)', () => {
     );
   });
 
+  it('a model whose outputs overflow fails the check on the bytes in memory: nothing is written', () => {
+    // every LSTM bias 1e30 (gates open, cell growing: h > 0), Dense weights and bias near float32's maximum
+    const lstm = new Float32Array(48).fill(1e30, 40);
+    const dense = new Float32Array([3.4e38, 3.4e38, 3.4e38]);
+    const overflowing = {
+      'group1-shard1of1.bin': new Uint8Array(lstm.buffer),
+      'group2-shard1of1.bin': new Uint8Array(dense.buffer),
+    };
+    assertRefused(
+      tfjsModel(json, overflowing),
+      'x.onnx',
+      /model\.json and its conversion give outputs that are not finite numbers on a random batch; nothing was written/,
+    );
+  });
+
   it('ONNX: an LSTM node without inputs, a hidden_size that disagrees, hidden_size 100,000', () => {
     assertRefused(
       onnxWith((n) => (n.input = [])),
