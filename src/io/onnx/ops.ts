@@ -256,6 +256,7 @@ const unsqueeze: Op = (ctx, node, inputs) => {
   if (axes === undefined) throw node.error('axes are required.');
   const rank = x.dims.length + axes.length;
   const at = axes.map((a) => axisOf(node, a, rank));
+  if (new Set(at).size !== at.length) throw node.error(`axes [${axes.slice(0, 8).join(', ')}] repeat an axis.`);
   const dims: number[] = [];
   let next = 0;
   for (let i = 0; i < rank; i++) dims.push(at.includes(i) ? 1 : (x.dims[next++] as number));
@@ -332,6 +333,10 @@ const slice: Op = (ctx, node, inputs) => {
   const ends = list(2, 'ends') ?? [];
   const axes = (list(3, 'axes') ?? starts.map((_, i) => i)).map((a) => axisOf(node, a, rank));
   const steps = list(4, 'steps') ?? starts.map(() => 1);
+  const lists = [starts, ends, axes, steps];
+  if (!lists.every((l) => l.length === starts.length && l.every((v) => Number.isInteger(v)))) {
+    throw node.error('starts, ends, axes and steps must be integer lists of one length.');
+  }
   const begin = x.dims.map(() => 0);
   const step = x.dims.map(() => 1);
   const dims = [...x.dims];
