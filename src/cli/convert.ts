@@ -6,9 +6,11 @@
 import { basename, extname } from 'node:path';
 import {
   buildTorchRecurrent,
+  decodeSafetensors,
   encodeSafetensors,
   encodeTorchStateDict,
   type LanguageModel,
+  ModelFileError,
   type TorchRecurrentArgs,
 } from '../index.js';
 import {
@@ -136,6 +138,45 @@ function lmStateDict(model: LanguageModel): Uint8Array {
   return encodeSafetensors(tensors, { format: 'pt' });
 }
 
+/**
+ * Check the converted bytes in memory, before anything is written: an ONNX output is read back
+ * and run beside its source (the line to print is returned); a state_dict is read back and must
+ * hold finite numbers. A failed check is a ModelFileError and no file is written.
+ */
+function checkConverted(source: Source, inPath: string, outExt: string, bytes: Uint8Array): string | undefined {
+  if (outExt === '.onnx' && source.kind !== 'onnx') {
+    const diff = verifyOnnxExport(source, bytes);
+    if (Number.isNaN(diff)) {
+      throw new ModelFileError(
+        'lstm convert',
+        `${basename(inPath)} and its conversion give outputs that are not finite numbers on a random batch; nothing was written.`,
+        'are some of its weights far too large?',
+      );
+    }
+    if (!(diff < 1e-4)) {
+      throw new ModelFileError(
+        'lstm convert',
+        `the converted model does not reproduce ${basename(inPath)} (largest difference ${diff}); nothing was written.`,
+        'please report this.',
+      );
+    }
+    return `checked: the ONNX model, read back and run on a random batch, matches ${basename(inPath)} to ${diff.toExponential(1)}`;
+  }
+  if (outExt === '.safetensors') {
+    for (const [name, t] of decodeSafetensors(bytes, 'lstm convert').tensors) {
+      const bad = t.data.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        throw new ModelFileError(
+          'lstm convert',
+          `the converted '${name.slice(0, 80)}' holds ${t.data[bad]} at index ${bad}; nothing was written.`,
+          'is the source damaged?',
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
 export function convertCommand(argv: string[]): number {
   const line = readCommandLine(CONVERT, argv);
   if (line === undefined) return 0;
@@ -181,17 +222,9 @@ export function convertCommand(argv: string[]): number {
   } else {
     throw new UsageError('lstm convert: a TensorFlow.js model converts to .onnx, not to a PyTorch state_dict.');
   }
+  const checked = checkConverted(source, inPath, outExt, bytes);
   writeFileAtomic(outPath, bytes);
   console.log(`wrote ${outPath} (${bytes.length.toLocaleString('en-US')} bytes): ${what}`);
-  if (outExt === '.onnx' && source.kind !== 'onnx') {
-    const diff = verifyOnnxExport(source, bytes);
-    console.log(
-      `checked: the ONNX model, read back and run on a random batch, matches ${basename(inPath)} to ${diff.toExponential(1)}`,
-    );
-    if (!(diff < 1e-4)) {
-      console.error('lstm convert: the written model does not reproduce its source; please report this.');
-      return 1;
-    }
-  }
+  if (checked !== undefined) console.log(checked);
   return 0;
 }

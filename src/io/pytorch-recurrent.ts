@@ -107,7 +107,6 @@ export function buildTorchRecurrent(
   const byName = new Map(entries);
   const prefix = opts.prefix ?? findPrefix(entries.map(([n]) => n));
   const ropts = recurrentOptionsFromTorch(args);
-  const arena = new ParamArena(k, Recurrent.paramSpecs(ropts));
   const expected = torchStateDictSpecs(args);
   const known = new Set(expected.map((s) => prefix + s.name));
   const unexplained = entries.map(([n]) => n).filter((n) => n.startsWith(prefix) && !known.has(n));
@@ -132,8 +131,19 @@ export function buildTorchRecurrent(
         'check input_size, hidden_size and proj_size.',
       );
     }
-    arena.value(spec.name).set(values);
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new ModelFileError(
+        WHERE,
+        `'${name.slice(0, 80)}' holds ${values[bad]} at index ${bad}; weights must be finite numbers.`,
+        'is the file damaged, or were the weights saved after training diverged?',
+      );
+    }
   }
+  // every tensor checked against the arguments before the arena is allocated: a wrong
+  // hidden_size is refused by the shapes, not by an allocation of its square
+  const arena = new ParamArena(k, Recurrent.paramSpecs(ropts));
+  for (const spec of expected) arena.value(spec.name).set(byName.get(prefix + spec.name) as Float32Array);
   const net = new Recurrent(k, arena, ropts);
   return { args, net, arena, prefix };
 }

@@ -11,6 +11,7 @@ import type { CellWeightsPlan, LayerPlan, ModelPlan } from '../models/sequential
 import type { ActivationSpec } from '../nn/activations.js';
 import type { CellKind } from '../nn/cell-config.js';
 import { reorderGates, transpose } from './gate-order.js';
+import { describeJson, isJsonObject, readTfjsManifest } from './tfjs-manifest.js';
 
 export type { CellWeightsPlan, LayerPlan, ModelPlan } from '../models/sequential-plan.js';
 
@@ -26,7 +27,7 @@ type Json = Record<string, unknown>;
 
 /** Keras's activation names (snake_case, or TF.js's camelCase) as ours. */
 function activationOf(value: unknown, layer: string): ActivationSpec {
-  const name = typeof value === 'string' ? value : ((value as Json | null)?.['class_name'] as string | undefined);
+  const name = typeof value === 'string' ? value : isJsonObject(value) ? value['class_name'] : undefined;
   const table: Record<string, ActivationSpec> = {
     tanh: { name: 'tanh' },
     sigmoid: { name: 'sigmoid' },
@@ -39,11 +40,11 @@ function activationOf(value: unknown, layer: string): ActivationSpec {
     softplus: { name: 'softplus' },
     elu: { name: 'elu', alpha: 1 },
   };
-  const spec = name === undefined ? undefined : table[name];
+  const spec = typeof name === 'string' && Object.hasOwn(table, name) ? table[name] : undefined;
   if (spec === undefined) {
     throw new ModelFileError(
       WHERE,
-      `layer '${layer}' uses the activation ${JSON.stringify(value)}; supported: ${Object.keys(table).join(', ')}.`,
+      `layer '${layer}' uses the activation ${describeJson(name ?? value)}; supported: ${Object.keys(table).join(', ')}.`,
     );
   }
   return spec;
@@ -52,7 +53,7 @@ function activationOf(value: unknown, layer: string): ActivationSpec {
 function num(config: Json, key: string, layer: string): number {
   const v = config[key];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ModelFileError(WHERE, `layer '${layer}' needs a positive integer '${key}'; got ${JSON.stringify(v)}.`);
+    throw new ModelFileError(WHERE, `layer '${layer}' needs a positive integer '${key}'; got ${describeJson(v)}.`);
   }
   return v;
 }
@@ -72,7 +73,11 @@ class WeightPicker {
     });
     const where = within === undefined ? `layer '${layer}'` : `the ${within} half of layer '${layer}'`;
     if (found.length !== 1) {
-      const names = this.entries.map((e) => e.name).join(', ');
+      const names =
+        this.entries
+          .slice(0, 4)
+          .map((e) => e.name.slice(0, 80))
+          .join(', ') + (this.entries.length > 4 ? ' …' : '');
       throw new ModelFileError(
         WHERE,
         `${where} should have one weight named …/${part}; found ${found.length} among: ${names}.`,
@@ -89,8 +94,14 @@ class WeightPicker {
   }
 }
 
-function recurrentKind(className: string): CellKind | undefined {
-  return ({ LSTM: 'lstm', GRU: 'gru', SimpleRNN: 'rnn' } as Record<string, CellKind>)[className];
+const RECURRENT_KINDS = new Map<unknown, CellKind>([
+  ['LSTM', 'lstm'],
+  ['GRU', 'gru'],
+  ['SimpleRNN', 'rnn'],
+]);
+
+function recurrentKind(className: unknown): CellKind | undefined {
+  return RECURRENT_KINDS.get(className);
 }
 
 function cellWeights(
@@ -118,7 +129,29 @@ function cellWeights(
   return { weight_ih: ours(kernel, D), weight_hh: ours(recurrent, H), bias_ih: biasIh, bias_hh: biasHh };
 }
 
+const BOOLEAN_KEYS = [
+  'use_bias',
+  'return_sequences',
+  'return_state',
+  'reset_after',
+  'stateful',
+  'go_backwards',
+  'mask_zero',
+  'unroll',
+] as const;
+
+/** Refuse a layer option that Keras writes as true / false (TF.js: or null, unset) but that holds something else. */
+function checkBooleans(config: Json, layer: string): void {
+  for (const key of BOOLEAN_KEYS) {
+    const v = config[key];
+    if (v !== undefined && v !== null && typeof v !== 'boolean') {
+      throw new ModelFileError(WHERE, `layer '${layer}' has ${key} = ${describeJson(v)}; expected true or false.`);
+    }
+  }
+}
+
 function checkRecurrentConfig(config: Json, layer: string, insideBidirectional: boolean): void {
+  checkBooleans(config, layer);
   for (const key of ['stateful', 'return_state'] as const) {
     if (config[key] === true) throw new ModelFileError(WHERE, `layer '${layer}' sets ${key}, which is not supported.`);
   }
@@ -131,45 +164,118 @@ function checkRecurrentConfig(config: Json, layer: string, insideBidirectional: 
   // dropout and recurrent_dropout act only in training; a loaded model predicts
 }
 
-/**
- * Turn a model.json (parsed) and its weight bytes (the shards concatenated in manifest order)
- * into a plan. Only float32 weights; only Sequential topologies.
- */
-export function planTfjsLayersModel(modelJson: unknown, weightBytes: Uint8Array): ModelPlan {
-  const root = modelJson as Json;
-  const topology = (root['modelTopology'] ?? root) as Json;
-  const modelConfig = (topology['model_config'] ?? topology) as Json;
+/** The Sequential model's layer list (Keras 2's `config.layers`, or Keras 1's bare `config` list). */
+function layerList(modelJson: Json): Json[] {
+  const topology = modelJson['modelTopology'] ?? modelJson;
+  if (!isJsonObject(topology)) {
+    throw new ModelFileError(WHERE, `model.json's modelTopology should be an object; it is ${describeJson(topology)}.`);
+  }
+  const modelConfig = topology['model_config'] ?? topology;
+  if (!isJsonObject(modelConfig)) {
+    throw new ModelFileError(
+      WHERE,
+      `model.json's model_config should be an object; it is ${describeJson(modelConfig)}.`,
+    );
+  }
   if (modelConfig['class_name'] !== 'Sequential') {
     throw new ModelFileError(
       WHERE,
-      `the model is a ${JSON.stringify(modelConfig['class_name'])}; only Sequential models are read.`,
+      `the model is a ${describeJson(modelConfig['class_name'])}; only Sequential models are read.`,
       'rebuild it with tf.sequential().',
     );
   }
-  const cfg = modelConfig['config'] as Json | Json[];
-  const layersJson = (Array.isArray(cfg) ? cfg : (cfg['layers'] as Json[] | undefined)) ?? [];
-  const manifest =
-    (root['weightsManifest'] as { weights: { name: string; shape: number[]; dtype?: string }[] }[] | undefined) ?? [];
+  const cfg = modelConfig['config'];
+  const layers = Array.isArray(cfg) ? cfg : isJsonObject(cfg) ? cfg['layers'] : undefined;
+  if (!isJsonObject(cfg) && !Array.isArray(cfg)) {
+    throw new ModelFileError(WHERE, `the Sequential model's config should be an object; it is ${describeJson(cfg)}.`);
+  }
+  if (!Array.isArray(layers)) {
+    throw new ModelFileError(
+      WHERE,
+      `the Sequential model's config.layers should be a list; it is ${describeJson(layers)}.`,
+    );
+  }
+  return layers.map((layer: unknown, i) => {
+    if (!isJsonObject(layer) || typeof layer['class_name'] !== 'string') {
+      throw new ModelFileError(
+        WHERE,
+        `layer ${i} should be an object with a class_name; it is ${describeJson(layer)}.`,
+      );
+    }
+    const config = layer['config'] ?? {};
+    if (!isJsonObject(config)) {
+      throw new ModelFileError(
+        WHERE,
+        `layer ${i} (${layer['class_name'].slice(0, 80)})'s config should be an object; it is ${describeJson(config)}.`,
+      );
+    }
+    const name = config['name'];
+    if (name !== undefined && typeof name !== 'string') {
+      throw new ModelFileError(WHERE, `layer ${i}'s name should be a string; it is ${describeJson(name)}.`);
+    }
+    return layer;
+  });
+}
+
+/** The weights, in manifest order, read from the concatenated shards; each must be finite. */
+function weightEntries(modelJson: unknown, weightBytes: Uint8Array): WeightEntry[] {
+  const groups = readTfjsManifest(modelJson);
+  const needed = groups.reduce((n, g) => n + g.bytes, 0);
+  if (weightBytes.length !== needed) {
+    throw new ModelFileError(
+      WHERE,
+      `the weights hold ${weightBytes.length} bytes; the manifest's float32 weights need ${needed}.`,
+      weightBytes.length < needed ? 'is a weight shard missing?' : 'extra bytes at the end of a shard?',
+    );
+  }
   const entries: WeightEntry[] = [];
   let offset = 0;
-  for (const group of manifest) {
-    for (const w of group.weights) {
-      if ((w.dtype ?? 'float32') !== 'float32')
-        throw new ModelFileError(WHERE, `weight '${w.name}' is ${w.dtype}; only float32 weights are read.`);
-      const n = w.shape.reduce((a, b) => a * b, 1);
-      if (offset + 4 * n > weightBytes.length) {
-        throw new ModelFileError(
-          WHERE,
-          `the weights end after ${weightBytes.length} bytes, but '${w.name}' needs bytes ${offset}–${offset + 4 * n}.`,
-          'is a weight shard missing?',
-        );
-      }
-      const data = new Float32Array(n);
-      new Uint8Array(data.buffer).set(weightBytes.subarray(offset, offset + 4 * n));
-      entries.push({ name: w.name, shape: w.shape, data });
-      offset += 4 * n;
+  for (const w of groups.flatMap((g) => g.weights)) {
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    new Uint8Array(data.buffer).set(weightBytes.subarray(offset, offset + 4 * n));
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new ModelFileError(
+        WHERE,
+        `weight '${w.name.slice(0, 80)}' holds ${data[bad]} at index ${bad}; a model's weights must be finite numbers.`,
+        'is the file damaged, or were the weights saved after training diverged?',
+      );
     }
+    entries.push({ name: w.name, shape: w.shape, data });
+    offset += 4 * n;
   }
+  return entries;
+}
+
+/** The last entry of a declared input shape (features per step), or -1 when none is declared. */
+function declaredFeatures(config: Json, layer: string): number {
+  const declared = config['batch_input_shape'] ?? config['batchInputShape'];
+  if (declared === undefined || declared === null) return -1;
+  const last: unknown = Array.isArray(declared) ? declared[declared.length - 1] : undefined;
+  if (typeof last !== 'number' || !Number.isInteger(last) || last < 1) {
+    throw new ModelFileError(
+      WHERE,
+      `layer '${layer}' declares the input shape ${describeJson(declared)}; expected a list ending in the number of features.`,
+    );
+  }
+  return last;
+}
+
+/**
+ * Turn a model.json (parsed) and its weight bytes (the shards concatenated in manifest order)
+ * into a plan. Only float32 weights; only Sequential topologies. Every field is checked before
+ * it is used; the bytes must be exactly what the manifest's weights take.
+ */
+export function planTfjsLayersModel(modelJson: unknown, weightBytes: Uint8Array): ModelPlan {
+  if (!isJsonObject(modelJson)) {
+    throw new ModelFileError(
+      WHERE,
+      `model.json holds ${describeJson(modelJson)}; expected an object with modelTopology and weightsManifest.`,
+    );
+  }
+  const layersJson = layerList(modelJson);
+  const entries = weightEntries(modelJson, weightBytes);
   const picker = new WeightPicker(entries);
   const layers: LayerPlan[] = [];
   let features = -1;
@@ -179,13 +285,13 @@ export function planTfjsLayersModel(modelJson: unknown, weightBytes: Uint8Array)
   for (const layerJson of layersJson) {
     const className = layerJson['class_name'] as string;
     const config = (layerJson['config'] ?? {}) as Json;
-    const name = String(config['name'] ?? className);
-    const declared = (config['batch_input_shape'] ?? config['batchInputShape']) as (number | null)[] | undefined;
-    if (layers.length === 0 && features < 0 && declared !== undefined && className !== 'Embedding') {
-      features = declared[declared.length - 1] ?? -1;
+    const name = (config['name'] as string | undefined) ?? className;
+    if (layers.length === 0 && features < 0 && className !== 'Embedding') {
+      features = declaredFeatures(config, name);
       inputFeatures = features;
     }
     if (className === 'InputLayer' || className === 'Dropout') continue;
+    checkBooleans(config, name);
     if (className === 'Embedding') {
       if (layers.length > 0) throw new ModelFileError(WHERE, `Embedding layer '${name}' must come first.`);
       if (config['mask_zero'] === true)
@@ -210,23 +316,35 @@ export function planTfjsLayersModel(modelJson: unknown, weightBytes: Uint8Array)
     }
     if (features < 1)
       throw new ModelFileError(WHERE, `layer '${name}' comes first but the model declares no input shape.`);
-    const wrapped = className === 'Bidirectional' ? ((config['layer'] as Json | undefined) ?? {}) : layerJson;
-    const kind = recurrentKind(wrapped['class_name'] as string);
+    const wrapped = className === 'Bidirectional' ? config['layer'] : layerJson;
+    if (!isJsonObject(wrapped)) {
+      throw new ModelFileError(
+        WHERE,
+        `Bidirectional layer '${name}' should wrap a layer; its 'layer' is ${describeJson(wrapped)}.`,
+      );
+    }
+    const kind = recurrentKind(wrapped['class_name']);
     if (kind !== undefined) {
       if (!sequence)
         throw new ModelFileError(
           WHERE,
           `recurrent layer '${name}' reads a sequence, but the layer before it returns one vector.`,
         );
-      const inner = (wrapped['config'] ?? {}) as Json;
+      const inner = wrapped['config'] ?? {};
+      if (!isJsonObject(inner)) {
+        throw new ModelFileError(
+          WHERE,
+          `layer '${name}''s recurrent config should be an object; it is ${describeJson(inner)}.`,
+        );
+      }
       checkRecurrentConfig(inner, name, className === 'Bidirectional');
       const H = num(inner, 'units', name);
       const bidirectional = className === 'Bidirectional';
-      const merge = bidirectional ? ((config['merge_mode'] ?? 'concat') as string) : null;
-      if (merge !== null && !['concat', 'sum', 'mul', 'ave'].includes(merge)) {
+      const merge = bidirectional ? (config['merge_mode'] ?? 'concat') : null;
+      if (merge !== null && (typeof merge !== 'string' || !['concat', 'sum', 'mul', 'ave'].includes(merge))) {
         throw new ModelFileError(
           WHERE,
-          `Bidirectional layer '${name}' merges by ${JSON.stringify(merge)}; supported: concat, sum, mul, ave.`,
+          `Bidirectional layer '${name}' merges by ${describeJson(merge)}; supported: concat, sum, mul, ave.`,
         );
       }
       const act = activationOf(inner['activation'] ?? 'tanh', name);
@@ -267,7 +385,7 @@ export function planTfjsLayersModel(modelJson: unknown, weightBytes: Uint8Array)
     }
     throw new ModelFileError(
       WHERE,
-      `layer '${name}' is a ${className}; supported: Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout, InputLayer.`,
+      `layer '${name}' is a ${className.slice(0, 80)}; supported: Embedding, LSTM, GRU, SimpleRNN, Bidirectional, Dense, Dropout, InputLayer.`,
     );
   }
   if (layers.length === 0) throw new ModelFileError(WHERE, 'the model has no layers.');

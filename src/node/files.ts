@@ -21,10 +21,12 @@ import {
 } from '../io/pytorch-recurrent.js';
 import { OnnxModel } from '../io/onnx/model.js';
 import { planTfjsLayersModel } from '../io/tfjs-layers.js';
+import { joinTfjsShards, readTfjsManifest } from '../io/tfjs-manifest.js';
 import type { Kernels } from '../kernels/index.js';
 import { SequentialModel } from '../models/sequential.js';
 import type { LanguageModel } from '../models/language-model.js';
 import { temporaryPathFor } from './output-paths.js';
+import { checkShardFile } from './tfjs-shards.js';
 
 function describeFsError(e: unknown, path: string): string {
   const code = (e as { code?: string }).code;
@@ -137,23 +139,27 @@ export function saveTorchStateDict(path: string, model: TorchRecurrent): void {
  */
 export function loadTfjsLayersModelFile(modelJsonPath: string, kernels?: Kernels): SequentialModel {
   const who = 'loadTfjsLayersModelFile';
-  let json: { weightsManifest?: { paths: string[] }[] };
+  let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(readBinaryFile(modelJsonPath, who))) as typeof json;
+    json = JSON.parse(new TextDecoder().decode(readBinaryFile(modelJsonPath, who)));
   } catch (e) {
     if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(who, `${modelJsonPath} is not JSON: ${(e as Error).message}`);
+    throw new ModelFileError(who, `${modelJsonPath} is not JSON: ${(e as Error).message.slice(0, 80)}`);
   }
-  const shards = (json.weightsManifest ?? [])
-    .flatMap((g) => g.paths)
-    .map((p) => readBinaryFile(join(dirname(modelJsonPath), p), who));
-  const bytes = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
-  let at = 0;
-  for (const s of shards) {
-    bytes.set(s, at);
-    at += s.length;
+  try {
+    const groups = readTfjsManifest(json);
+    const shards = groups.map((g) =>
+      g.paths.map((p) => {
+        const path = join(dirname(modelJsonPath), p);
+        checkShardFile(path, p.slice(0, 80), g.bytes, 'TensorFlow.js model');
+        return readBinaryFile(path, 'TensorFlow.js model');
+      }),
+    );
+    return new SequentialModel(planTfjsLayersModel(json, joinTfjsShards(groups, shards)), kernels);
+  } catch (e) {
+    if (e instanceof ModelFileError) throw new ModelFileError(who, `${modelJsonPath}: ${e.message}`);
+    throw e;
   }
-  return new SequentialModel(planTfjsLayersModel(json, bytes), kernels);
 }
 
 /** Read an .onnx file into an OnnxModel (see src/io/onnx/model.ts for what it runs). */

@@ -205,7 +205,7 @@ describe('TensorFlow.js layers models', () => {
     const { json, bytes } = await saveModel(m);
     assert.throws(
       () => planTfjsLayersModel(json, bytes.subarray(0, 10)),
-      /the weights end after 10 bytes.*shard missing/,
+      /the weights hold 10 bytes; the manifest's float32 weights need 192.*shard missing/,
     );
     const conv = JSON.parse(JSON.stringify(json)) as {
       modelTopology: { config: { layers: { class_name: string }[] } };

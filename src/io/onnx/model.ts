@@ -11,7 +11,7 @@ import { OnnxNode } from './node.js';
 import { OPS, type OpContext } from './ops.js';
 import { DATA_TYPE, type ModelProto, type ValueInfoProto, decodeOnnxModel } from './proto.js';
 import { type RecurrentOp, recurrentOp } from './recurrent-op.js';
-import { type ElementKind, type OnnxTensor, dataTypeName, readTensor, sizeOf } from './tensor.js';
+import { checkFinite, type ElementKind, type OnnxTensor, dataTypeName, readTensor, sizeOf } from './tensor.js';
 
 const RECURRENT: Record<string, CellKind> = { LSTM: 'lstm', GRU: 'gru', RNN: 'rnn' };
 export const SUPPORTED_OPS = [...Object.keys(RECURRENT), ...Object.keys(OPS)].sort();
@@ -76,7 +76,10 @@ export class OnnxModel {
     this.metadata = Object.fromEntries((proto.metadata_props ?? []).map((p) => [p.key ?? '', p.value ?? '']));
     this.ctx = { k: kernels, opset: this.opset };
     for (const t of graph.initializer ?? [])
-      this.constants.set(t.name ?? '', readTensor(t, `initializer '${t.name ?? ''}'`));
+      this.constants.set(
+        t.name ?? '',
+        checkFinite(readTensor(t, `initializer '${t.name ?? ''}'`), `initializer '${t.name ?? ''}'`),
+      );
     // before IR version 4, initializers are listed among the inputs too
     this.inputs = (graph.input ?? []).filter((v) => !this.constants.has(v.name ?? '')).map(valueInfo);
     this.outputs = (graph.output ?? []).map(valueInfo);

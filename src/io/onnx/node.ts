@@ -47,9 +47,10 @@ export class OnnxNode {
     return a;
   }
 
+  /** A float attribute; NaN and ±Infinity are refused (no attribute read here means them). */
   float(name: string): number | undefined {
     const a = this.typed(name, ATTRIBUTE_TYPE.FLOAT, 'a float');
-    return a === undefined ? undefined : (a.f ?? 0);
+    return a === undefined ? undefined : this.finite(name, [a.f ?? 0])[0];
   }
   int(name: string): number | undefined {
     const a = this.typed(name, ATTRIBUTE_TYPE.INT, 'an int');
@@ -60,7 +61,14 @@ export class OnnxNode {
     return a === undefined ? undefined : decoder.decode(a.s ?? new Uint8Array(0));
   }
   floats(name: string): number[] | undefined {
-    return this.typed(name, ATTRIBUTE_TYPE.FLOATS, 'a list of floats')?.floats ?? undefined;
+    const a = this.typed(name, ATTRIBUTE_TYPE.FLOATS, 'a list of floats');
+    return a === undefined ? undefined : this.finite(name, a.floats ?? []);
+  }
+
+  private finite(name: string, values: number[]): number[] {
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw this.error(`attribute '${name}' holds ${values[bad]}; expected finite numbers.`);
+    return values;
   }
   ints(name: string): number[] | undefined {
     const a = this.typed(name, ATTRIBUTE_TYPE.INTS, 'a list of ints');

@@ -31,6 +31,29 @@ function axisOf(node: OnnxNode, axis: number, rank: number): number {
   return a;
 }
 
+/** Elements of one computed tensor at most (2^27: 1 GB as float64), checked before it is allocated. */
+const MAX_ELEMENTS = 2 ** 27;
+
+/** Dims read from a tensor's values (a shape): non-negative integers whose product is bounded. */
+function shapeFromValues(node: OnnxNode, values: ArrayLike<number>): number[] {
+  const dims = Array.from(values);
+  if (!dims.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(dims) > MAX_ELEMENTS) {
+    throw node.error(
+      `the shape [${dims.slice(0, 8).join(', ')}] is not one of non-negative integers of at most 2^27 elements.`,
+    );
+  }
+  return dims;
+}
+
+/** Refuse an output of more than MAX_ELEMENTS elements before it is allocated. */
+function bounded(node: OnnxNode, n: number, dims: readonly number[]): void {
+  if (!(n <= MAX_ELEMENTS)) {
+    throw node.error(
+      `its output [${dims.slice(0, 8).join(', ')}] would hold ${n} elements; at most 2^27 are computed.`,
+    );
+  }
+}
+
 function like(t: OnnxTensor, dims: number[], data: ArrayLike<number>): OnnxTensor {
   return t.kind === 'float' ? floatTensor(dims, data) : intTensor(dims, data);
 }
@@ -44,7 +67,7 @@ function stridesOf(dims: readonly number[]): number[] {
 /** numpy broadcasting of two shapes. */
 function broadcastDims(node: OnnxNode, a: readonly number[], b: readonly number[]): number[] {
   const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => {
+  const dims = Array.from({ length: rank }, (_, i) => {
     const x = a[a.length - rank + i] ?? 1;
     const y = b[b.length - rank + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
@@ -52,6 +75,8 @@ function broadcastDims(node: OnnxNode, a: readonly number[], b: readonly number[
     }
     return Math.max(x, y);
   });
+  bounded(node, sizeOf(dims), dims);
+  return dims;
 }
 
 /** For each element of `out` dims, the flat index into a tensor of `dims` broadcast to it. */
@@ -168,6 +193,7 @@ const matMul: Op = (ctx, node, inputs) => {
   const batch = broadcastDims(node, aDims.slice(0, -2), bDims.slice(0, -2));
   const ia = broadcastIndices(aDims.slice(0, -2), batch);
   const ib = broadcastIndices(bDims.slice(0, -2), batch);
+  bounded(node, sizeOf(batch) * M * N, [...batch, M, N]);
   const out = new Float32Array(sizeOf(batch) * M * N);
   ia.forEach((ai, n) => {
     const bi = ib[n] as number;
@@ -198,6 +224,7 @@ const gemm: Op = (ctx, node, inputs) => {
   const [M, K] = transA ? [a.dims[1] as number, a.dims[0] as number] : (a.dims as [number, number]);
   const [K2, N] = transB ? [b.dims[1] as number, b.dims[0] as number] : (b.dims as [number, number]);
   if (K !== K2) throw node.error(`op(A) is (${M}, ${K}) but op(B) is (${K2}, ${N}).`);
+  bounded(node, M * N, [M, N]);
   const y = product(ctx.k, transA, transB, M, N, K, a.data, b.data);
   const c = inputs[2];
   const ic = c === undefined ? undefined : broadcastIndices(c.dims, [M, N]);
@@ -229,6 +256,7 @@ const unsqueeze: Op = (ctx, node, inputs) => {
   if (axes === undefined) throw node.error('axes are required.');
   const rank = x.dims.length + axes.length;
   const at = axes.map((a) => axisOf(node, a, rank));
+  if (new Set(at).size !== at.length) throw node.error(`axes [${axes.slice(0, 8).join(', ')}] repeat an axis.`);
   const dims: number[] = [];
   let next = 0;
   for (let i = 0; i < rank; i++) dims.push(at.includes(i) ? 1 : (x.dims[next++] as number));
@@ -239,6 +267,9 @@ const reshape: Op = (_ctx, node, inputs) => {
   const x = need(node, inputs, 0);
   const allowZero = (node.int('allowzero') ?? 0) !== 0;
   const shape = Array.from(need(node, inputs, 1).data, (d, i) => (d === 0 && !allowZero ? (x.dims[i] as number) : d));
+  if (!shape.every((d) => Number.isInteger(d) && d >= -1)) {
+    throw node.error(`cannot reshape [${x.dims.join(', ')}] to [${shape.slice(0, 8).join(', ')}].`);
+  }
   const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const dims = shape.map((d) => (d === -1 ? x.data.length / known : d));
   if (sizeOf(dims) !== x.data.length || shape.filter((d) => d === -1).length > 1) {
@@ -251,6 +282,9 @@ const transposeOp: Op = (_ctx, node, inputs) => {
   const x = need(node, inputs, 0);
   const rank = x.dims.length;
   const perm = node.ints('perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+    throw node.error(`perm [${perm.slice(0, 8).join(', ')}] is not a permutation of a rank-${rank} tensor's axes.`);
+  }
   const dims = perm.map((p) => x.dims[p] as number);
   const inStrides = stridesOf(x.dims);
   const src = strided(
@@ -272,6 +306,11 @@ const concat: Op = (_ctx, node, inputs) => {
   const first = parts[0];
   if (first === undefined) throw node.error('needs at least one input.');
   const axis = axisOf(node, node.int('axis') ?? 0, first.dims.length);
+  for (const p of parts) {
+    if (p.dims.length !== first.dims.length || p.dims.some((d, i) => i !== axis && d !== first.dims[i])) {
+      throw node.error(`cannot join [${p.dims.join(', ')}] to [${first.dims.join(', ')}] along axis ${axis}.`);
+    }
+  }
   const outer = sizeOf(first.dims.slice(0, axis));
   const inner = sizeOf(first.dims.slice(axis + 1));
   const total = parts.reduce((s, p) => s + (p.dims[axis] as number), 0);
@@ -294,6 +333,10 @@ const slice: Op = (ctx, node, inputs) => {
   const ends = list(2, 'ends') ?? [];
   const axes = (list(3, 'axes') ?? starts.map((_, i) => i)).map((a) => axisOf(node, a, rank));
   const steps = list(4, 'steps') ?? starts.map(() => 1);
+  const lists = [starts, ends, axes, steps];
+  if (!lists.every((l) => l.length === starts.length && l.every((v) => Number.isInteger(v)))) {
+    throw node.error('starts, ends, axes and steps must be integer lists of one length.');
+  }
   const begin = x.dims.map(() => 0);
   const step = x.dims.map(() => 1);
   const dims = [...x.dims];
@@ -326,6 +369,11 @@ const gather: Op = (_ctx, node, inputs) => {
   const n = data.dims[axis] as number;
   const outer = sizeOf(data.dims.slice(0, axis));
   const inner = sizeOf(data.dims.slice(axis + 1));
+  bounded(node, outer * indices.data.length * inner, [
+    ...data.dims.slice(0, axis),
+    ...indices.dims,
+    ...data.dims.slice(axis + 1),
+  ]);
   const out = new Float64Array(outer * indices.data.length * inner);
   indices.data.forEach((raw, j) => {
     const i = raw < 0 ? raw + n : raw;
@@ -383,7 +431,7 @@ export const OPS: Record<string, Op> = {
   Dropout: (_ctx, node, inputs) => [need(node, inputs, 0)], // inference: the identity
   Constant: constant,
   ConstantOfShape: (_ctx, node, inputs) => {
-    const dims = Array.from(need(node, inputs, 0).data);
+    const dims = shapeFromValues(node, need(node, inputs, 0).data);
     const v = node.tensor('value') ?? floatTensor([1], [0]);
     return [like(v, dims, new Float64Array(sizeOf(dims)).fill(v.data[0] as number))];
   },

@@ -8,6 +8,7 @@
  */
 import protobuf from 'protobufjs/light.js';
 import { ModelFileError } from '../../errors.js';
+import { checkWireFormat } from './wire-check.js';
 
 // proto2: repeated scalars are unpacked unless marked; ONNX marks TensorProto's data packed
 const packed = { packed: true };
@@ -191,12 +192,17 @@ export interface ModelProto {
 
 let modelType: protobuf.Type | undefined;
 function model(): protobuf.Type {
-  modelType ??= protobuf.Root.fromJSON(SCHEMA).lookupType('onnx.ModelProto');
+  modelType ??= protobuf.Root.fromJSON(SCHEMA).resolveAll().lookupType('onnx.ModelProto');
   return modelType;
 }
 
-/** Bytes of an .onnx file → the model as a plain object. */
+/**
+ * Bytes of an .onnx file → the model as a plain object. The bytes are walked first
+ * (src/io/onnx/wire-check.ts: lengths inside the buffer, varints of at most 10 bytes, bounded
+ * nesting), so the decoder never meets a corrupt length or an unbounded recursion.
+ */
 export function decodeOnnxModel(bytes: Uint8Array): ModelProto {
+  checkWireFormat(bytes, model(), 'ONNX model');
   let message: protobuf.Message;
   try {
     message = model().decode(bytes);

@@ -95,6 +95,48 @@ function dirsOf(t: OnnxTensor): number {
   return t.dims[0] as number;
 }
 
+/**
+ * A recurrent node's weights checked against its attributes and each other before anything is
+ * built from them: W (dirs, G·H, I), R (dirs, G·H, H), B (dirs, 2·G·H), P (dirs, 3H), a
+ * hidden_size attribute equal to R's H, sizes of at least 1, every value finite. Returns H and I.
+ */
+export function recurrentSizes(
+  node: OnnxNode,
+  kind: CellKind,
+  dirs: number,
+  weights: { W: OnnxTensor; R: OnnxTensor; B?: OnnxTensor | undefined; P?: OnnxTensor | undefined },
+): { H: number; I: number } {
+  const { W, R, B, P } = weights;
+  const G = GATE_COUNT[kind];
+  if (W.dims.length !== 3) throw node.error(`input W must be (dirs, ${G}·H, I); got [${W.dims.join(', ')}].`);
+  if (R.dims.length !== 3) throw node.error(`input R must be (dirs, ${G}·H, H); got [${R.dims.join(', ')}].`);
+  const H = R.dims[2] as number;
+  const I = W.dims[2] as number;
+  const declared = node.int('hidden_size');
+  if (declared !== undefined && declared !== H) {
+    throw node.error(`its hidden_size is ${declared}, but input R is [${R.dims.join(', ')}] (hidden size ${H}).`);
+  }
+  if (H < 1 || I < 1) throw node.error(`hidden size ${H} and input size ${I} must both be at least 1.`);
+  expectDims(node, 'W', W, [dirs, G * H, I]);
+  expectDims(node, 'R', R, [dirs, G * H, H]);
+  if (B !== undefined) expectDims(node, 'B', B, [dirs, 2 * G * H]);
+  if (P !== undefined) expectDims(node, 'P', P, [dirs, 3 * H]);
+  for (const [what, t] of [
+    ['W', W],
+    ['R', R],
+    ['B', B],
+    ['P', P],
+  ] as const) {
+    const bad = t === undefined ? -1 : t.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw node.error(
+        `input ${what} holds ${(t as OnnxTensor).data[bad]} at index ${bad}; weights must be finite numbers.`,
+      );
+    }
+  }
+  return { H, I };
+}
+
 /** One direction: a Recurrent over its own small arena, weights moved into our gate order. */
 function buildDirection(
   k: Kernels,
@@ -152,23 +194,16 @@ export function recurrentOp(
 ): RecurrentOp {
   const direction = node.string('direction') ?? 'forward';
   if (!['forward', 'reverse', 'bidirectional'].includes(direction)) {
-    throw node.error(`direction must be forward, reverse or bidirectional; got '${direction}'.`);
+    throw node.error(`direction must be forward, reverse or bidirectional; got '${direction.slice(0, 80)}'.`);
   }
   const dirs = direction === 'bidirectional' ? 2 : 1;
   const layout = node.int('layout') ?? 0;
   if (layout !== 0 && layout !== 1) throw node.error(`layout must be 0 or 1; got ${layout}.`);
   const activations = activationsOf(node, kind, dirs);
-  const G = GATE_COUNT[kind];
   let cached: Recurrent[] | undefined;
 
   const build = (W: OnnxTensor, R: OnnxTensor, B?: OnnxTensor, P?: OnnxTensor): Recurrent[] => {
-    if (W.dims.length !== 3) throw node.error(`input W must be (dirs, ${G}·H, I); got [${W.dims.join(', ')}].`);
-    const H = node.int('hidden_size') ?? R.dims[2] ?? 0;
-    const I = W.dims[2] as number;
-    expectDims(node, 'W', W, [dirs, G * H, I]);
-    expectDims(node, 'R', R, [dirs, G * H, H]);
-    if (B !== undefined) expectDims(node, 'B', B, [dirs, 2 * G * H]);
-    if (P !== undefined) expectDims(node, 'P', P, [dirs, 3 * H]);
+    const { H, I } = recurrentSizes(node, kind, dirs, { W, R, B, P });
     return Array.from({ length: dirs }, (_, d) =>
       buildDirection(k, node, kind, d, { I, H }, { W, R, ...(B ? { B } : {}), ...(P ? { P } : {}) }, activations?.[d]),
     );

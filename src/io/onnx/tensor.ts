@@ -45,6 +45,9 @@ export function dataTypeName(t: number | undefined): string {
   return NAMES[t ?? 0] ?? `data type ${t ?? 0}`;
 }
 
+/** Elements of one tensor at most: 2^31 (its data must be in the file, so a real one is far smaller). */
+const MAX_ELEMENTS = 2 ** 31;
+
 /** Little-endian raw bytes as numbers of one element type. */
 function fromRaw(raw: Uint8Array, type: number, n: number, where: string): Float32Array | Float64Array {
   const width = type === DATA_TYPE.FLOAT || type === DATA_TYPE.INT32 ? 4 : 8;
@@ -66,7 +69,16 @@ export function readTensor(t: TensorProto, what = `tensor '${t.name ?? ''}'`): O
   const where = `ONNX ${what}`;
   const type = t.data_type ?? 0;
   const dims = (t.dims ?? []).map(Number);
+  if (!dims.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_ELEMENTS)) {
+    throw new ModelFileError(where, `its dims [${dims.slice(0, 8).join(', ')}] must be non-negative integers.`);
+  }
   const n = sizeOf(dims);
+  if (n > MAX_ELEMENTS) {
+    throw new ModelFileError(
+      where,
+      `its dims [${dims.slice(0, 8).join(', ')}] make ${n} elements; at most 2^31 are read.`,
+    );
+  }
   if (t.data_location === 1 || (t.external_data?.length ?? 0) > 0) {
     throw new ModelFileError(where, 'its data is stored in an external file, which this reader does not follow.');
   }
@@ -112,4 +124,17 @@ export function writeTensor(name: string, t: OnnxTensor): TensorProto {
     else view.setBigInt64(8 * i, BigInt(t.data[i] as number), true);
   }
   return { name, dims: t.dims, data_type: t.kind === 'float' ? DATA_TYPE.FLOAT : DATA_TYPE.INT64, raw_data: raw };
+}
+
+/** Refuse a float tensor holding NaN or ±Infinity (a stored weight: damaged, or saved after divergence). */
+export function checkFinite(t: OnnxTensor, where: string): OnnxTensor {
+  if (t.kind !== 'float') return t;
+  const bad = t.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw new ModelFileError(
+      `ONNX ${where}`,
+      `it holds ${t.data[bad]} at index ${bad}; stored weights must be finite numbers.`,
+    );
+  }
+  return t;
 }

@@ -11,6 +11,7 @@ import { type CellKind, GATE_COUNT } from '../../nn/cell-config.js';
 import { reorderGates } from '../gate-order.js';
 import type { TorchRecurrentArgs } from '../pytorch-recurrent.js';
 import { OnnxNode } from './node.js';
+import { recurrentSizes } from './recurrent-op.js';
 import type { ModelProto } from './proto.js';
 import { type OnnxTensor, readTensor } from './tensor.js';
 
@@ -40,6 +41,9 @@ export function torchRecurrentFromOnnx(proto: ModelProto): TorchFromOnnx {
   if (first === undefined) throw new ModelFileError('ONNX → PyTorch', 'the model has no LSTM, GRU or RNN node.');
   const kind = KINDS[first.op] as CellKind;
   const direction = first.string('direction') ?? 'forward';
+  if (!['forward', 'reverse', 'bidirectional'].includes(direction)) {
+    throw first.error(`direction must be forward, reverse or bidirectional; got '${direction.slice(0, 80)}'.`);
+  }
   const dirs = direction === 'bidirectional' ? 2 : 1;
   const G = GATE_COUNT[kind];
   let nonlinearity: 'tanh' | 'relu' = 'tanh';
@@ -76,16 +80,17 @@ export function torchRecurrentFromOnnx(proto: ModelProto): TorchFromOnnx {
       if (t === undefined) refuse(`its ${what} is computed, not stored in the file.`);
       return t;
     };
-    const W = get(1, 'W') as OnnxTensor;
-    const R = get(2, 'R') as OnnxTensor;
+    const W = get(1, 'W');
+    const R = get(2, 'R');
     const B = get(3, 'B');
-    const h = node.int('hidden_size') ?? (R.dims[2] as number);
+    if (W === undefined || R === undefined) throw node.error('inputs W and R are required.');
+    const { H: h, I } = recurrentSizes(node, kind, dirs, { W, R, B });
     if (l === 0) {
       H = h;
-      inputSize = W.dims[2] as number;
+      inputSize = I;
     } else {
       if (h !== H) refuse(`its hidden size ${h} differs from the first layer’s ${H}.`);
-      if (W.dims[2] !== dirs * H) refuse(`it reads ${W.dims[2]} features, not the previous layer’s ${dirs * H}.`);
+      if (I !== dirs * H) refuse(`it reads ${I} features, not the previous layer’s ${dirs * H}.`);
     }
     for (let d = 0; d < dirs; d++) {
       const n = (s: string): string => `${s}_l${l}${d === 1 ? '_reverse' : ''}`;
