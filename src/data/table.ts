@@ -8,7 +8,7 @@
  * around a cell are not part of it (as in "1, 2"), like the spaces around a header name.
  */
 import { DataError } from '../errors.js';
-import { listNames, quoteCell } from './cell-text.js';
+import { LISTED_NAMES, listNames, quoteCell } from './cell-text.js';
 import { explainDecimalProblem, readDecimal } from './decimal.js';
 
 export interface Table {
@@ -28,13 +28,18 @@ export const MAX_CELL_CHARACTERS = 1_000_000;
 
 const MISSING = new Set(['', 'na', 'nan', 'null', 'n/a']);
 
-function checkHeader(header: readonly string[], source: string): string[] {
-  if (header.length > MAX_COLUMNS)
+/** Refuse a header of more than MAX_COLUMNS columns (`count` of them, `first` the first few names). */
+export function checkHeaderWidth(count: number, first: readonly string[], source: string): void {
+  if (count > MAX_COLUMNS)
     throw new DataError(
       source,
-      `the header has ${header.length.toLocaleString('en-US')} columns (${listNames(header)}); at most ${MAX_COLUMNS.toLocaleString('en-US')} are read.`,
+      `the header has ${count.toLocaleString('en-US')} columns (${listNames(first)}${first.length < count ? ', …' : ''}); at most ${MAX_COLUMNS.toLocaleString('en-US')} are read.`,
       'check the delimiter and the first line of the file.',
     );
+}
+
+function checkHeader(header: readonly string[], source: string): string[] {
+  checkHeaderWidth(header.length, header.slice(0, LISTED_NAMES), source);
   const names = header.map((h) => h.trim());
   const seen = new Set<string>();
   for (const name of names) {
