@@ -94,7 +94,7 @@ describe('tables: size caps', () => {
   });
 
   it('a parser error quoting a long field is cut to a line', () => {
-    const message = refusal(() => parseCsv(`a,b\n1,"${'y'.repeat(10_000)}\n`, 'open.csv'));
+    const message = refusal(() => parseCsv(`a,b\n1,"${'y'.repeat(1000)}\n`, 'open.csv'));
     assert.match(message, /^open\.csv: the CSV cannot be read: /);
     assert.ok(message.length < 400, message);
   });
