@@ -39,7 +39,7 @@ export function explainDecimalProblem(problem: DecimalProblem): string {
     case 'prefixed literal':
       return 'not a decimal number (hex, binary and octal literals are not read)';
     case 'out of range':
-      return `out of the range of a double (magnitudes up to ${Number.MAX_VALUE})`;
+      return 'out of the range of a double (magnitudes up to about 1.8e308)';
     case 'not a number':
       return 'not a number';
   }
