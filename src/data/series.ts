@@ -56,7 +56,7 @@ export function checkSeriesSpec(spec: SeriesSpec): SeriesSpec {
   const all = [spec.timeColumn, ...spec.targets, ...spec.features];
   const twice = all.find((c, i) => all.indexOf(c) !== i);
   if (twice !== undefined)
-    throw new ConfigError(where, `column '${twice}' is named twice (time, targets and features must differ).`);
+    throw new ConfigError(where, `column ${quoteCell(twice)} is named twice (time, targets and features must differ).`);
   const badCalendar = spec.calendar.find((c) => !CALENDAR_FEATURES.includes(c));
   if (badCalendar !== undefined)
     throw new ConfigError(
