@@ -1,6 +1,8 @@
 export { splitText, TextStream, type Window } from './data/text-stream.js';
 export { UNKNOWN_TOKEN, Vocab } from './data/vocab.js';
 export * from './errors.js';
+export { cutText, listNames, quoteCell } from './data/cell-text.js';
+export { type DecimalProblem, type DecimalReading, explainDecimalProblem, readDecimal } from './data/decimal.js';
 export {
   decodeModel,
   decodeModelFile,

@@ -3,7 +3,7 @@
  * the majority-class and bag-of-words baselines on a fixed split, and classify texts with a saved
  * model. The data side (split, baselines, tables) is in ./classify-report.ts.
  */
-import { column, type ClassWeights, modelFileType, SequenceClassifier, TokenVocab } from '../index.js';
+import { column, type ClassWeights, modelFileType, readDecimal, SequenceClassifier, TokenVocab } from '../index.js';
 import {
   checkInputsKept,
   checkOutputPath,
@@ -124,7 +124,10 @@ type Values = FlagValues<typeof CLASSIFY.flags>;
 
 function parseClassWeights(raw: string | undefined, classes: readonly string[]): ClassWeights | undefined {
   if (raw === undefined || raw === 'balanced') return raw;
-  const weights = raw.split(',').map((w) => Number(w));
+  const weights = raw.split(',').map((w) => {
+    const reading = readDecimal(w.trim());
+    return reading.ok ? reading.value : Number.NaN;
+  });
   if (weights.length !== classes.length || weights.some((w) => !(w > 0 && Number.isFinite(w))))
     throw new UsageError(
       `lstm classify: --class-weights takes 'balanced' or ${classes.length} positive numbers, comma-separated, ` +

@@ -16,6 +16,7 @@ import {
   gradientFlowTable,
   learningCurveChart,
   type LineChart,
+  readDecimal,
   resultsTable,
   runExperiment,
   TASK_NAMES,
@@ -82,8 +83,9 @@ function parseCells(raw: string | undefined): CellKind[] {
 
 function parseForgetBias(raw: string | undefined): number | 'chrono' | undefined {
   if (raw === undefined || raw === 'chrono') return raw;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n))
+  const reading = readDecimal(raw);
+  const n = reading.ok ? reading.value : Number.NaN;
+  if (!Number.isFinite(n))
     throw new UsageError(`lstm experiment: --forget-bias takes a number or 'chrono'; got '${raw}'.`);
   return n;
 }

@@ -5,7 +5,7 @@
  * entries, so adding a flag is adding one entry.
  */
 import { parseArgs } from 'node:util';
-import { checkInteger, checkNumber, ConfigError } from '../index.js';
+import { checkInteger, checkNumber, ConfigError, cutText, explainDecimalProblem, readDecimal } from '../index.js';
 import { UsageError } from './args.js';
 
 interface FlagCommon {
@@ -179,15 +179,27 @@ export function checkFlagRange(command: string, name: string, value: number, min
   return asUsageError(() => checkInteger(`lstm ${command}`, `--${name}`, value, min, max));
 }
 
-/** A number typed on the command line through one of src/errors.ts's checkers. */
+/**
+ * A number typed on the command line through one of src/errors.ts's checkers. Only a plain decimal
+ * is a number (readDecimal): '0x10', ' 8', '' and '1e309' are refused, each with its reason.
+ */
 function checkedNumber(typed: string, check: (value: unknown) => number): number {
-  const n = typed.trim() === '' ? Number.NaN : Number(typed);
+  const reading = readDecimal(typed);
+  if (reading.ok) {
+    try {
+      return check(reading.value);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+    }
+  }
+  // Refused: a reason where the text looks like a number but is not read as one
+  const explained = !reading.ok && reading.problem !== 'not a number' && reading.problem !== 'empty';
+  const ending = explained ? `: ${explainDecimalProblem(reading.problem)}.` : '.';
   try {
-    return check(n);
+    return check(cutText(typed)); // a text always fails: the message quotes it as it was typed
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    // Refused: check the text itself, which fails too, so that the message quotes it as it was typed.
-    return asUsageError(() => check(typed));
+    throw new UsageError(e.message.replace(/\.$/, ending));
   }
 }
 

@@ -17,10 +17,11 @@ import {
   type ForecasterOptions,
   forecastChart,
   forecastTable,
-  isoTime,
+  formatTime,
   lineChartText,
   type PreparedSeries,
   prepareSeries,
+  readDecimal,
   type Table,
   tableFromJsonRows,
 } from '../index.js';
@@ -162,7 +163,7 @@ function readTable(values: Values): {
       `lstm forecast: give one of --example co2, --csv FILE or --json FILE.\nSee 'lstm forecast --help'.`,
     );
   if (example !== undefined) {
-    const spec = EXAMPLES[example];
+    const spec = Object.hasOwn(EXAMPLES, example) ? EXAMPLES[example] : undefined;
     if (spec === undefined)
       throw new UsageError(`lstm forecast: unknown example '${example}'. Known: ${Object.keys(EXAMPLES).join(', ')}.`);
     return { table: readCsvFile(vegaDatasetPath(spec.file)), name: example, example: spec };
@@ -185,7 +186,8 @@ function forecasterOptions(values: Values, example: ForecasterOptions | undefine
   if (timeColumn === undefined || targets === undefined || targets.length === 0)
     throw new UsageError('lstm forecast: name the time column and the target(s): --time COL --target COL.');
   const quantiles = list(values.quantiles)?.map((q) => {
-    const n = Number(q);
+    const reading = readDecimal(q);
+    const n = reading.ok ? reading.value : Number.NaN;
     if (!(n > 0 && n < 1)) throw new UsageError(`lstm forecast: --quantiles are numbers in (0, 1); got '${q}'.`);
     return n;
   });
@@ -266,7 +268,7 @@ function writeResults(
 
 function describeSeries(series: PreparedSeries, rows: number): string {
   const gaps = series.N - rows;
-  return `${series.N} rows of ${describeStep(series.step)} from ${isoTime(series.times[0] as number)} to ${isoTime(series.timeAt(series.N - 1))}${gaps > 0 ? ` (${gaps} absent row(s) on the grid, ${series.spec.missing === 'skip' ? 'left as gaps: windows touching one are skipped' : `filled by --missing ${series.spec.missing}`})` : ''}`;
+  return `${series.N} rows of ${describeStep(series.step)} from ${formatTime(series.times[0] as number, series.step)} to ${formatTime(series.timeAt(series.N - 1), series.step)}${gaps > 0 ? ` (${gaps} absent row(s) on the grid, ${series.spec.missing === 'skip' ? 'left as gaps: windows touching one are skipped' : `filled by --missing ${series.spec.missing}`})` : ''}`;
 }
 
 export function forecastCommand(argv: string[]): number {

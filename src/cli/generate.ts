@@ -1,5 +1,5 @@
 /** `lstm generate`: continue a prime text with a trained model. */
-import { loadModel } from '../node/index.js';
+import { loadModel, readTextFile } from '../node/index.js';
 import { UsageError } from './args.js';
 import { defineCommand, HELP_FLAG, readCommandLine } from './flags.js';
 
@@ -7,6 +7,11 @@ export const GENERATE = defineCommand(
   'generate',
   {
     prime: { type: 'string', default: '', help: 'text the model reads first', shown: ': a newline' },
+    'prime-file': {
+      type: 'string',
+      value: 'FILE',
+      help: 'read the prime from a UTF-8 text file (for a prime longer than a command line allows)',
+    },
     length: { type: 'integer', min: 0, max: 10_000_000, default: 500, help: 'characters to generate at most' },
     temperature: {
       type: 'number',
@@ -47,24 +52,35 @@ export const GENERATE = defineCommand(
   },
   {
     usage: 'Usage: lstm generate MODEL [options]',
-    intro: 'Generate text with a trained model, continuing the --prime text.',
+    intro: 'Generate text with a trained model, continuing the --prime text (or the text of --prime-file).',
     labelWidth: 23,
     closing: `Characters of the prime that the model never saw are read as its unknown token, with a warning.
 Example: lstm generate model.lstm --prime "Call me " --length 300 --temperature 0.7 --seed 42`,
   },
 );
 
+/** The prime: --prime's text, or --prime-file's (one of them; neither is the default, a newline). */
+function readPrime(prime: string, primeFile: string | undefined, primeGiven: boolean): string {
+  if (primeFile === undefined) return prime;
+  if (primeGiven)
+    throw new UsageError(
+      "lstm generate: give the prime once: --prime TEXT or --prime-file FILE, not both.\nSee 'lstm generate --help'.",
+    );
+  return readTextFile(primeFile, 'lstm generate --prime-file');
+}
+
 export function generateCommand(argv: string[]): number {
   const line = readCommandLine(GENERATE, argv);
   if (line === undefined) return 0;
-  const { values, positionals } = line;
+  const { values, positionals, given } = line;
   if (positionals.length !== 1) {
     throw new UsageError(
       `lstm generate: expected one MODEL file, got ${positionals.length}.\nSee 'lstm generate --help'.`,
     );
   }
+  const prime = readPrime(values.prime, values['prime-file'], given.has('prime'));
   const model = loadModel(positionals[0] as string);
-  const { seed, stop, prime } = values;
+  const { seed, stop } = values;
   const withProbabilities = values.probs;
   const result = model.generate({
     prime,

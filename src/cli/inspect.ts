@@ -3,7 +3,7 @@
  * map, what a few LSTM units do at each character: cell state, output and gates. --json prints
  * the whole trace instead (every gate, the cell state and h per step, per layer).
  */
-import { inspectLanguageModel, type LayerTrace, mostActiveUnits } from '../index.js';
+import { inspectLanguageModel, type LayerTrace, mostActiveUnits, readDecimal } from '../index.js';
 import { loadModel } from '../node/index.js';
 import { type HeatRow, renderHeatMap } from './heat-map.js';
 import { UsageError } from './args.js';
@@ -94,7 +94,8 @@ export function inspectCommand(argv: string[]): number {
     unitsRaw === undefined
       ? mostActiveUnits(t, given.has('top') ? checkFlagRange('inspect', 'top', values.top, 1, H) : values.top)
       : unitsRaw.split(',').map((s) => {
-          const j = Number(s.trim());
+          const reading = readDecimal(s.trim());
+          const j = reading.ok ? reading.value : Number.NaN;
           if (!Number.isInteger(j) || j < 0 || j >= H)
             throw new UsageError(`lstm inspect: --units takes unit numbers in [0, ${H}); got '${s.trim()}'.`);
           return j;

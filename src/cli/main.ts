@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `lstm` command: dispatches to train, generate, eval, info and convert; the math lives in the library. */
 import '../node/index.js'; // first: kernel worker threads for WebAssembly and the optional native kernels
-import { LstmError, useBackend } from '../index.js';
+import { LstmError, readDecimal, useBackend } from '../index.js';
 import { UsageError } from './args.js';
 import { CLASSIFY, classifyCommand } from './classify.js';
 import { CONVERT, convertCommand } from './convert.js';
@@ -73,7 +73,8 @@ function takeBackend(command: string, argv: string[]): string[] {
       name = value;
       if (command === 'info') out.push('--backend'); // `info --backend=js`: choose it, then report it
     } else {
-      threads = Number(value);
+      const reading = readDecimal(value);
+      threads = reading.ok ? reading.value : Number.NaN;
       const { min, max } = THREADS_FLAG;
       if (!Number.isInteger(threads) || threads < min || threads > max)
         throw new UsageError(`lstm: --threads expects a whole number from ${min} to ${max}; got '${value}'.`);

@@ -5,6 +5,7 @@
  * Class ids follow the sorted class names, so the same file always gives the same ids.
  */
 import { DataError } from '../errors.js';
+import { quoteCell } from './cell-text.js';
 import { checkClassCounts } from './labels.js';
 
 export interface LabelledTexts {
@@ -33,7 +34,7 @@ export function labelTexts(
   if (classes.length < 2)
     throw new DataError(
       where,
-      `every row has the label '${classes[0] ?? ''}'; a classifier needs at least two classes.`,
+      `every row has the label ${quoteCell(classes[0] ?? '')}; a classifier needs at least two classes.`,
     );
   const ids = new Map(classes.map((c, k) => [c, k]));
   const labels = Int32Array.from(names, (name) => ids.get(name) as number);

@@ -3,6 +3,7 @@
  * their counts per class.
  */
 import { DataError } from '../errors.js';
+import { listNames, quoteCell } from './cell-text.js';
 
 /**
  * Check labels (−1 allowed where `ignorable`) against K classes; `describe(n)` names where label n
@@ -22,7 +23,7 @@ export function checkLabels(
     if (!ok)
       throw new DataError(
         where,
-        `the label of ${describe(n)} is ${JSON.stringify(y)}; labels are class ids in [0, ${K})${ignorable ? ', or −1 for none' : ''} (classes: ${classes.join(', ')}).`,
+        `the label of ${describe(n)} is ${JSON.stringify(y)}; labels are class ids in [0, ${K})${ignorable ? ', or −1 for none' : ''} (classes: ${listNames(classes)}).`,
       );
   }
 }
@@ -52,7 +53,7 @@ export function checkClassCounts(
     const at = count === 1 ? ` (${describe(Array.prototype.indexOf.call(labels, k) as number)})` : '';
     throw new DataError(
       where,
-      `class '${classes[k]}' has ${count === 0 ? 'no examples' : `only one example${at}`}; each class needs at least two.`,
+      `class ${quoteCell(classes[k] as string)} has ${count === 0 ? 'no examples' : `only one example${at}`}; each class needs at least two.`,
       'add examples of it, merge it into another class, or drop it.',
     );
   });

@@ -13,6 +13,7 @@
  *   outputs: (B, h, K, Q) scaled, decoded to (B, h, K, Q) in the target's units, quantiles sorted
  */
 import { ConfigError, DataError } from '../errors.js';
+import { quoteCell } from './cell-text.js';
 import { type ScalerState, StandardScaler } from './scaler.js';
 import type { PreparedSeries } from './series.js';
 import type { Step } from './time-index.js';
@@ -56,7 +57,7 @@ export function fitEncoding(
     const train = Array.from(y.subarray(0, trainEnd));
     const known = train.filter(Number.isFinite);
     if (known.length < 2)
-      throw new DataError('Forecaster', `target '${name}' has fewer than 2 values in the training rows.`);
+      throw new DataError('Forecaster', `target ${quoteCell(name)} has fewer than 2 values in the training rows.`);
     targetCenter.push(known.reduce((a, b) => a + b, 0) / known.length);
     const m = reference === 'none' ? 0 : Math.max(1, season);
     const changes =

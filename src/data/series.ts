@@ -6,12 +6,14 @@
  *   features[e]  (N) the e-th exogenous column on the grid
  *   calendar     2 columns per calendar feature (sin, cos), computable for any grid row, also past N
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
+import { quoteCell } from './cell-text.js';
 import { column, numericColumn, type Table } from './table.js';
 import {
   type CalendarFeature,
   calendarFeatures,
   fillMissing,
+  formatTime,
   gridPositions,
   inferStep,
   MISSING_POLICIES,
@@ -20,6 +22,7 @@ import {
   parseTimes,
   type Step,
   stepTime,
+  timeKind,
 } from './time-index.js';
 
 export interface SeriesSpec {
@@ -53,7 +56,7 @@ export function checkSeriesSpec(spec: SeriesSpec): SeriesSpec {
   const all = [spec.timeColumn, ...spec.targets, ...spec.features];
   const twice = all.find((c, i) => all.indexOf(c) !== i);
   if (twice !== undefined)
-    throw new ConfigError(where, `column '${twice}' is named twice (time, targets and features must differ).`);
+    throw new ConfigError(where, `column ${quoteCell(twice)} is named twice (time, targets and features must differ).`);
   const badCalendar = spec.calendar.find((c) => !CALENDAR_FEATURES.includes(c));
   if (badCalendar !== undefined)
     throw new ConfigError(
@@ -71,6 +74,7 @@ export function checkSeriesSpec(spec: SeriesSpec): SeriesSpec {
 /** The usual season length of a step: 12 for months, 7 for days, 24 for hours, 52 for weeks, else 1. */
 export function defaultSeason(step: Step): number {
   if (step.kind === 'month') return step.months === 1 ? 12 : step.months === 3 ? 4 : 1;
+  if (step.kind === 'index') return 1;
   const hour = 3_600_000;
   if (step.ms === hour) return 24;
   if (step.ms === 24 * hour) return 7;
@@ -78,16 +82,24 @@ export function defaultSeason(step: Step): number {
   return 1;
 }
 
-/** A grid time as ISO text, without the midnight of a date. */
+/** A grid time (of a date step) as ISO text, without the midnight of a date; formatTime writes any step's. */
 export function isoTime(t: number): string {
-  return new Date(t).toISOString().replace('T00:00:00.000Z', '').replace('.000Z', 'Z');
+  return formatTime(t, { kind: 'fixed', ms: 1 });
 }
 
 export function prepareSeries(table: Table, spec: SeriesSpec): PreparedSeries {
   checkSeriesSpec(spec);
   const where = table.source;
-  const rawTimes = parseTimes(column(table, spec.timeColumn), where, spec.timeColumn);
-  const step = inferStep(rawTimes, where);
+  const timeCells = column(table, spec.timeColumn);
+  const kind = timeKind(timeCells);
+  if (kind === 'index' && spec.calendar.length > 0)
+    throw new DataError(
+      where,
+      `column ${quoteCell(spec.timeColumn)} holds integers, an integer step index, and has no calendar; calendar features (${spec.calendar.join(', ')}) need dates.`,
+      'drop --calendar, or write the times as dates (2020-01-31).',
+    );
+  const rawTimes = parseTimes(timeCells, where, spec.timeColumn);
+  const step = inferStep(rawTimes, where, kind);
   const positions = gridPositions(rawTimes, step, where, spec.timeColumn);
   const N = (positions[positions.length - 1] as number) + 1;
   const start = rawTimes[0] as number;
@@ -97,11 +109,14 @@ export function prepareSeries(table: Table, spec: SeriesSpec): PreparedSeries {
     fillMissing(
       onGrid(numericColumn(table, name), positions, N),
       spec.missing,
-      (r) => `${where}: column '${name}' at ${isoTime(timeAt(r))}`,
+      (r) => `${where}: column ${quoteCell(name)} at ${formatTime(timeAt(r), step)}`,
     );
+  const noCalendar: number[] = [];
   const calendarOf = (r: number): number[] =>
-    Object.values(calendarFeatures([timeAt(r)], spec.calendar)).map((c) => c[0] as number);
-  const calendarRows = Array.from({ length: N }, (_, r) => calendarOf(r));
+    spec.calendar.length === 0
+      ? noCalendar
+      : Object.values(calendarFeatures([timeAt(r)], spec.calendar)).map((c) => c[0] as number);
+  const calendarRows = spec.calendar.length === 0 ? [] : Array.from({ length: N }, (_, r) => calendarOf(r));
   return {
     spec,
     times,

@@ -1,16 +1,19 @@
 /**
  * The forecast as a LineChart (drawn as SVG, PNG or text by src/plot): the observed series, the
  * backtest's forecasts from every h-th origin (so their paths do not overlap) with their interval,
- * and the forecast after the data with its interval. x is the time in decimal years.
+ * and the forecast after the data with its interval. x is the time in decimal years (the integer
+ * of an integer step index).
  */
 import type { PreparedSeries } from '../data/series.js';
+import type { Step } from '../data/time-index.js';
 import type { Forecast } from '../models/forecaster.js';
 import type { ChartPoint, LineChart } from '../plot/line-chart.js';
 import { PALETTE } from '../plot/line-chart.js';
 import type { BacktestResult } from './backtest.js';
 
 const MS_PER_YEAR = 365.2425 * 86_400_000;
-const year = (t: number): number => 1970 + t / MS_PER_YEAR;
+/** x of a time: decimal years, or the integer itself for an integer step index. */
+const xOf = (step: Step, t: number): number => (step.kind === 'index' ? t : 1970 + t / MS_PER_YEAR);
 
 export interface ForecastChartOptions {
   /** Which target (default 0). */
@@ -26,6 +29,7 @@ export function forecastChart(
   opts: ForecastChartOptions = {},
 ): LineChart {
   const k = opts.target ?? 0;
+  const year = (t: number): number => xOf(series.step, t);
   const name = series.spec.targets[k] as string;
   const y = series.targets[k] as Float64Array;
   const h = forecast.times.length;
@@ -36,7 +40,7 @@ export function forecastChart(
   const percent = `${Math.round(forecast.level * 100)}%`;
   const chart: LineChart = {
     title: `${name}: forecast ${h} steps ahead`,
-    xLabel: 'year',
+    xLabel: series.step.kind === 'index' ? 'step' : 'year',
     xTicks: 'plain',
     yLabel: name,
     series: [{ label: 'observed', points: observed, color: PALETTE[0] }],

@@ -7,17 +7,23 @@ export { makeWindows, type WindowSet } from '../data/windows.js';
 export {
   type CalendarFeature,
   calendarFeatures,
+  checkGridSize,
   fillMissing,
+  formatTime,
   gridPositions,
   inferStep,
   MISSING_POLICIES,
   type MissingPolicy,
   onGrid,
+  parseIsoTime,
   parseTimes,
   type Step,
   stepTime,
   describeStep,
+  timeKind,
+  type TimeKind,
 } from '../data/time-index.js';
+export { MAX_CELL_CHARACTERS, MAX_COLUMNS } from '../data/table.js';
 export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from '../models/forecast-network.js';
 export { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 export {

@@ -1,5 +1,5 @@
 /** Backtest and forecast results as markdown tables, for the terminal, result files and the README. */
-import { isoTime } from '../data/series.js';
+import { formatTime } from '../data/time-index.js';
 import type { Forecast } from '../models/forecaster.js';
 import type { BacktestResult, MethodName } from './backtest.js';
 
@@ -53,7 +53,7 @@ export function forecastTable(forecast: Forecast): string {
       const m = fixed(t.median[j] as number, 3);
       return level > 0 ? [m, fixed(t.lower[j] as number, 3), fixed(t.upper[j] as number, 3)] : [m];
     });
-    return `| ${isoTime(time)} | ${cells.join(' | ')} |`;
+    return `| ${formatTime(time, forecast.step)} | ${cells.join(' | ')} |`;
   });
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows].join('\n');
 }

@@ -99,10 +99,12 @@ function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfi
 
 function checkStep(where: string, raw: unknown): Step {
   const step = objectField(where, 'encoding.step', raw);
-  const kind = choiceField(where, 'encoding.step.kind', step.kind, ['month', 'fixed'] as const);
-  return kind === 'month'
-    ? { kind, months: countField(where, 'encoding.step.months', step.months, 1, 12 * 100 - 1) }
-    : { kind, ms: countField(where, 'encoding.step.ms', step.ms, 1, Number.MAX_SAFE_INTEGER) };
+  const kind = choiceField(where, 'encoding.step.kind', step.kind, ['month', 'fixed', 'index'] as const);
+  if (kind === 'month')
+    return { kind, months: countField(where, 'encoding.step.months', step.months, 1, 12 * 100 - 1) };
+  if (kind === 'index')
+    return { kind, steps: countField(where, 'encoding.step.steps', step.steps, 1, Number.MAX_SAFE_INTEGER) };
+  return { kind, ms: countField(where, 'encoding.step.ms', step.ms, 1, Number.MAX_SAFE_INTEGER) };
 }
 
 /** The encoding entry: the step, the reference and season the config names, positive finite scales. */

@@ -56,7 +56,7 @@ function env(name: string): string | undefined {
 function envThreads(): number | undefined {
   const text = env('LSTM_THREADS');
   if (text === undefined) return undefined;
-  const n = Number(text);
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN; // decimal digits only: not '0x10', ' 8'
   if (!Number.isInteger(n) || n < 1)
     throw new ConfigError('LSTM_THREADS', `must be a whole number of threads >= 1; got '${text}'.`);
   return n;

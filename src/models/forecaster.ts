@@ -21,7 +21,7 @@ import {
 } from '../data/series-encoding.js';
 import { defaultSeason, type PreparedSeries, prepareSeries, type SeriesSpec } from '../data/series.js';
 import type { Table } from '../data/table.js';
-import { describeStep } from '../data/time-index.js';
+import { describeStep, type Step } from '../data/time-index.js';
 import { encodeWindows, rowRange, stackWindows, type WindowSet } from '../data/windows.js';
 import { ConfigError, DataError } from '../errors.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
@@ -68,8 +68,10 @@ export interface TargetForecast {
 }
 
 export interface Forecast {
-  /** Times of the h forecast steps, ms since the epoch. */
+  /** Times of the h forecast steps: ms since the epoch, or the integers of an integer step index. */
   times: number[];
+  /** The series' step (formatTime writes its times). */
+  step: Step;
   /** The interval's promised coverage (highest − lowest quantile), e.g. 0.8. */
   level: number;
   targets: TargetForecast[];
@@ -336,6 +338,7 @@ export class Forecaster {
     });
     return {
       times: Array.from({ length: h }, (_, j) => series.timeAt(origin + 1 + j)),
+      step: series.step,
       level: Q > 1 ? (quantiles[Q - 1] as number) - (quantiles[0] as number) : 0,
       targets,
     };

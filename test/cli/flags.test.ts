@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { UsageError } from '../../src/cli/args.js';
 import { CLASSIFY } from '../../src/cli/classify.js';
 import { CONVERT } from '../../src/cli/convert.js';
@@ -102,6 +103,53 @@ describe('flag tables', () => {
     assert.match(
       refusal(() => readCommandLine(SAMPLE, ['--layers'])),
       /See 'lstm sample --help'/,
+    );
+  });
+
+  it('read only plain decimals: hex, padded, empty and out-of-range values refused with the reason (issue 17)', () => {
+    const layers = (typed: string): string => refusal(() => readCommandLine(SAMPLE, ['--layers', typed]));
+    const rate = (typed: string): string => refusal(() => readCommandLine(SAMPLE, ['--rate', typed]));
+    assert.equal(
+      layers('0x4'),
+      'lstm sample: --layers must be an integer in [1, 8], got "0x4": not a decimal number (hex, binary and octal literals are not read).',
+    );
+    assert.match(layers('0b11'), /got "0b11": not a decimal number/);
+    assert.match(layers('0o7'), /got "0o7": not a decimal number/);
+    assert.equal(
+      layers(' 8'),
+      'lstm sample: --layers must be an integer in [1, 8], got " 8": a number with spaces around it.',
+    );
+    assert.match(layers('8 '), /got "8 ": a number with spaces around it\.$/);
+    assert.equal(layers(''), 'lstm sample: --layers must be an integer in [1, 8], got "".', "'' is not 0");
+    assert.equal(rate(''), 'lstm sample: --rate must be a number in (0, 1], got "".');
+    assert.match(
+      rate('1e309'),
+      /^lstm sample: --rate must be a number in \(0, 1\], got "1e309": out of the range of a double/,
+    );
+    assert.doesNotMatch(rate('1e309'), /not a number/);
+    assert.match(rate('Infinity'), /got "Infinity"\.$/);
+    // still read: the decimal forms
+    assert.equal(readCommandLine(SAMPLE, ['--rate', '.5'])?.values.rate, 0.5);
+    assert.equal(readCommandLine(SAMPLE, ['--rate', '5e-1'])?.values.rate, 0.5);
+    assert.equal(readCommandLine(SAMPLE, ['--layers', '+3'])?.values.layers, 3);
+    assert.equal(readCommandLine(SAMPLE, ['--layers', '8.0'])?.values.layers, 8);
+  });
+
+  it('quote at most 80 characters of a value typed', () => {
+    const message = refusal(() => readCommandLine(SAMPLE, ['--layers', '9'.repeat(100_000)]));
+    assert.ok(message.length < 260, message);
+    assert.match(message, /got "9{80}…": out of the range of a double/);
+  });
+
+  it('property: any integer in range reads back; its hex and padded forms never do', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.constantFrom(' ', '\t', '  '), (n, pad) => {
+        assert.equal(readCommandLine(SAMPLE, ['--layers', String(n)])?.values.layers, n);
+        assert.throws(() => readCommandLine(SAMPLE, ['--layers', `0x${n.toString(16)}`]), UsageError);
+        assert.throws(() => readCommandLine(SAMPLE, ['--layers', `${pad}${n}`]), UsageError);
+        assert.throws(() => readCommandLine(SAMPLE, ['--layers', `${n}${pad}`]), UsageError);
+      }),
+      { seed: 17, numRuns: 50 },
     );
   });
 
