@@ -173,7 +173,11 @@ export function classifyCommand(argv: string[]): number {
   const line = readCommandLine(CLASSIFY, argv);
   if (line === undefined) return 0;
   const { values, positionals, given } = line;
-  if (values.model !== undefined) return predictCommand(values, positionals);
+  if (values.model !== undefined) {
+    if (values.save !== undefined)
+      throw new UsageError('lstm classify: --save writes a trained model; with --model nothing is trained. Drop one.');
+    return predictCommand(values, positionals);
+  }
   if (positionals.length > 0 || values.text !== undefined)
     throw new UsageError(`lstm classify: texts to classify need --model FILE; got '${positionals[0] ?? values.text}'.`);
   // before any work: a classifier or tagger that cannot be saved is not trained

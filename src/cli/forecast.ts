@@ -278,8 +278,12 @@ export function forecastCommand(argv: string[]): number {
   if (positionals.length > 0) throw new UsageError(`lstm forecast: unexpected argument '${positionals[0]}'.`);
   const { table, name, example } = readTable(values);
   const modelPath = values.model;
+  if (modelPath !== undefined && values.save !== undefined)
+    throw new UsageError(
+      'lstm forecast: --save writes a trained forecaster; with --model nothing is trained. Drop one.',
+    );
   const files = resultFiles(values, name);
-  checkOutputs(files, modelPath === undefined ? values.save : undefined, values);
+  checkOutputs(files, values.save, values);
   if (modelPath !== undefined) {
     const f = loadForecaster(modelPath);
     const series = f.prepare(table);

@@ -119,6 +119,29 @@ describe('output paths are checked before any work starts', () => {
     );
   });
 
+  it('--save beside --model (nothing is trained) is refused, not ignored', () => {
+    for (const args of [
+      ['classify', '--model', join(dir, 'm.lstm'), '--save', join(dir, 'x.lstm'), 'some text'],
+      [
+        'forecast',
+        '--csv',
+        series,
+        '--time',
+        'day',
+        '--target',
+        'value',
+        '--model',
+        join(dir, 'm.lstm'),
+        '--save',
+        join(dir, 'x.lstm'),
+      ],
+    ]) {
+      const r = runCli(args, { timeoutMs: 30_000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--save writes a trained .*with --model nothing is trained/);
+    }
+  });
+
   it('experiment --out under a file', () => {
     refusedBeforeWork(
       ['experiment', 'adding', '--seeds', '1', '--out', join(aFile, 'results')],
