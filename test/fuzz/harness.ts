@@ -8,7 +8,9 @@
  * several mutations is cut to the one mutation that still fails the same way.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAILING_KINDS, type FuzzCase, type Outcome, type OutcomeKind } from './outcome.js';
 import { FAMILIES, samplePlans } from './plans.js';
@@ -52,6 +54,9 @@ class Runner {
   private stderrTail = '';
   private nextId = 0;
 
+  /** The folder the child writes its scratch files in, removed by stop(). */
+  private readonly scratch = mkdtempSync(join(tmpdir(), 'lstm-fuzz-'));
+
   constructor(private readonly memoryMb: number) {}
 
   private start(): Promise<void> {
@@ -60,7 +65,7 @@ class Runner {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
       execArgv: ['--enable-source-maps', '--max-old-space-size=4096'],
-      env: { ...process.env, LSTM_THREADS: '1' },
+      env: { ...process.env, LSTM_THREADS: '1', FUZZ_SCRATCH: this.scratch },
     });
     child.stderr?.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-2000);
@@ -113,10 +118,12 @@ class Runner {
     });
   }
 
-  stop(): void {
+  /** Kill the child (if running); with `clean`, also remove the scratch folder (the runner is done). */
+  stop(clean = false): void {
     const child = this.child;
     this.child = undefined;
     if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (clean) rmSync(this.scratch, { recursive: true, force: true });
   }
 }
 
@@ -137,7 +144,10 @@ function causeKey(family: string, o: Outcome, plan: unknown): string {
   if (o.kind === 'silent' || o.kind === 'altered') {
     // grouped by the mutations that did it: aliased offsets, a reordered vocabulary … are different causes
     const ops = (plan as { ops?: Array<{ op: string }> }).ops ?? [];
-    return `${family}|${o.kind}|${[...new Set(ops.map((m) => m.op))].sort().join('+')}`;
+    // an option plan's cause is its value (0x10, ' 8' …); a file plan's, the mutations that did it
+    const value = (plan as { value?: unknown }).value;
+    const what = value === undefined ? [...new Set(ops.map((m) => m.op))].sort().join('+') : JSON.stringify(value);
+    return `${family}|${o.kind}|${o.name ?? ''}|${what}`;
   }
   return `${family}|${o.kind}|${o.name ?? ''}|${o.frame ?? o.message?.slice(0, 40)}`;
 }
@@ -182,7 +192,6 @@ export async function fuzzFamily(family: string, s: FuzzSettings, onCase?: (i: n
         continue;
       }
       const failure: Failure = { family, outcome, plan, index, count: 1 };
-      byCause.set(key, failure);
       // shrink: the first single mutation that fails the same way
       for (const smaller of singleOpPlans(plan)) {
         const o = await runner.run({ family, plan: smaller }, timeoutMs);
@@ -192,10 +201,20 @@ export async function fuzzFamily(family: string, s: FuzzSettings, onCase?: (i: n
           break;
         }
       }
+      byCause.set(key, failure);
+      // the shrunk plan names the cause more exactly: one already seen under it is counted there
+      const shrunkKey = causeKey(family, failure.outcome, failure.plan);
+      const seen = byCause.get(shrunkKey);
+      if (seen !== undefined && seen !== failure) {
+        seen.count++;
+        byCause.set(key, seen);
+        continue;
+      }
+      byCause.set(shrunkKey, failure);
       (outcome.kind === 'altered' ? report.altered : report.failures).push(failure);
     }
   } finally {
-    runner.stop();
+    runner.stop(true);
   }
   return report;
 }
@@ -208,7 +227,7 @@ export async function replay(family: string, plan: unknown, s: Pick<FuzzSettings
   try {
     return await runner.run({ family, plan }, spec.timeoutMs * s.timeScale);
   } finally {
-    runner.stop();
+    runner.stop(true);
   }
 }
 

@@ -16,7 +16,8 @@ export type ByteOp =
   | { op: 'truncate'; keep: number }
   | { op: 'overwrite'; at: number; bytes: number[] };
 
-const position = fc.nat({ max: 1 << 30 });
+// half the positions fall in the first 4 KiB, where the headers are (a model file's JSON, ONNX's graph)
+const position = fc.oneof(fc.nat({ max: 4095 }), fc.nat({ max: 1 << 30 }));
 const someBytes: fc.Arbitrary<number[]> = fc.oneof<fc.Arbitrary<number[]>[]>(
   fc.array(fc.nat({ max: 255 }), { minLength: 1, maxLength: 8 }),
   fc.constantFrom<number[]>([0xff, 0xff, 0xff, 0x7f], [0, 0, 0xc0, 0x7f], [0, 0, 0, 0], [0x7b], [0x22], [0x2c]),
@@ -177,6 +178,8 @@ export interface CsvPlan {
   /** Column indices (modulo the width) for the time/text and target/label columns. */
   first: number;
   second: number;
+  /** A 300,000-column header, or a 4-million-character cell, in place of the first header name. */
+  extreme: 'none' | 'wide-header' | 'huge-cell';
 }
 
 export const csvPlan: fc.Arbitrary<CsvPlan> = fc
@@ -184,23 +187,43 @@ export const csvPlan: fc.Arbitrary<CsvPlan> = fc
     width: fc.integer({ min: 1, max: 5 }),
     height: fc.integer({ min: 0, max: 40 }),
     names: fc.array(fc.oneof(fc.constantFrom(...COLUMN_NAMES), fc.string({ maxLength: 6 })), { minLength: 5, maxLength: 5 }),
-    cells: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...CELLS) }, { weight: 2, arbitrary: fc.double({ noNaN: true }).map(String) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) }), { minLength: 200, maxLength: 200 }),
+    cells: fc.array(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...CELLS) },
+        { weight: 2, arbitrary: fc.double({ noNaN: true }).map(String) },
+        { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+      ),
+      { minLength: 200, maxLength: 200 },
+    ),
     times: fc.constantFrom('cells' as const, 'integers' as const, 'monthly' as const, 'daily' as const, 'tiny-step' as const, 'huge-gap' as const),
     pipeline: fc.constantFrom('parse' as const, 'forecast' as const, 'forecast' as const, 'classify' as const, 'tag' as const),
     first: fc.nat({ max: 4 }),
-    second: fc.nat({ max: 4 }),
-    regular: fc.boolean(),
+    second: fc.nat({ max: 3 }),
+    regular: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    extreme: fc.oneof(
+      { weight: 18, arbitrary: fc.constant('none' as const) },
+      { weight: 1, arbitrary: fc.constant('wide-header' as const) },
+      { weight: 1, arbitrary: fc.constant('huge-cell' as const) },
+    ),
   })
-  .map(({ width, height, names, cells, times, pipeline, first, second, regular }) => {
+  .map(({ width, height, names, cells, times, pipeline, first, second, regular, extreme }) => {
     const header = names.slice(0, width);
+    const a = first % width;
+    // the second column differs from the first where there are two
+    const b = width === 1 ? 0 : (a + 1 + (second % (width - 1))) % width;
     const rows = Array.from({ length: height }, (_, r) =>
       Array.from({ length: width }, (_, c) => {
-        // with `regular`, the second column is a clean numeric series so the pipelines get past parsing
-        if (regular && c === second % width && c !== first % width) return String(100 + ((r * 7) % 13));
+        // with `regular`, the columns the pipeline reads are clean, so it gets past parsing to the odd cells elsewhere
+        if (regular && c === b && c !== a) {
+          if (pipeline === 'classify') return r % 2 === 0 ? 'ham' : 'spam';
+          if (pipeline === 'tag') return r % 2 === 0 ? 'O B O' : 'B O O';
+          return String(100 + ((r * 7) % 13));
+        }
+        if (regular && c === a && (pipeline === 'classify' || pipeline === 'tag')) return `w${r % 5} x${r % 3} y`;
         return cells[(r * width + c) % cells.length] as string;
       }),
     );
-    return { header, rows, times, pipeline, first, second };
+    return { header, rows, times, pipeline, first: a, second: b, extreme };
   });
 
 // ---------------------------------------------------------------------------------- option values

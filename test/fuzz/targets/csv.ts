@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { classifyCommand } from '../../../src/cli/classify.js';
 import { forecastCommand } from '../../../src/cli/forecast.js';
 import { column, numericColumn } from '../../../src/data/table.js';
+import { parseTimes } from '../../../src/data/time-index.js';
 import { LstmError } from '../../../src/errors.js';
 import { parseCsv } from '../../../src/node/csv.js';
 import type { Outcome } from '../outcome.js';
 import type { CsvPlan } from '../plans.js';
-import { scratchFolder } from './scratch.js';
+import { removeScratchFolder, scratchFolder } from './scratch.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('.000Z', '');
@@ -42,8 +43,69 @@ const quote = (cell: string): string => (/[",\n\r]/.test(cell) ? `"${cell.replac
 export function csvText(plan: CsvPlan): string {
   const width = plan.header.length;
   const time = plan.first % width;
-  const rows = plan.rows.map((row, r) => row.map((cell, c) => (c === time ? (timeCell(plan.times, r, plan.rows.length) ?? cell) : cell)));
-  return [plan.header, ...rows].map((row) => row.map(quote).join(',')).join('\n') + '\n';
+  const timed = plan.pipeline === 'parse' || plan.pipeline === 'forecast';
+  const rows = plan.rows.map((row, r) =>
+    row.map((cell, c) => (timed && c === time ? (timeCell(plan.times, r, plan.rows.length) ?? cell) : cell)),
+  );
+  let header = plan.header.map(quote).join(',');
+  if (plan.extreme === 'wide-header') header += Array.from({ length: 300_000 }, (_, i) => `,c${i}`).join('');
+  if (plan.extreme === 'huge-cell') header += `,${'h'.repeat(4_000_000)}`;
+  return [header, ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n';
+}
+
+/** Names an object's prototype answers to: a lookup by them must not find a column that is not there. */
+const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+const STRICT_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const MISSING_CELLS = new Set(['', 'na', 'nan', 'null', 'n/a', '-']);
+
+/** A cell a strict date reader must refuse: a calendar date that does not exist (2000-02-30). */
+function impossibleDate(cell: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(cell.trim());
+  if (m === null) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d;
+}
+
+/**
+ * Parse the table and read the named columns (and names only a prototype has) as text, numbers
+ * and times; a project error from one reading is an answer, and the next is still tried. What a
+ * reading accepts is checked too: no hex, padded or otherwise lenient number, no impossible
+ * calendar date, no bare integer read as a date of 2001.
+ */
+function readTable(text: string, names: string[]): Outcome {
+  const table = parseCsv(text, 'fuzz.csv');
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof LstmError) return undefined;
+      throw e;
+    }
+  };
+  // the header's own names first, so a finding about their cells is not hidden by a phantom column
+  for (const name of [...names, ...PROTOTYPE_NAMES.filter((n) => !table.names.includes(n))]) {
+    const cells = attempt(() => column(table, name));
+    if (cells !== undefined && !table.names.includes(name))
+      return { kind: 'silent', name: 'phantom-column', message: `column(table, '${name}') answered though the header has no such column` };
+    if (cells === undefined) continue;
+    const values = attempt(() => numericColumn(table, name));
+    if (values !== undefined) {
+      const lenient = cells.find((c) => !MISSING_CELLS.has(c.trim().toLowerCase()) && !(STRICT_NUMBER.test(c) && Number.isFinite(Number(c))));
+      if (lenient !== undefined)
+        return { kind: 'silent', name: 'lenient-number', message: `numericColumn read '${lenient.slice(0, 40)}' as ${values[cells.indexOf(lenient)]}` };
+    }
+    const times = attempt(() => parseTimes(cells, 'fuzz.csv', name));
+    if (times !== undefined) {
+      const impossible = cells.find(impossibleDate);
+      if (impossible !== undefined)
+        return { kind: 'silent', name: 'impossible-date', message: `parseTimes read '${impossible}' as ${new Date(times[cells.indexOf(impossible)] as number).toISOString()}` };
+      const bare = cells.findIndex((c) => /^\d{1,3}$/.test(c.trim()));
+      if (bare >= 0 && times[bare] === Date.parse(cells[bare] as string))
+        return { kind: 'silent', name: 'integer-as-date', message: `parseTimes read the bare integer '${cells[bare]}' as ${new Date(times[bare] as number).toISOString()}` };
+    }
+  }
+  return { kind: 'ok' };
 }
 
 /** Run a command's pipeline; a nonzero exit code without an exception is the command's own refusal. */
@@ -56,20 +118,16 @@ export async function runCsv(plan: CsvPlan): Promise<Outcome> {
   const width = plan.header.length;
   const first = plan.header[plan.first % width] as string;
   const second = plan.header[plan.second % width] as string;
-  if (plan.pipeline === 'parse') {
-    const table = parseCsv(text, 'fuzz.csv');
-    for (const name of [first, second]) {
-      // a project error from one column (missing, not numeric) is an answer; the other column is still read
-      for (const read of [() => column(table, name), () => numericColumn(table, name)]) {
-        try {
-          read();
-        } catch (e) {
-          if (!(e instanceof LstmError)) throw e;
-        }
-      }
-    }
-    return { kind: 'ok' };
+  if (plan.pipeline === 'parse') return readTable(text, [first, second]);
+  try {
+    await runPipeline(plan, text, first, second);
+  } finally {
+    removeScratchFolder();
   }
+  return { kind: 'ok' };
+}
+
+async function runPipeline(plan: CsvPlan, text: string, first: string, second: string): Promise<void> {
   const dir = scratchFolder();
   const path = join(dir, 'fuzz.csv');
   writeFileSync(path, text);
@@ -85,5 +143,4 @@ export async function runCsv(plan: CsvPlan): Promise<Outcome> {
       classifyCommand([...tag, '--csv', path, `--text-column=${first}`, `--label-column=${second}`, ...tiny, '--embedding', '2', '--min-count', '1', '--batch', '4']),
     );
   }
-  return { kind: 'ok' };
 }

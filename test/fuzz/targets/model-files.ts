@@ -7,7 +7,6 @@
  * and accepted (silent); for a v0.1.0 file (header not covered by its checksum) it is reported apart.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { infoCommand } from '../../../src/cli/info.js';
 import { decodeForecaster, encodeForecaster } from '../../../src/io/forecaster-file.js';
@@ -18,6 +17,7 @@ import { fit } from '../../../src/models/fit-language-model.js';
 import { parseCsv } from '../../../src/node/csv.js';
 import { applyByteOp, applyHeaderOp, isByteOp } from '../mutate.js';
 import type { ModelFileKind, ModelFilePlan } from '../plans.js';
+import { scratchBase } from './scratch.js';
 
 const FIXTURES = 'test/fixtures/';
 const TEXTS = ['the cat sat on the mat', 'free money now!!! click', 'meeting at noon tomorrow'];
@@ -105,7 +105,7 @@ export async function runModelFile(kind: ModelFileKind, plan: ModelFilePlan): Pr
   let bytes = original;
   for (const m of plan.ops) bytes = isByteOp(m) ? applyByteOp(bytes, m) : applyHeaderOp(bytes, m);
   // lstm info reads the file on its own path (it prints the header without building the model)
-  scratch ??= mkdtempSync(join(tmpdir(), 'lstm-fuzz-'));
+  scratch ??= mkdtempSync(join(scratchBase(), 'files-'));
   const path = join(scratch, `${kind}.lstm`);
   writeFileSync(path, bytes);
   let infoError: unknown;

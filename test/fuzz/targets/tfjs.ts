@@ -7,11 +7,11 @@
  * unedited one predicts, or have been refused (silent otherwise: wrong weights accepted).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultKernels } from '../../../src/kernels/index.js';
 import { loadTfjsLayersModelFile } from '../../../src/node/files.js';
 import type { Outcome } from '../outcome.js';
+import { scratchBase } from './scratch.js';
 import type { TfjsOp, TfjsPlan } from '../plans.js';
 
 interface Weight {
@@ -164,7 +164,7 @@ const expected = new Map<number, string>();
 
 export function runTfjs(plan: TfjsPlan): Outcome {
   const index = plan.model % models().length;
-  const folder = mkdtempSync(join(tmpdir(), 'lstm-fuzz-tfjs-'));
+  const folder = mkdtempSync(join(scratchBase(), 'tfjs-'));
   try {
     const { json, shards } = build(index);
     if (!expected.has(index)) {
