@@ -30,8 +30,14 @@ const columns = ['tried', 'ok', 'project', 'uncaught', 'silent', 'hang', 'memory
 console.log(['family'.padEnd(16), ...columns.map((c) => c.padStart(8))].join(''));
 const reports = [];
 for (const family of families) {
-  const verbose = env.FUZZ_VERBOSE === '1' ? (i, o) => console.log(`  ${family} #${i}: ${o.kind} ${o.name ?? ''} ${o.message?.slice(0, 120) ?? ''}`) : undefined;
-  const r = await fuzzFamily(family, settings, verbose);
+  // FUZZ_VERBOSE=1: every input's outcome; otherwise a progress line on stderr every 50 inputs
+  const onCase =
+    env.FUZZ_VERBOSE === '1'
+      ? (i, o) => console.log(`  ${family} #${i}: ${o.kind} ${o.name ?? ''} ${o.message?.slice(0, 120) ?? ''}`)
+      : (i) => {
+          if ((i + 1) % 50 === 0) process.stderr.write(`  ${family}: ${i + 1} of ${settings.runs}\n`);
+        };
+  const r = await fuzzFamily(family, settings, onCase);
   reports.push(r);
   const row = columns.map((c) => String(c === 'tried' ? r.tried : r.counts[c]).padStart(8));
   console.log([family.padEnd(16), ...row].join(''));

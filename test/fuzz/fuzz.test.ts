@@ -39,7 +39,11 @@ describe('fuzz (short run; npm run fuzz for the long one)', () => {
       const c = report.counts;
       const summary = `${report.tried} tried: ${c.ok} ok, ${c.project} project errors, ${c.uncaught} uncaught, ${c.silent} silently wrong, ${c.hang} hangs, ${c.memory} over memory, ${c.crash} crashes`;
       assert.ok(report.tried > 0, `${family}: no input was tried`);
-      assert.equal(report.failures.length, 0, `${family}: ${summary}\n${report.failures.map(describeFailure).join('\n')}`);
+      assert.equal(
+        report.failures.length,
+        0,
+        `${family}: ${summary}\n${report.failures.map(describeFailure).join('\n')}`,
+      );
     });
   }
 });

@@ -79,12 +79,15 @@ class Runner {
         }
       };
       child.on('message', onMessage);
-      child.once('exit', (code, signal) => reject(new Error(`fuzz child exited while starting (${signal ?? code}): ${this.stderrTail}`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`fuzz child exited while starting (${signal ?? code}): ${this.stderrTail}`)),
+      );
     });
   }
 
   async run(c: FuzzCase, timeoutMs: number): Promise<Outcome> {
-    if (this.child === undefined || this.child.exitCode !== null || this.child.signalCode !== null) this.ready = this.start();
+    if (this.child === undefined || this.child.exitCode !== null || this.child.signalCode !== null)
+      this.ready = this.start();
     await this.ready;
     const child = this.child as ChildProcess;
     const id = this.nextId++;
@@ -101,18 +104,37 @@ class Runner {
       const onMessage = (m: { id?: number; outcome?: Outcome; rssMb?: number; arrayBuffersMb?: number }): void => {
         if (m.id !== id || m.outcome === undefined) return;
         peakMb = Math.max(peakMb, m.rssMb ?? 0);
-        if (peakMb > this.memoryMb) finish({ kind: 'memory', name: 'rss', message: `the child held ${peakMb.toFixed(0)} MB after the input (bound ${this.memoryMb} MB; array buffers ${(m.arrayBuffersMb ?? 0).toFixed(0)} MB); last outcome ${m.outcome.kind} ${m.outcome.name ?? ''}` }, true);
+        if (peakMb > this.memoryMb)
+          finish(
+            {
+              kind: 'memory',
+              name: 'rss',
+              message: `the child held ${peakMb.toFixed(0)} MB after the input (bound ${this.memoryMb} MB; array buffers ${(m.arrayBuffersMb ?? 0).toFixed(0)} MB); last outcome ${m.outcome.kind} ${m.outcome.name ?? ''}`,
+            },
+            true,
+          );
         else finish(m.outcome, false);
       };
       const onExit = (code: number | null, signal: string | null): void =>
         finish({ kind: 'crash', name: signal ?? `exit ${code}`, message: this.stderrTail.slice(-300) }, false);
       child.on('message', onMessage);
       child.once('exit', onExit);
-      const timer = setTimeout(() => finish({ kind: 'hang', name: 'timeout', message: `no answer within ${timeoutMs / 1000} s` }, true), timeoutMs);
+      const timer = setTimeout(
+        () => finish({ kind: 'hang', name: 'timeout', message: `no answer within ${timeoutMs / 1000} s` }, true),
+        timeoutMs,
+      );
       const sampler = setInterval(() => {
         const mb = residentMb(child.pid);
         peakMb = Math.max(peakMb, mb);
-        if (mb > this.memoryMb) finish({ kind: 'memory', name: 'rss', message: `the child reached ${mb.toFixed(0)} MB resident (bound ${this.memoryMb} MB)` }, true);
+        if (mb > this.memoryMb)
+          finish(
+            {
+              kind: 'memory',
+              name: 'rss',
+              message: `the child reached ${mb.toFixed(0)} MB resident (bound ${this.memoryMb} MB)`,
+            },
+            true,
+          );
       }, 20);
       child.send({ id, case: c });
     });
@@ -164,11 +186,22 @@ function singleOpPlans(plan: unknown): unknown[] {
 }
 
 const emptyCounts = (): Record<OutcomeKind, number> => ({
-  ok: 0, project: 0, uncaught: 0, silent: 0, 'altered': 0, hang: 0, memory: 0, crash: 0,
+  ok: 0,
+  project: 0,
+  uncaught: 0,
+  silent: 0,
+  altered: 0,
+  hang: 0,
+  memory: 0,
+  crash: 0,
 });
 
 /** Run one family's plans and sort what they did. */
-export async function fuzzFamily(family: string, s: FuzzSettings, onCase?: (i: number, o: Outcome) => void): Promise<FamilyReport> {
+export async function fuzzFamily(
+  family: string,
+  s: FuzzSettings,
+  onCase?: (i: number, o: Outcome) => void,
+): Promise<FamilyReport> {
   const spec = FAMILIES[family];
   if (spec === undefined) throw new Error(`fuzz: no family '${family}'`);
   const timeoutMs = spec.timeoutMs * s.timeScale;
@@ -220,7 +253,11 @@ export async function fuzzFamily(family: string, s: FuzzSettings, onCase?: (i: n
 }
 
 /** Run one plan (a reproduction), as the fuzz run would. */
-export async function replay(family: string, plan: unknown, s: Pick<FuzzSettings, 'memoryMb' | 'timeScale'>): Promise<Outcome> {
+export async function replay(
+  family: string,
+  plan: unknown,
+  s: Pick<FuzzSettings, 'memoryMb' | 'timeScale'>,
+): Promise<Outcome> {
   const spec = FAMILIES[family];
   if (spec === undefined) throw new Error(`fuzz: no family '${family}'`);
   const runner = new Runner(s.memoryMb);

@@ -190,7 +190,26 @@ export function applyHeaderOp(bytes: Uint8Array, m: HeaderOp): Uint8Array {
       // the name written twice: the second record (another tensor's) wins in JSON.parse
       const marker = '@@fuzz-duplicate@@';
       header[marker] = 0;
-      text = JSON.stringify(header).replace(`"${marker}":0`, `${JSON.stringify(name)}:${JSON.stringify(header[other])}`);
+      text = JSON.stringify(header).replace(
+        `"${marker}":0`,
+        `${JSON.stringify(name)}:${JSON.stringify(header[other])}`,
+      );
+      break;
+    }
+    case 'config-size': {
+      // a size the model is built from (hiddenSize, numLayers, lookback …): the allocation comes before any shape check
+      let config: unknown;
+      try {
+        config = JSON.parse(meta['config'] ?? '');
+      } catch {
+        break;
+      }
+      if (typeof config !== 'object' || config === null) break;
+      const sizes = Object.keys(config).filter((k) => typeof (config as Record<string, unknown>)[k] === 'number');
+      const field = sizes[m.field % Math.max(1, sizes.length)];
+      if (field === undefined) break;
+      (config as Record<string, unknown>)[field] = '@@fuzz-placeholder@@';
+      meta['config'] = JSON.stringify(config).replace(PLACEHOLDER, m.json);
       break;
     }
     case 'vocab': {
@@ -213,6 +232,26 @@ export function applyHeaderOp(bytes: Uint8Array, m: HeaderOp): Uint8Array {
     }
   }
   return joinSafetensors(text ?? JSON.stringify(header), split.data);
+}
+
+/**
+ * Edits a strict reader refuses in any file, even one whose header no checksum covers (v0.1.0):
+ * offsets that leave gaps or overlap, a tensor named twice, a JSON key written twice, a tensor
+ * missing or of another type or shape, a vocabulary entry repeated.
+ */
+export function detectableWithoutChecksum(m: { op: string; how?: string }): boolean {
+  return (
+    [
+      'shift-offsets',
+      'alias-offsets',
+      'duplicate-tensor-key',
+      'duplicate-key',
+      'drop-tensor',
+      'set-dtype',
+      'set-shape',
+    ].includes(m.op) ||
+    (m.op === 'vocab' && m.how === 'duplicate')
+  );
 }
 
 const BYTE_OPS = new Set(['flip', 'insert', 'delete', 'truncate', 'overwrite']);

@@ -26,7 +26,10 @@ const someBytes: fc.Arbitrary<number[]> = fc.oneof<fc.Arbitrary<number[]>[]>(
 export const byteOp: fc.Arbitrary<ByteOp> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('flip' as const), at: position, bit: fc.nat({ max: 7 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('insert' as const), at: position, bytes: someBytes }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), at: position, count: fc.integer({ min: 1, max: 64 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('delete' as const), at: position, count: fc.integer({ min: 1, max: 64 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), keep: position }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('overwrite' as const), at: position, bytes: someBytes }) },
 );
@@ -38,8 +41,31 @@ export const byteOp: fc.Arbitrary<ByteOp> = fc.oneof(
  * Infinity), fractional, the number as a string, null, other types, a long string.
  */
 export const INTERESTING_JSON = [
-  '0', '-1', '1', '2', '-0.5', '0.5', '1e9', '2147483648', '1e309', '-1e309', '1e-320', '8000', '100000',
-  '"8"', '"NaN"', '"0x10"', 'null', 'true', 'false', '[]', '{}', '[1e9]', '[-1]', '""', `"${'x'.repeat(300)}"`,
+  '0',
+  '-1',
+  '1',
+  '2',
+  '-0.5',
+  '0.5',
+  '1e9',
+  '2147483648',
+  '1e309',
+  '-1e309',
+  '1e-320',
+  '8000',
+  '100000',
+  '"8"',
+  '"NaN"',
+  '"0x10"',
+  'null',
+  'true',
+  'false',
+  '[]',
+  '{}',
+  '[1e9]',
+  '[-1]',
+  '""',
+  `"${'x'.repeat(300)}"`,
 ] as const;
 const interesting = fc.constantFrom(...INTERESTING_JSON);
 const selector = fc.nat({ max: 10_000 });
@@ -56,20 +82,68 @@ export type HeaderOp =
   | { op: 'set-dtype'; tensor: number; dtype: string }
   | { op: 'drop-tensor'; tensor: number }
   | { op: 'duplicate-tensor-key'; tensor: number; other: number }
-  | { op: 'vocab'; how: 'reverse' | 'swap' | 'duplicate' | 'drop'; i: number; j: number };
+  | { op: 'vocab'; how: 'reverse' | 'swap' | 'duplicate' | 'drop'; i: number; j: number }
+  | { op: 'config-size'; field: number; json: string };
 
 export const headerOp: fc.Arbitrary<HeaderOp> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), entry: selector, node: selector, json: interesting }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ op: fc.constant('set' as const), entry: selector, node: selector, json: interesting }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), entry: selector, node: selector }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('duplicate-key' as const), entry: selector, node: selector, json: interesting }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('duplicate-key' as const),
+      entry: selector,
+      node: selector,
+      json: interesting,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drop-entry' as const), entry: selector }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('shift-offsets' as const), tensor: selector, delta: fc.constantFrom(-8, -4, 4, 8, 1 << 20) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('shift-offsets' as const),
+      tensor: selector,
+      delta: fc.constantFrom(-8, -4, 4, 8, 1 << 20),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('alias-offsets' as const), tensor: selector, other: selector }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('set-shape' as const), tensor: selector, dim: selector, json: interesting }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('set-dtype' as const), tensor: selector, dtype: fc.constantFrom('F64', 'F16', 'I32', '') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('set-shape' as const), tensor: selector, dim: selector, json: interesting }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('set-dtype' as const),
+      tensor: selector,
+      dtype: fc.constantFrom('F64', 'F16', 'I32', ''),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drop-tensor' as const), tensor: selector }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate-tensor-key' as const), tensor: selector, other: selector }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('vocab' as const), how: fc.constantFrom('reverse' as const, 'swap' as const, 'duplicate' as const, 'drop' as const), i: selector, j: selector }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('duplicate-tensor-key' as const), tensor: selector, other: selector }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('config-size' as const),
+      field: selector,
+      json: fc.constantFrom('8000', '100000', '1e9', '65536', '0', '-1', '1.5', '1e309'),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('vocab' as const),
+      how: fc.constantFrom('reverse' as const, 'swap' as const, 'duplicate' as const, 'drop' as const),
+      i: selector,
+      j: selector,
+    }),
+  },
 );
 
 /** A model file of one kind: the committed v0.1.0 fixture or the same model encoded by this build, then mutated. */
@@ -83,7 +157,10 @@ export type ModelFileKind = (typeof MODEL_FILE_KINDS)[number];
 
 export const modelFilePlan: fc.Arbitrary<ModelFilePlan> = fc.record({
   base: fc.constantFrom('fixture' as const, 'fresh' as const),
-  ops: fc.array(fc.oneof({ weight: 2, arbitrary: byteOp }, { weight: 3, arbitrary: headerOp }), { minLength: 1, maxLength: 3 }),
+  ops: fc.array(fc.oneof({ weight: 2, arbitrary: byteOp }, { weight: 3, arbitrary: headerOp }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
 });
 
 // ------------------------------------------------------------------------------------ ONNX files
@@ -100,14 +177,69 @@ export type ProtoOp =
   | { op: 'drop'; what: 'graph' | 'nodes' | 'initializers' | 'inputs' | 'outputs' | 'opset' };
 
 export const protoOp: fc.Arbitrary<ProtoOp> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('attribute' as const), node: selector, attribute: selector, json: interesting }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('attribute' as const),
+      node: selector,
+      attribute: selector,
+      json: interesting,
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drop-input' as const), node: selector, input: selector }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('rename-input' as const), node: selector, input: selector, name: fc.constantFrom('', 'nowhere', 'constructor', '__proto__') }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('op-type' as const), node: selector, opType: fc.constantFrom('LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Constant', 'Unknown', 'toString', '') }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('dims' as const), initializer: selector, dim: selector, json: interesting }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('weights' as const), initializer: selector, value: fc.constantFrom('nan' as const, 'inf' as const, 'truncate' as const, 'extend' as const) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('graph-io' as const), which: fc.constantFrom('input' as const, 'output' as const), index: selector, dim: selector, json: interesting }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('drop' as const), what: fc.constantFrom('graph' as const, 'nodes' as const, 'initializers' as const, 'inputs' as const, 'outputs' as const, 'opset' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('rename-input' as const),
+      node: selector,
+      input: selector,
+      name: fc.constantFrom('', 'nowhere', 'constructor', '__proto__'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('op-type' as const),
+      node: selector,
+      opType: fc.constantFrom('LSTM', 'GRU', 'RNN', 'Gemm', 'MatMul', 'Constant', 'Unknown', 'toString', ''),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('dims' as const), initializer: selector, dim: selector, json: interesting }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('weights' as const),
+      initializer: selector,
+      value: fc.constantFrom('nan' as const, 'inf' as const, 'truncate' as const, 'extend' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('graph-io' as const),
+      which: fc.constantFrom('input' as const, 'output' as const),
+      index: selector,
+      dim: selector,
+      json: interesting,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('drop' as const),
+      what: fc.constantFrom(
+        'graph' as const,
+        'nodes' as const,
+        'initializers' as const,
+        'inputs' as const,
+        'outputs' as const,
+        'opset' as const,
+      ),
+    }),
+  },
 );
 
 export interface OnnxPlan {
@@ -118,7 +250,10 @@ export interface OnnxPlan {
 
 export const onnxPlan: fc.Arbitrary<OnnxPlan> = fc.record({
   base: fc.nat({ max: 100 }),
-  ops: fc.array(fc.oneof({ weight: 1, arbitrary: byteOp }, { weight: 2, arbitrary: protoOp }), { minLength: 1, maxLength: 3 }),
+  ops: fc.array(fc.oneof({ weight: 1, arbitrary: byteOp }, { weight: 2, arbitrary: protoOp }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
 });
 
 // --------------------------------------------------------------------------- TF.js layers models
@@ -137,7 +272,24 @@ export type TfjsOp =
 export const tfjsOp: fc.Arbitrary<TfjsOp> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), node: selector, json: interesting }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('remove' as const), node: selector }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('whole' as const), json: fc.constantFrom('null', '[]', '{}', '1', '"model"', '{"modelTopology":null}', '{"weightsManifest":null}', '{"weightsManifest":[{}]}', '{"weightsManifest":[{"paths":null,"weights":[]}]}', '{"modelTopology":{"model_config":{"class_name":"Sequential","config":null}}}') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('whole' as const),
+      json: fc.constantFrom(
+        'null',
+        '[]',
+        '{}',
+        '1',
+        '"model"',
+        '{"modelTopology":null}',
+        '{"weightsManifest":null}',
+        '{"weightsManifest":[{}]}',
+        '{"weightsManifest":[{"paths":null,"weights":[]}]}',
+        '{"modelTopology":{"model_config":{"class_name":"Sequential","config":null}}}',
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ op: 'reverse-shards' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('extra-bytes' as const), count: fc.constantFrom(1, 4, 64) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate-shard' as const), keep: position }) },
@@ -159,13 +311,59 @@ export const tfjsPlan: fc.Arbitrary<TfjsPlan> = fc.record({
 // -------------------------------------------------------------------------------------- CSV files
 
 const COLUMN_NAMES = [
-  'time', 'date', 'month', 'value', 'sales', 'text', 'label', 'tags', 'constructor', '__proto__', 'toString',
-  'hasOwnProperty', 'valueOf', 'prototype', '', ' ', 'a,b', '"q"', 'x'.repeat(200),
+  'time',
+  'date',
+  'month',
+  'value',
+  'sales',
+  'text',
+  'label',
+  'tags',
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  '',
+  ' ',
+  'a,b',
+  '"q"',
+  'x'.repeat(200),
 ];
 const CELLS = [
-  '1', '2.5', '-3', '0', '1e309', '-1e309', '0x10', ' 8', '8 ', '', ' ', 'NaN', 'Infinity', 'abc', '1,000',
-  '2000-01-01', '2000-02-01', '2000-02-30', '2001-13-01', '1999-12-31T23:59:59Z', '2000-01-01 00:00:01',
-  '1900-01-01', '9999-12-31', '0001-01-01', '12', '2000', '1e3', 'x'.repeat(5000), 'ham', 'spam', 'a b c', 'O',
+  '1',
+  '2.5',
+  '-3',
+  '0',
+  '1e309',
+  '-1e309',
+  '0x10',
+  ' 8',
+  '8 ',
+  '',
+  ' ',
+  'NaN',
+  'Infinity',
+  'abc',
+  '1,000',
+  '2000-01-01',
+  '2000-02-01',
+  '2000-02-30',
+  '2001-13-01',
+  '1999-12-31T23:59:59Z',
+  '2000-01-01 00:00:01',
+  '1900-01-01',
+  '9999-12-31',
+  '0001-01-01',
+  '12',
+  '2000',
+  '1e3',
+  'x'.repeat(5000),
+  'ham',
+  'spam',
+  'a b c',
+  'O',
 ];
 
 /** A CSV table: a header and rows of cells (some columns regular series so pipelines get far), and the pipeline that reads it. */
@@ -186,7 +384,10 @@ export const csvPlan: fc.Arbitrary<CsvPlan> = fc
   .record({
     width: fc.integer({ min: 1, max: 5 }),
     height: fc.integer({ min: 0, max: 40 }),
-    names: fc.array(fc.oneof(fc.constantFrom(...COLUMN_NAMES), fc.string({ maxLength: 6 })), { minLength: 5, maxLength: 5 }),
+    names: fc.array(fc.oneof(fc.constantFrom(...COLUMN_NAMES), fc.string({ maxLength: 6 })), {
+      minLength: 5,
+      maxLength: 5,
+    }),
     cells: fc.array(
       fc.oneof(
         { weight: 3, arbitrary: fc.constantFrom(...CELLS) },
@@ -195,8 +396,21 @@ export const csvPlan: fc.Arbitrary<CsvPlan> = fc
       ),
       { minLength: 200, maxLength: 200 },
     ),
-    times: fc.constantFrom('cells' as const, 'integers' as const, 'monthly' as const, 'daily' as const, 'tiny-step' as const, 'huge-gap' as const),
-    pipeline: fc.constantFrom('parse' as const, 'forecast' as const, 'forecast' as const, 'classify' as const, 'tag' as const),
+    times: fc.constantFrom(
+      'cells' as const,
+      'integers' as const,
+      'monthly' as const,
+      'daily' as const,
+      'tiny-step' as const,
+      'huge-gap' as const,
+    ),
+    pipeline: fc.constantFrom(
+      'parse' as const,
+      'forecast' as const,
+      'forecast' as const,
+      'classify' as const,
+      'tag' as const,
+    ),
     first: fc.nat({ max: 4 }),
     second: fc.nat({ max: 3 }),
     regular: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
@@ -229,7 +443,24 @@ export const csvPlan: fc.Arbitrary<CsvPlan> = fc
 // ---------------------------------------------------------------------------------- option values
 
 /** Flag values that must be refused, or read exactly: hex, padded, empty, negative, overflowing, huge. */
-export const OPTION_VALUES = ['0x10', ' 8', '8 ', '', '-1', '0', '1e309', '1e9', '65536', '2147483648', '1.5', 'NaN', 'abc', '1e-9', '-0', '3'];
+export const OPTION_VALUES = [
+  '0x10',
+  ' 8',
+  '8 ',
+  '',
+  '-1',
+  '0',
+  '1e309',
+  '1e9',
+  '65536',
+  '2147483648',
+  '1.5',
+  'NaN',
+  'abc',
+  '1e-9',
+  '-0',
+  '3',
+];
 export const PATH_KINDS = ['missing-dir', 'a-dir', 'under-a-file', 'ok', 'empty-file', 'binary-file'] as const;
 
 export interface OptionsPlan {
@@ -244,9 +475,21 @@ export interface OptionsPlan {
 }
 
 export const optionsPlan: fc.Arbitrary<OptionsPlan> = fc.record({
-  command: fc.constantFrom('train' as const, 'generate' as const, 'eval' as const, 'info' as const, 'inspect' as const, 'forecast' as const, 'classify' as const, 'convert' as const),
+  command: fc.constantFrom(
+    'train' as const,
+    'generate' as const,
+    'eval' as const,
+    'info' as const,
+    'inspect' as const,
+    'forecast' as const,
+    'classify' as const,
+    'convert' as const,
+  ),
   flag: fc.nat({ max: 100 }),
-  value: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...OPTION_VALUES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }),
+  value: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...OPTION_VALUES) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+  ),
   path: fc.constantFrom(...PATH_KINDS),
   pathRole: fc.constantFrom('input' as const, 'output' as const),
 });

@@ -87,22 +87,40 @@ function readTable(text: string, names: string[]): Outcome {
   for (const name of [...names, ...PROTOTYPE_NAMES.filter((n) => !table.names.includes(n))]) {
     const cells = attempt(() => column(table, name));
     if (cells !== undefined && !table.names.includes(name))
-      return { kind: 'silent', name: 'phantom-column', message: `column(table, '${name}') answered though the header has no such column` };
+      return {
+        kind: 'silent',
+        name: 'phantom-column',
+        message: `column(table, '${name}') answered though the header has no such column`,
+      };
     if (cells === undefined) continue;
     const values = attempt(() => numericColumn(table, name));
     if (values !== undefined) {
-      const lenient = cells.find((c) => !MISSING_CELLS.has(c.trim().toLowerCase()) && !(STRICT_NUMBER.test(c) && Number.isFinite(Number(c))));
+      const lenient = cells.find(
+        (c) => !MISSING_CELLS.has(c.trim().toLowerCase()) && !(STRICT_NUMBER.test(c) && Number.isFinite(Number(c))),
+      );
       if (lenient !== undefined)
-        return { kind: 'silent', name: 'lenient-number', message: `numericColumn read '${lenient.slice(0, 40)}' as ${values[cells.indexOf(lenient)]}` };
+        return {
+          kind: 'silent',
+          name: 'lenient-number',
+          message: `numericColumn read '${lenient.slice(0, 40)}' as ${values[cells.indexOf(lenient)]}`,
+        };
     }
     const times = attempt(() => parseTimes(cells, 'fuzz.csv', name));
     if (times !== undefined) {
       const impossible = cells.find(impossibleDate);
       if (impossible !== undefined)
-        return { kind: 'silent', name: 'impossible-date', message: `parseTimes read '${impossible}' as ${new Date(times[cells.indexOf(impossible)] as number).toISOString()}` };
+        return {
+          kind: 'silent',
+          name: 'impossible-date',
+          message: `parseTimes read '${impossible}' as ${new Date(times[cells.indexOf(impossible)] as number).toISOString()}`,
+        };
       const bare = cells.findIndex((c) => /^\d{1,3}$/.test(c.trim()));
       if (bare >= 0 && times[bare] === Date.parse(cells[bare] as string))
-        return { kind: 'silent', name: 'integer-as-date', message: `parseTimes read the bare integer '${cells[bare]}' as ${new Date(times[bare] as number).toISOString()}` };
+        return {
+          kind: 'silent',
+          name: 'integer-as-date',
+          message: `parseTimes read the bare integer '${cells[bare]}' as ${new Date(times[bare] as number).toISOString()}`,
+        };
     }
   }
   return { kind: 'ok' };
@@ -135,12 +153,40 @@ async function runPipeline(plan: CsvPlan, text: string, first: string, second: s
   if (plan.pipeline === 'forecast') {
     const out = join(dir, 'forecast-out');
     await command(() =>
-      forecastCommand(['--csv', path, `--time=${first}`, `--target=${second}`, '--lookback', '2', '--horizon', '1', '--test', '2', ...tiny, '--no-chart', '--out', out]),
+      forecastCommand([
+        '--csv',
+        path,
+        `--time=${first}`,
+        `--target=${second}`,
+        '--lookback',
+        '2',
+        '--horizon',
+        '1',
+        '--test',
+        '2',
+        ...tiny,
+        '--no-chart',
+        '--out',
+        out,
+      ]),
     );
   } else {
     const tag = plan.pipeline === 'tag' ? ['--tag'] : [];
     await command(() =>
-      classifyCommand([...tag, '--csv', path, `--text-column=${first}`, `--label-column=${second}`, ...tiny, '--embedding', '2', '--min-count', '1', '--batch', '4']),
+      classifyCommand([
+        ...tag,
+        '--csv',
+        path,
+        `--text-column=${first}`,
+        `--label-column=${second}`,
+        ...tiny,
+        '--embedding',
+        '2',
+        '--min-count',
+        '1',
+        '--batch',
+        '4',
+      ]),
     );
   }
 }

@@ -8,7 +8,8 @@ import { runOptions } from './options.js';
 import { runTfjs } from './tfjs.js';
 
 export async function runTarget(c: FuzzCase): Promise<Outcome> {
-  if (c.family.endsWith('-file')) return runModelFile(c.family.slice(0, -'-file'.length) as ModelFileKind, c.plan as ModelFilePlan);
+  if (c.family.endsWith('-file'))
+    return runModelFile(c.family.slice(0, -'-file'.length) as ModelFileKind, c.plan as ModelFilePlan);
   switch (c.family) {
     case 'onnx':
       return runOnnx(c.plan as OnnxPlan);

@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { decodeModelFile } from '../../../src/io/model-file.js';
 import { exportLanguageModelOnnx } from '../../../src/io/onnx/export-sources.js';
 import { OnnxModel } from '../../../src/io/onnx/model.js';
-import { decodeOnnxModel, encodeOnnxModel, type ModelProto, type NodeProto, type TensorProto } from '../../../src/io/onnx/proto.js';
+import {
+  decodeOnnxModel,
+  encodeOnnxModel,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from '../../../src/io/onnx/proto.js';
 import { defaultKernels } from '../../../src/kernels/index.js';
 import type { Outcome } from '../outcome.js';
 import { applyByteOp, isByteOp } from '../mutate.js';
@@ -27,7 +33,8 @@ function baseFiles(): Uint8Array[] {
   return bases;
 }
 
-const pick = <T>(xs: T[] | undefined, i: number): T | undefined => (xs === undefined || xs.length === 0 ? undefined : xs[i % xs.length]);
+const pick = <T>(xs: T[] | undefined, i: number): T | undefined =>
+  xs === undefined || xs.length === 0 ? undefined : xs[i % xs.length];
 
 /** The JSON texts of plans.ts as protobuf values: numbers stay (an int field gets a whole number), others become 0. */
 function numberOf(json: string): number {
@@ -78,7 +85,12 @@ function applyProtoOp(m: ModelProto, op: ProtoOp): void {
         const raw = t.raw_data.slice();
         if (op.value === 'nan') raw.set([0, 0, 0xc0, 0x7f], 0);
         else if (op.value === 'inf') raw.set([0, 0, 0x80, 0x7f], 0);
-        t.raw_data = op.value === 'truncate' ? raw.slice(0, raw.length - 4) : op.value === 'extend' ? Uint8Array.from([...raw, 0, 0, 0, 0]) : raw;
+        t.raw_data =
+          op.value === 'truncate'
+            ? raw.slice(0, raw.length - 4)
+            : op.value === 'extend'
+              ? Uint8Array.from([...raw, 0, 0, 0, 0])
+              : raw;
       } else if (t.float_data !== undefined && t.float_data.length > 0) {
         if (op.value === 'nan') t.float_data[0] = Number.NaN;
         else if (op.value === 'inf') t.float_data[0] = Number.POSITIVE_INFINITY;
@@ -90,14 +102,17 @@ function applyProtoOp(m: ModelProto, op: ProtoOp): void {
     case 'graph-io': {
       const v = pick(op.which === 'input' ? g?.input : g?.output, op.index);
       const dims = v?.type?.tensor_type?.shape?.dim;
-      if (dims !== undefined && dims.length > 0) dims[op.dim % dims.length] = { dim_value: Math.trunc(numberOf(op.json)) };
+      if (dims !== undefined && dims.length > 0)
+        dims[op.dim % dims.length] = { dim_value: Math.trunc(numberOf(op.json)) };
       return;
     }
     case 'drop': {
       if (op.what === 'graph') delete m.graph;
       else if (op.what === 'opset') delete m.opset_import;
       else if (g !== undefined) {
-        const field = { nodes: 'node', initializers: 'initializer', inputs: 'input', outputs: 'output' }[op.what] as 'node';
+        const field = { nodes: 'node', initializers: 'initializer', inputs: 'input', outputs: 'output' }[
+          op.what
+        ] as 'node';
         delete g[field];
       }
     }

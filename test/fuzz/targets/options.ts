@@ -43,7 +43,9 @@ function inputFiles(): { text: string; classify: string } {
   const text = join(dir, 'train.txt');
   writeFileSync(text, 'First Citizen:\nBefore we proceed any further, hear me speak.\n'.repeat(40));
   const classify = join(dir, 'classify.csv');
-  const rows = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? `free money now ${i},spam` : `meeting at noon ${i},ham`));
+  const rows = Array.from({ length: 40 }, (_, i) =>
+    i % 2 === 0 ? `free money now ${i},spam` : `meeting at noon ${i},ham`,
+  );
   writeFileSync(classify, ['text,label', ...rows].join('\n') + '\n');
   return { text, classify };
 }
@@ -54,8 +56,47 @@ function commands(): Record<OptionsPlan['command'], CommandSpec> {
     train: {
       table: TRAIN as Command<FlagTable>,
       run: trainCommand,
-      args: (input, output) => [input, '--steps', '1', '--time', '3', '--hidden', '4', '--embedding', '4', '--seq-len', '8', '--batch', '2', '--samples', '0', '--save', output],
-      numericFlags: ['layers', 'hidden', 'proj-size', 'dropout', 'recurrent-dropout', 'embedding', 'seq-len', 'batch', 'lr', 'weight-decay', 'momentum', 'clip', 'val-split', 'seed', 'steps', 'time', 'eval-every', 'eval-chars', 'samples', 'rows'],
+      args: (input, output) => [
+        input,
+        '--steps',
+        '1',
+        '--time',
+        '3',
+        '--hidden',
+        '4',
+        '--embedding',
+        '4',
+        '--seq-len',
+        '8',
+        '--batch',
+        '2',
+        '--samples',
+        '0',
+        '--save',
+        output,
+      ],
+      numericFlags: [
+        'layers',
+        'hidden',
+        'proj-size',
+        'dropout',
+        'recurrent-dropout',
+        'embedding',
+        'seq-len',
+        'batch',
+        'lr',
+        'weight-decay',
+        'momentum',
+        'clip',
+        'val-split',
+        'seed',
+        'steps',
+        'time',
+        'eval-every',
+        'eval-chars',
+        'samples',
+        'rows',
+      ],
       files: [text, 'out.lstm'],
     },
     generate: {
@@ -72,8 +113,13 @@ function commands(): Record<OptionsPlan['command'], CommandSpec> {
       numericFlags: ['last', 'chunk'],
       files: [text, 'unused'],
     },
-    info: { table: INFO as Command<FlagTable>,
-      run: infoCommand, args: (input) => [input], numericFlags: [], files: [LM, 'unused'] },
+    info: {
+      table: INFO as Command<FlagTable>,
+      run: infoCommand,
+      args: (input) => [input],
+      numericFlags: [],
+      files: [LM, 'unused'],
+    },
     inspect: {
       table: INSPECT as Command<FlagTable>,
       run: inspectCommand,
@@ -84,15 +130,78 @@ function commands(): Record<OptionsPlan['command'], CommandSpec> {
     forecast: {
       table: FORECAST as Command<FlagTable>,
       run: forecastCommand,
-      args: (input, output) => ['--csv', input, '--time', 'month', '--target', 'sales', '--lookback', '3', '--horizon', '2', '--test', '6', '--epochs', '1', '--hidden', '2', '--out', output],
-      numericFlags: ['lookback', 'horizon', 'season', 'hidden', 'layers', 'dropout', 'epochs', 'batch', 'lr', 'patience', 'seed', 'test', 'stride'],
+      args: (input, output) => [
+        '--csv',
+        input,
+        '--time',
+        'month',
+        '--target',
+        'sales',
+        '--lookback',
+        '3',
+        '--horizon',
+        '2',
+        '--test',
+        '6',
+        '--epochs',
+        '1',
+        '--hidden',
+        '2',
+        '--out',
+        output,
+      ],
+      numericFlags: [
+        'lookback',
+        'horizon',
+        'season',
+        'hidden',
+        'layers',
+        'dropout',
+        'epochs',
+        'batch',
+        'lr',
+        'patience',
+        'seed',
+        'test',
+        'stride',
+      ],
       files: [SALES, 'forecast-out'],
     },
     classify: {
       table: CLASSIFY as Command<FlagTable>,
       run: classifyCommand,
-      args: (input, output) => ['--csv', input, '--text-column', 'text', '--label-column', 'label', '--epochs', '1', '--hidden', '2', '--embedding', '2', '--min-count', '1', '--save', output],
-      numericFlags: ['max-length', 'min-count', 'vocab-size', 'embedding', 'hidden', 'layers', 'dropout', 'epochs', 'batch', 'lr', 'patience', 'seed'],
+      args: (input, output) => [
+        '--csv',
+        input,
+        '--text-column',
+        'text',
+        '--label-column',
+        'label',
+        '--epochs',
+        '1',
+        '--hidden',
+        '2',
+        '--embedding',
+        '2',
+        '--min-count',
+        '1',
+        '--save',
+        output,
+      ],
+      numericFlags: [
+        'max-length',
+        'min-count',
+        'vocab-size',
+        'embedding',
+        'hidden',
+        'layers',
+        'dropout',
+        'epochs',
+        'batch',
+        'lr',
+        'patience',
+        'seed',
+      ],
       files: [classify, 'classifier.lstm'],
     },
     convert: {
@@ -135,7 +244,11 @@ export async function runOptions(plan: OptionsPlan): Promise<Outcome> {
         if (!(e instanceof UsageError || e instanceof LstmError)) throw e;
       }
       if (accepted)
-        return { kind: 'silent', name: 'lenient-flag', message: `lstm ${command} accepted --${flag}=${JSON.stringify(plan.value)}` };
+        return {
+          kind: 'silent',
+          name: 'lenient-flag',
+          message: `lstm ${command} accepted --${flag}=${JSON.stringify(plan.value)}`,
+        };
     }
     await spec.run(argv);
     return { kind: 'ok' };

@@ -21,7 +21,10 @@ export function scratchFolder(): string {
     mkdirSync(join(folder, 'a-dir'));
     writeFileSync(join(folder, 'a-file'), 'not a folder\n');
     writeFileSync(join(folder, 'empty'), '');
-    writeFileSync(join(folder, 'binary'), Uint8Array.from({ length: 512 }, (_, i) => (i * 37) & 0xff));
+    writeFileSync(
+      join(folder, 'binary'),
+      Uint8Array.from({ length: 512 }, (_, i) => (i * 37) & 0xff),
+    );
   }
   return folder;
 }

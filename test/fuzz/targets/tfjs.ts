@@ -27,7 +27,18 @@ function models(): Array<{ layers: Json[]; weights: Weight[] }> {
   return [
     {
       layers: [
-        { class_name: 'LSTM', config: { name: 'lstm_1', units: 3, return_sequences: false, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, ...input } },
+        {
+          class_name: 'LSTM',
+          config: {
+            name: 'lstm_1',
+            units: 3,
+            return_sequences: false,
+            activation: 'tanh',
+            recurrent_activation: 'sigmoid',
+            use_bias: true,
+            ...input,
+          },
+        },
         { class_name: 'Dense', config: { name: 'dense_1', units: 2, activation: 'softmax', use_bias: true } },
       ],
       weights: [
@@ -40,8 +51,21 @@ function models(): Array<{ layers: Json[]; weights: Weight[] }> {
     },
     {
       layers: [
-        { class_name: 'Embedding', config: { name: 'emb', input_dim: 5, output_dim: 3, batch_input_shape: [null, null] } },
-        { class_name: 'GRU', config: { name: 'gru_1', units: 2, return_sequences: true, reset_after: false, activation: 'tanh', recurrent_activation: 'hard_sigmoid' } },
+        {
+          class_name: 'Embedding',
+          config: { name: 'emb', input_dim: 5, output_dim: 3, batch_input_shape: [null, null] },
+        },
+        {
+          class_name: 'GRU',
+          config: {
+            name: 'gru_1',
+            units: 2,
+            return_sequences: true,
+            reset_after: false,
+            activation: 'tanh',
+            recurrent_activation: 'hard_sigmoid',
+          },
+        },
         { class_name: 'Dense', config: { name: 'out', units: 1, activation: 'linear' } },
       ],
       weights: [
@@ -55,17 +79,27 @@ function models(): Array<{ layers: Json[]; weights: Weight[] }> {
     },
     {
       layers: [
-        { class_name: 'Bidirectional', config: { name: 'bidi', merge_mode: 'concat', layer: { class_name: 'LSTM', config: { name: 'lstm', units: 2, return_sequences: true } }, ...input } },
+        {
+          class_name: 'Bidirectional',
+          config: {
+            name: 'bidi',
+            merge_mode: 'concat',
+            layer: { class_name: 'LSTM', config: { name: 'lstm', units: 2, return_sequences: true } },
+            ...input,
+          },
+        },
         { class_name: 'Dense', config: { name: 'dense_2', units: 1, activation: 'tanh' } },
       ],
-      weights: ['forward', 'backward'].flatMap((d) => [
-        { name: `bidi/${d}_lstm/kernel`, shape: [2, 8] },
-        { name: `bidi/${d}_lstm/recurrent_kernel`, shape: [2, 8] },
-        { name: `bidi/${d}_lstm/bias`, shape: [8] },
-      ]).concat([
-        { name: 'dense_2/kernel', shape: [4, 1] },
-        { name: 'dense_2/bias', shape: [1] },
-      ]),
+      weights: ['forward', 'backward']
+        .flatMap((d) => [
+          { name: `bidi/${d}_lstm/kernel`, shape: [2, 8] },
+          { name: `bidi/${d}_lstm/recurrent_kernel`, shape: [2, 8] },
+          { name: `bidi/${d}_lstm/bias`, shape: [8] },
+        ])
+        .concat([
+          { name: 'dense_2/kernel', shape: [4, 1] },
+          { name: 'dense_2/bias', shape: [1] },
+        ]),
     },
   ];
 }
@@ -81,8 +115,18 @@ function build(index: number): { json: Json; shards: Uint8Array[] } {
   const json = {
     format: 'layers-model',
     generatedBy: 'TensorFlow.js tfjs-layers v4.22.0',
-    modelTopology: { class_name: 'Sequential', config: { name: 'sequential_1', layers: m.layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
-    weightsManifest: [{ paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: m.weights.map((w) => ({ ...w, dtype: 'float32' })) }],
+    modelTopology: {
+      class_name: 'Sequential',
+      config: { name: 'sequential_1', layers: m.layers },
+      keras_version: 'tfjs-layers 4.22.0',
+      backend: 'tensor_flow.js',
+    },
+    weightsManifest: [
+      {
+        paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'],
+        weights: m.weights.map((w) => ({ ...w, dtype: 'float32' })),
+      },
+    ],
   };
   return { json, shards: [bytes.slice(0, split), bytes.slice(split)] };
 }
@@ -91,8 +135,12 @@ function build(index: number): { json: Json; shards: Uint8Array[] } {
 function nodes(value: unknown): Array<[Record<string | number, unknown>, string | number]> {
   const out: Array<[Record<string | number, unknown>, string | number]> = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach((x, i) => (out.push([v as unknown as Record<number, unknown>, i]), walk(x)));
-    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) (out.push([v as Json, k]), walk(x));
+    if (typeof v !== 'object' || v === null) return;
+    const parent = v as Record<string | number, unknown>;
+    for (const [k, x] of Array.isArray(v) ? v.entries() : Object.entries(v)) {
+      out.push([parent, k]);
+      walk(x);
+    }
   };
   walk(value);
   return out;
@@ -181,7 +229,8 @@ export function runTfjs(plan: TfjsPlan): Outcome {
     // may legitimately describe another model (reported apart, for a person to judge)
     const weightsDamaged = plan.ops.some((op) => op.op !== 'set' && op.op !== 'remove' && op.op !== 'whole');
     return {
-      kind: weightsDamaged ? 'silent' : 'altered', name: 'wrong-prediction',
+      kind: weightsDamaged ? 'silent' : 'altered',
+      name: 'wrong-prediction',
       message: `the edited model loads and predicts ${got.slice(0, 60)} instead of ${expected.get(index)?.slice(0, 60)}`,
     };
   } finally {
