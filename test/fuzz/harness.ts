@@ -160,18 +160,26 @@ function residentMb(pid: number | undefined): number {
   }
 }
 
-/** The root cause of a failure, for grouping: kind, error class and the source line that threw. */
+/** What kind of input a plan is, for grouping hangs and silent results: its mutations, or its CSV shape, or its option. */
+function planSignature(plan: unknown): string {
+  const p = plan as {
+    ops?: Array<{ op: string }>;
+    extreme?: string;
+    times?: string;
+    pipeline?: string;
+    command?: string;
+    value?: unknown;
+  };
+  if (Array.isArray(p.ops)) return [...new Set(p.ops.map((m) => m.op))].sort().join('+');
+  if (p.pipeline !== undefined) return `${p.pipeline} times:${p.times} ${p.extreme}`;
+  if (p.command !== undefined) return `${p.command} ${JSON.stringify(p.value)}`;
+  return '';
+}
+
+/** The root cause of a failure, for grouping: kind, error class and the source line that threw (or the kind of input). */
 function causeKey(family: string, o: Outcome, plan: unknown): string {
-  if (o.kind === 'hang' || o.kind === 'memory' || o.kind === 'crash') return `${family}|${o.kind}`;
-  if (o.kind === 'silent' || o.kind === 'altered') {
-    // grouped by the mutations that did it: aliased offsets, a reordered vocabulary … are different causes
-    const ops = (plan as { ops?: Array<{ op: string }> }).ops ?? [];
-    // an option plan's cause is its value (0x10, ' 8' …); a file plan's, the mutations that did it
-    const value = (plan as { value?: unknown }).value;
-    const what = value === undefined ? [...new Set(ops.map((m) => m.op))].sort().join('+') : JSON.stringify(value);
-    return `${family}|${o.kind}|${o.name ?? ''}|${what}`;
-  }
-  return `${family}|${o.kind}|${o.name ?? ''}|${o.frame ?? o.message?.slice(0, 40)}`;
+  if (o.kind === 'uncaught') return `${family}|${o.kind}|${o.name ?? ''}|${o.frame ?? o.message?.slice(0, 40)}`;
+  return `${family}|${o.kind}|${o.name ?? ''}|${planSignature(plan)}`;
 }
 
 function sameFailure(a: Outcome, b: Outcome): boolean {

@@ -236,7 +236,9 @@ export async function runOptions(plan: OptionsPlan): Promise<Outcome> {
     const { command, argv, flag } = optionsArgv(plan);
     const spec = commands()[command];
     // the flag's reading alone: a value that is not a plain finite decimal must be refused
-    if (flag !== undefined && !(STRICT_NUMBER.test(plan.value) && Number.isFinite(Number(plan.value)))) {
+    const type = flag === undefined ? undefined : spec.table.flags[flag]?.type;
+    const numeric = type === 'integer' || type === 'number';
+    if (numeric && !(STRICT_NUMBER.test(plan.value) && Number.isFinite(Number(plan.value)))) {
       let accepted = false;
       try {
         accepted = readCommandLine(spec.table, argv) !== undefined;
