@@ -444,6 +444,8 @@ export const csvPlan: fc.Arbitrary<CsvPlan> = fc
 
 /** Flag values that must be refused, or read exactly: hex, padded, empty, negative, overflowing, huge. */
 export const OPTION_VALUES = [
+  '20000',
+  '4096',
   '0x10',
   ' 8',
   '8 ',
@@ -461,7 +463,15 @@ export const OPTION_VALUES = [
   '-0',
   '3',
 ];
-export const PATH_KINDS = ['missing-dir', 'a-dir', 'under-a-file', 'ok', 'empty-file', 'binary-file'] as const;
+export const PATH_KINDS = [
+  'missing-dir',
+  'a-dir',
+  'under-a-file',
+  'ok',
+  'empty-file',
+  'binary-file',
+  'dev-zero',
+] as const;
 
 export interface OptionsPlan {
   command: 'train' | 'generate' | 'eval' | 'info' | 'inspect' | 'forecast' | 'classify' | 'convert';

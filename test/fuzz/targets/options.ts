@@ -222,7 +222,9 @@ export function optionsArgv(plan: OptionsPlan): { command: OptionsPlan['command'
   const spec = commands()[plan.command];
   const [okInput, okOutput] = spec.files;
   const input = plan.pathRole === 'input' && plan.path !== 'ok' ? oddPath(plan.path, 'input') : okInput;
-  const output = plan.pathRole === 'output' ? oddPath(plan.path, okOutput) : oddPath('ok', okOutput);
+  // /dev/zero is an input only: written to, the commands would put their temporary file in /dev
+  const odd = plan.pathRole === 'output' && plan.path !== 'dev-zero';
+  const output = odd ? oddPath(plan.path, okOutput) : oddPath('ok', okOutput);
   const argv = spec.args(input, output);
   const flag = spec.numericFlags[plan.flag % Math.max(1, spec.numericFlags.length)];
   const huge = Number(plan.value) > 100;

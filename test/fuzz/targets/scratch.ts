@@ -49,6 +49,8 @@ export function oddPath(kind: (typeof PATH_KINDS)[number], name: string): string
       return join(dir, 'empty');
     case 'binary-file':
       return join(dir, 'binary');
+    case 'dev-zero':
+      return '/dev/zero'; // endless zeros: a reader without a size cap never stops
     case 'ok':
       return join(dir, name);
   }
