@@ -30,6 +30,8 @@ export interface Failure {
   family: string;
   outcome: Outcome;
   plan: unknown;
+  /** The seed and position of the first input that failed this way (before shrinking). */
+  seed: number;
   index: number;
   /** How many inputs failed with this root cause. */
   count: number;
@@ -232,7 +234,7 @@ export async function fuzzFamily(
         known.count++;
         continue;
       }
-      const failure: Failure = { family, outcome, plan, index, count: 1 };
+      const failure: Failure = { family, outcome, plan, seed: s.seed, index, count: 1 };
       // shrink: the first single mutation that fails the same way
       for (const smaller of singleOpPlans(plan)) {
         const o = await runner.run({ family, plan: smaller }, timeoutMs);
@@ -280,7 +282,7 @@ export async function replay(
 export function describeFailure(f: Failure): string {
   const o = f.outcome;
   const what = `${o.kind}${o.name === undefined ? '' : ` ${o.name}`}${o.frame === undefined ? '' : ` at ${o.frame}`}`;
-  return `[${f.family}] ${what} (×${f.count}): ${o.message ?? ''}\n    reproduce: FUZZ_FAMILY=${f.family} FUZZ_PLAN='${JSON.stringify(f.plan).replace(/'/g, "'\\''")}' npm run fuzz`;
+  return `[${f.family}] ${what} (×${f.count}; first: seed ${f.seed}, input #${f.index}): ${o.message ?? ''}\n    reproduce: FUZZ_FAMILY=${f.family} FUZZ_PLAN='${JSON.stringify(f.plan).replace(/'/g, "'\\''")}' npm run fuzz`;
 }
 
 export function familyNames(): string[] {
