@@ -163,7 +163,7 @@ function residentMb(pid: number | undefined): number {
 }
 
 /** What kind of input a plan is, for grouping hangs and silent results: its mutations, or its CSV shape, or its option. */
-function planSignature(plan: unknown): string {
+function planSignature(plan: unknown, kind: OutcomeKind): string {
   const p = plan as {
     ops?: Array<{ op: string }>;
     extreme?: string;
@@ -171,17 +171,20 @@ function planSignature(plan: unknown): string {
     pipeline?: string;
     command?: string;
     value?: unknown;
+    path?: string;
   };
   if (Array.isArray(p.ops)) return [...new Set(p.ops.map((m) => m.op))].sort().join('+');
   if (p.pipeline !== undefined) return `${p.pipeline} times:${p.times} ${p.extreme}`;
-  if (p.command !== undefined) return `${p.command} ${JSON.stringify(p.value)}`;
+  // an option plan: a lenient value is its own cause; a blow-up or crash belongs to the command and the path
+  if (p.command !== undefined)
+    return kind === 'silent' ? `${p.command} ${JSON.stringify(p.value)}` : `${p.command} ${p.path}`;
   return '';
 }
 
 /** The root cause of a failure, for grouping: kind, error class and the source line that threw (or the kind of input). */
 function causeKey(family: string, o: Outcome, plan: unknown): string {
   if (o.kind === 'uncaught') return `${family}|${o.kind}|${o.name ?? ''}|${o.frame ?? o.message?.slice(0, 40)}`;
-  return `${family}|${o.kind}|${o.name ?? ''}|${planSignature(plan)}`;
+  return `${family}|${o.kind}|${o.name ?? ''}|${planSignature(plan, o.kind)}`;
 }
 
 function sameFailure(a: Outcome, b: Outcome): boolean {

@@ -443,9 +443,10 @@ export const csvPlan: fc.Arbitrary<CsvPlan> = fc
 // ---------------------------------------------------------------------------------- option values
 
 /** Flag values that must be refused, or read exactly: hex, padded, empty, negative, overflowing, huge. */
+// 20000 and 65536 as sizes need tens of GB: a memory budget must refuse them (a size that fits the
+// machine but not the fuzz child's 1 GB bound, such as 4096, is left out on purpose)
 export const OPTION_VALUES = [
   '20000',
-  '4096',
   '0x10',
   ' 8',
   '8 ',
