@@ -126,67 +126,45 @@ function readTable(text: string, names: string[]): Outcome {
   return { kind: 'ok' };
 }
 
-/** Run a command's pipeline; a nonzero exit code without an exception is the command's own refusal. */
-async function command(run: () => number | Promise<number>): Promise<void> {
-  await run();
-}
-
-export async function runCsv(plan: CsvPlan): Promise<Outcome> {
+export function runCsv(plan: CsvPlan): Outcome {
   const text = csvText(plan);
   const width = plan.header.length;
   const first = plan.header[plan.first % width] as string;
   const second = plan.header[plan.second % width] as string;
   if (plan.pipeline === 'parse') return readTable(text, [first, second]);
   try {
-    await runPipeline(plan, text, first, second);
+    runPipeline(plan, text, first, second);
   } finally {
     removeScratchFolder();
   }
   return { kind: 'ok' };
 }
 
-async function runPipeline(plan: CsvPlan, text: string, first: string, second: string): Promise<void> {
+/** The table through a command (tiny model, one epoch); a nonzero exit code without an exception is the command's own refusal. */
+function runPipeline(plan: CsvPlan, text: string, first: string, second: string): void {
   const dir = scratchFolder();
   const path = join(dir, 'fuzz.csv');
   writeFileSync(path, text);
   const tiny = ['--epochs', '1', '--hidden', '2'];
   if (plan.pipeline === 'forecast') {
-    const out = join(dir, 'forecast-out');
-    await command(() =>
-      forecastCommand([
-        '--csv',
-        path,
-        `--time=${first}`,
-        `--target=${second}`,
-        '--lookback',
-        '2',
-        '--horizon',
-        '1',
-        '--test',
-        '2',
-        ...tiny,
-        '--no-chart',
-        '--out',
-        out,
-      ]),
-    );
+    const window = ['--lookback', '2', '--horizon', '1', '--test', '2'];
+    const out = ['--no-chart', '--out', join(dir, 'forecast-out')];
+    forecastCommand(['--csv', path, `--time=${first}`, `--target=${second}`, ...window, ...tiny, ...out]);
   } else {
     const tag = plan.pipeline === 'tag' ? ['--tag'] : [];
-    await command(() =>
-      classifyCommand([
-        ...tag,
-        '--csv',
-        path,
-        `--text-column=${first}`,
-        `--label-column=${second}`,
-        ...tiny,
-        '--embedding',
-        '2',
-        '--min-count',
-        '1',
-        '--batch',
-        '4',
-      ]),
-    );
+    const columns = [`--text-column=${first}`, `--label-column=${second}`];
+    classifyCommand([
+      ...tag,
+      '--csv',
+      path,
+      ...columns,
+      ...tiny,
+      '--embedding',
+      '2',
+      '--min-count',
+      '1',
+      '--batch',
+      '4',
+    ]);
   }
 }
