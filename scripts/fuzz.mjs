@@ -1,7 +1,7 @@
 // The long fuzz run (`npm run fuzz`; build first with `tsc -b`): every family (or FUZZ_FAMILIES=a,b)
 // with FUZZ_RUNS inputs each from FUZZ_SEED, under the time and memory bounds of
 // dist/test/fuzz/harness.js. Prints per family: inputs tried, successes, project errors,
-// uncaught non-project errors, silently changed results, hangs, runs over the memory bound and
+// uncaught non-project errors, project errors with overlong messages, silently changed results, hangs, runs over the memory bound and
 // crashes, then one line per root cause with its reproduction. Exits 1 when any input failed.
 // FUZZ_FAMILY=NAME FUZZ_PLAN='{…}' replays one plan (a reproduction printed by a run).
 // FUZZ_VERBOSE=1 prints every input's outcome. Other settings: FUZZ_MEMORY_MB (the child's resident bound, default 1024), FUZZ_TIME_SCALE
@@ -26,7 +26,7 @@ if (env.FUZZ_PLAN !== undefined) {
 
 const families = env.FUZZ_FAMILIES ? env.FUZZ_FAMILIES.split(',') : familyNames();
 console.log(`fuzz: seed ${settings.seed}, ${settings.runs} inputs per family, memory bound ${settings.memoryMb} MB`);
-const columns = ['tried', 'ok', 'project', 'uncaught', 'silent', 'hang', 'memory', 'crash', 'altered'];
+const columns = ['tried', 'ok', 'project', 'uncaught', 'verbose', 'silent', 'hang', 'memory', 'crash', 'altered'];
 console.log(['family'.padEnd(16), ...columns.map((c) => c.padStart(8))].join(''));
 const reports = [];
 for (const family of families) {

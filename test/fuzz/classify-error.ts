@@ -1,7 +1,7 @@
 /** An error thrown by a fuzz input, sorted: one of the project's error classes, or anything else. */
 import { DivergenceError, LstmError } from '../../src/errors.js';
 import { UsageError } from '../../src/cli/args.js';
-import type { Outcome } from './outcome.js';
+import { MAX_MESSAGE_LENGTH, type Outcome } from './outcome.js';
 
 /** The first stack frame in the project's sources (dist/src/… mapped back to src/… where source maps are on). */
 export function sourceFrame(stack: string | undefined): string | undefined {
@@ -17,9 +17,12 @@ export function outcomeOf(error: unknown): Outcome {
   const e = error instanceof Error ? error : new Error(`a non-Error was thrown: ${String(error).slice(0, 80)}`);
   const frame = sourceFrame(e.stack);
   return {
-    kind: project ? 'project' : 'uncaught',
+    kind: !project ? 'uncaught' : e.message.length > MAX_MESSAGE_LENGTH ? 'verbose' : 'project',
     name: e.name || e.constructor.name,
-    message: e.message.slice(0, 200),
+    message:
+      e.message.length > MAX_MESSAGE_LENGTH
+        ? `(${e.message.length} characters) ${e.message.slice(0, 160)}`
+        : e.message.slice(0, 200),
     ...(frame === undefined ? {} : { frame }),
   };
 }

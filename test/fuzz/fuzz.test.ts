@@ -37,7 +37,7 @@ describe('fuzz (short run; npm run fuzz for the long one)', () => {
     it(`${family}: every input ends in success or a project error, in time and memory`, async () => {
       const report = await fuzzFamily(family, { ...SETTINGS, runs, maxSeconds: seconds });
       const c = report.counts;
-      const summary = `${report.tried} tried: ${c.ok} ok, ${c.project} project errors, ${c.uncaught} uncaught, ${c.silent} silently wrong, ${c.hang} hangs, ${c.memory} over memory, ${c.crash} crashes`;
+      const summary = `${report.tried} tried: ${c.ok} ok, ${c.project} project errors, ${c.uncaught} uncaught, ${c.verbose} overlong messages, ${c.silent} silently wrong, ${c.hang} hangs, ${c.memory} over memory, ${c.crash} crashes`;
       assert.ok(report.tried > 0, `${family}: no input was tried`);
       assert.equal(
         report.failures.length,

@@ -174,7 +174,8 @@ function planSignature(plan: unknown, kind: OutcomeKind): string {
     path?: string;
   };
   if (Array.isArray(p.ops)) return [...new Set(p.ops.map((m) => m.op))].sort().join('+');
-  if (p.pipeline !== undefined) return `${p.pipeline} times:${p.times} ${p.extreme}`;
+  // a CSV plan: a silent reading is named by what it read wrong; a blow-up by the table's shape
+  if (p.pipeline !== undefined) return kind === 'silent' ? '' : `${p.pipeline} times:${p.times} ${p.extreme}`;
   // an option plan: a lenient value is its own cause; a blow-up or crash belongs to the command and the path
   if (p.command !== undefined)
     return kind === 'silent' ? `${p.command} ${JSON.stringify(p.value)}` : `${p.command} ${p.path}`;
@@ -202,6 +203,7 @@ const emptyCounts = (): Record<OutcomeKind, number> => ({
   ok: 0,
   project: 0,
   uncaught: 0,
+  verbose: 0,
   silent: 0,
   altered: 0,
   hang: 0,

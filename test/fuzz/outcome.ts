@@ -1,9 +1,10 @@
 /**
  * What one fuzz input did, as the child process reports it (ok, a project error, an uncaught
- * non-project error, an accepted file whose results changed) and as the parent adds it (a hang, a
+ * non-project error, a project error whose message is too long to read, an accepted file whose results changed) and as the parent adds it (a hang, a
  * run over the memory bound, a child that died: a segfault, an abort, an out-of-memory kill).
  */
-export type OutcomeKind = 'ok' | 'project' | 'uncaught' | 'silent' | 'altered' | 'hang' | 'memory' | 'crash';
+export type OutcomeKind =
+  'ok' | 'project' | 'uncaught' | 'verbose' | 'silent' | 'altered' | 'hang' | 'memory' | 'crash';
 
 export interface Outcome {
   kind: OutcomeKind;
@@ -16,7 +17,10 @@ export interface Outcome {
 }
 
 /** The outcomes that break the property: never an uncaught error, a hang, a memory blow-up, a crash or a silently changed result. */
-export const FAILING_KINDS: readonly OutcomeKind[] = ['uncaught', 'silent', 'hang', 'memory', 'crash'];
+export const FAILING_KINDS: readonly OutcomeKind[] = ['uncaught', 'verbose', 'silent', 'hang', 'memory', 'crash'];
+
+/** A project error's message longer than this quotes too much of the input (every column name, a whole cell). */
+export const MAX_MESSAGE_LENGTH = 1000;
 
 /** One fuzz input: the family that runs it and its plan (plain JSON, so a failure prints as its reproduction). */
 export interface FuzzCase {

@@ -376,8 +376,11 @@ export interface CsvPlan {
   /** Column indices (modulo the width) for the time/text and target/label columns. */
   first: number;
   second: number;
-  /** A 300,000-column header, or a 4-million-character cell, in place of the first header name. */
-  extreme: 'none' | 'wide-header' | 'huge-cell';
+  /**
+   * Columns added after the header's names: 300,000 (a header-width cap, a linear duplicate
+   * check), 3,000 (an error must not list them all), or one 4-million-character name.
+   */
+  extreme: 'none' | 'wide-header' | 'many-columns' | 'huge-cell';
 }
 
 export const csvPlan: fc.Arbitrary<CsvPlan> = fc
@@ -417,6 +420,7 @@ export const csvPlan: fc.Arbitrary<CsvPlan> = fc
     extreme: fc.oneof(
       { weight: 18, arbitrary: fc.constant('none' as const) },
       { weight: 1, arbitrary: fc.constant('wide-header' as const) },
+      { weight: 1, arbitrary: fc.constant('many-columns' as const) },
       { weight: 1, arbitrary: fc.constant('huge-cell' as const) },
     ),
   })

@@ -12,7 +12,7 @@ import { column, numericColumn } from '../../../src/data/table.js';
 import { parseTimes } from '../../../src/data/time-index.js';
 import { LstmError } from '../../../src/errors.js';
 import { parseCsv } from '../../../src/node/csv.js';
-import type { Outcome } from '../outcome.js';
+import { MAX_MESSAGE_LENGTH, type Outcome } from '../outcome.js';
 import type { CsvPlan } from '../plans.js';
 import { removeScratchFolder, scratchFolder } from './scratch.js';
 
@@ -49,8 +49,12 @@ export function csvText(plan: CsvPlan): string {
   );
   let header = plan.header.map(quote).join(',');
   if (plan.extreme === 'wide-header') header += Array.from({ length: 300_000 }, (_, i) => `,c${i}`).join('');
+  if (plan.extreme === 'many-columns') header += Array.from({ length: 3_000 }, (_, i) => `,column${i}`).join('');
   if (plan.extreme === 'huge-cell') header += `,${'h'.repeat(4_000_000)}`;
-  return [header, ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n';
+  // the rows get the added columns too (empty cells), so the table is read past its shape check
+  const added = { none: 0, 'wide-header': 300_000, 'many-columns': 3_000, 'huge-cell': 1 }[plan.extreme];
+  const tail = ','.repeat(added);
+  return [header, ...rows.map((row) => row.map(quote).join(',') + tail)].join('\n') + '\n';
 }
 
 /** Names an object's prototype answers to: a lookup by them must not find a column that is not there. */
@@ -79,12 +83,14 @@ function readTable(text: string, names: string[]): Outcome {
     try {
       return read();
     } catch (e) {
-      if (e instanceof LstmError) return undefined;
+      // a project error is an answer, unless its message quotes too much (then it is the finding)
+      if (e instanceof LstmError && e.message.length <= MAX_MESSAGE_LENGTH) return undefined;
       throw e;
     }
   };
   // the header's own names first, so a finding about their cells is not hidden by a phantom column
-  for (const name of [...names, ...PROTOTYPE_NAMES.filter((n) => !table.names.includes(n))]) {
+  const absent = ['no-such-column', ...PROTOTYPE_NAMES].filter((n) => !table.names.includes(n));
+  for (const name of [...names, ...absent]) {
     const cells = attempt(() => column(table, name));
     if (cells !== undefined && !table.names.includes(name))
       return {
