@@ -15,6 +15,7 @@ import { decodeClassifier, decodeTagger, encodeClassifier, encodeTagger } from '
 import { defaultKernels } from '../../../src/kernels/index.js';
 import { fit } from '../../../src/models/fit-language-model.js';
 import { parseCsv } from '../../../src/node/csv.js';
+import type { TrainingState } from '../../../src/train/state.js';
 import { applyByteOp, applyHeaderOp, detectableWithoutChecksum, isByteOp } from '../mutate.js';
 import type { ModelFileKind, ModelFilePlan } from '../plans.js';
 import { scratchBase } from './scratch.js';
@@ -27,6 +28,34 @@ const SALES = (): string => readFileSync(`${FIXTURES}model-files-sales.csv`, 'ut
 const round = (x: number): string => (Number.isFinite(x) ? x.toPrecision(6) : String(x));
 const list = (xs: ArrayLike<number>): string => Array.from(xs, round).join(',');
 
+/**
+ * The first field of a loaded checkpoint's training state that no training run could have
+ * written (a learning rate of −1, a negative clip, a validation fraction of 2 …), or undefined.
+ * A strict reader refuses these in any file, checksum or not.
+ */
+function implausibleTraining(state: TrainingState): string | undefined {
+  const r = state.recipe;
+  const o = r.optimizer;
+  const count = (v: number): boolean => Number.isInteger(v) && v >= 1;
+  const fraction = (v: number): boolean => v >= 0 && v < 1;
+  const checks: Array<[string, unknown, boolean]> = [
+    ['recipe.seqLength', r.seqLength, count(r.seqLength)],
+    ['recipe.batchSize', r.batchSize, count(r.batchSize)],
+    ['recipe.learningRate', r.learningRate, r.learningRate > 0 && Number.isFinite(r.learningRate)],
+    ['recipe.clip', r.clip, r.clip >= 0],
+    ['recipe.validationFraction', r.validationFraction, fraction(r.validationFraction)],
+    ['recipe.optimizer.beta1', o.beta1, fraction(o.beta1)],
+    ['recipe.optimizer.beta2', o.beta2, fraction(o.beta2)],
+    ['recipe.optimizer.eps', o.eps, o.eps > 0],
+    ['recipe.optimizer.weightDecay', o.weightDecay, o.weightDecay >= 0],
+    ['recipe.optimizer.momentum', o.momentum, fraction(o.momentum)],
+    ['elapsedSeconds', state.elapsedSeconds, state.elapsedSeconds >= 0],
+    ['history', '…', state.history.every((h) => Number.isInteger(h.step) && Number.isFinite(h.trainLoss))],
+  ];
+  const bad = checks.find(([, , ok]) => !ok);
+  return bad === undefined ? undefined : `training.${bad[0]} = ${JSON.stringify(bad[1])}`;
+}
+
 /** Decode, use, and describe what the model computes (the fingerprint compared with the unmutated file's). */
 async function decodeAndUse(kind: ModelFileKind, bytes: Uint8Array): Promise<string> {
   const kernels = defaultKernels();
@@ -37,6 +66,8 @@ async function decodeAndUse(kind: ModelFileKind, bytes: Uint8Array): Promise<str
       const nats = model.evaluate('First Citizen:\nBefore we proceed any further.\n').nats;
       let state = 'none';
       if (training !== undefined) {
+        const implausible = implausibleTraining(training.state);
+        if (implausible !== undefined) throw new ImplausibleTraining(implausible);
         state = JSON.stringify({ ...training.state, history: training.state.history.length });
         // one more update from the stored state, on a text of the model's own characters
         const corpus = model.vocab.decode(Array.from({ length: 400 }, (_, i) => 1 + (i % (model.vocab.size - 1))));
@@ -79,6 +110,9 @@ function reencode(kind: ModelFileKind, fixture: Uint8Array): Uint8Array {
   }
 }
 
+/** A checkpoint that loaded with a training state no run could have written (thrown past the fingerprint). */
+class ImplausibleTraining extends Error {}
+
 const bases = new Map<string, { bytes: Uint8Array; fingerprint: string }>();
 
 async function base(
@@ -109,7 +143,7 @@ let scratch: string | undefined;
 export async function runModelFile(
   kind: ModelFileKind,
   plan: ModelFilePlan,
-): Promise<{ kind: 'ok' | 'silent' | 'altered'; message?: string }> {
+): Promise<{ kind: 'ok' | 'silent' | 'altered'; name?: string; message?: string }> {
   const { bytes: original, fingerprint: expected } = await base(kind, plan.base);
   let bytes = original;
   for (const m of plan.ops) bytes = isByteOp(m) ? applyByteOp(bytes, m) : applyHeaderOp(bytes, m);
@@ -123,7 +157,14 @@ export async function runModelFile(
   } catch (e) {
     infoError = e;
   }
-  const fingerprint = await decodeAndUse(kind, bytes);
+  let fingerprint: string;
+  try {
+    fingerprint = await decodeAndUse(kind, bytes);
+  } catch (e) {
+    if (!(e instanceof ImplausibleTraining)) throw e;
+    if (infoError !== undefined) throw infoError; // lstm info crashing on it is the worse finding
+    return { kind: 'silent', name: 'training-state', message: `the checkpoint loads with ${e.message}` };
+  }
   if (infoError !== undefined) throw infoError;
   if (fingerprint === expected) return { kind: 'ok' };
   const change = firstDifference(expected, fingerprint);
