@@ -127,6 +127,13 @@ function startSession(
       optimizer: recipe.optimizer,
       clip: recipe.clip,
       divergenceHint: 'lower the learning rate or the clip value; the last checkpoint is unchanged.',
+      // one training window, and the validation pass's chunk (evaluate's 1000 steps at batch 1)
+      workspace: {
+        shapes: [
+          { T: recipe.seqLength, B: recipe.batchSize },
+          ...(recipe.validationFraction > 0 ? [{ T: 1000, B: 1, forwardOnly: true }] : []),
+        ],
+      },
     },
     saved?.state.step ?? 0,
   );

@@ -95,8 +95,12 @@ export class ForecastNetwork {
     this.net.head.init(rng);
     this.net.recurrent.setDropoutRng(rng);
     const clip = opts.clip ?? 1;
-    const updater = new Updater(this.k, this.arena, { learningRate: lr, clip });
     const { L, F } = train;
+    const updater = new Updater(this.k, this.arena, {
+      learningRate: lr,
+      clip,
+      workspace: { shapes: [{ T: L, B: Math.min(B, train.B) }], bestWeights: true },
+    });
     const P = train.h * train.K;
     const Q = this.shape.quantiles.length;
     const history: { epoch: number; trainLoss: number; validLoss: number }[] = [];

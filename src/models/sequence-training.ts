@@ -74,7 +74,14 @@ export function trainLoop(
   const patience = checkInteger(where, 'patience', opts.patience ?? 3, 1, 1e6);
   const weightDecay = checkNumber(where, 'weightDecay', opts.weightDecay ?? 0, 0, 10);
   const rng = new Rng(checkInteger(where, 'seed', opts.seed ?? 1, 0, 2 ** 32 - 1));
-  const updater = new Updater(k, arena, { learningRate, clip, optimizer: { name: 'adam', weightDecay } });
+  let longest = 1;
+  for (let i = 0; i < trainLengths.length; i++) longest = Math.max(longest, trainLengths[i] ?? 1);
+  const updater = new Updater(k, arena, {
+    learningRate,
+    clip,
+    optimizer: { name: 'adam', weightDecay },
+    workspace: { shapes: [{ T: longest, B }], bestWeights: true },
+  });
   const members = Int32Array.from({ length: trainLengths.length }, (_, i) => i);
   const history: FitHistory = { epochs: [], bestEpoch: 0 };
   runTraining(
