@@ -111,6 +111,7 @@ function startSession(
   train: string,
   opts: FitOptions,
   saved: TrainingCheckpoint | undefined,
+  validationChars: number,
 ): Session {
   const { h, c } = carriedState(model, recipe.batchSize);
   const corpus = {
@@ -131,7 +132,7 @@ function startSession(
       workspace: {
         shapes: [
           { T: recipe.seqLength, B: recipe.batchSize },
-          ...(recipe.validationFraction > 0 ? [{ T: 1000, B: 1, forwardOnly: true }] : []),
+          ...(validationChars >= 2 ? [{ T: Math.min(1000, validationChars), B: 1, forwardOnly: true }] : []),
         ],
       },
     },
@@ -205,7 +206,7 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
   const tokens = model.vocab.encode(train);
   const stream = new TextStream(tokens, B, T);
   const valText = validation.length >= 2 ? validation : undefined;
-  const session = startSession(model, recipe, train, opts, saved);
+  const session = startSession(model, recipe, train, opts, saved, validation.length);
   const { state, updater, h, c } = session;
   const net = model.network;
   // dropout (when the model has any) draws its masks from the run's generator, which checkpoints
