@@ -64,7 +64,10 @@ export function setMemoryLimit(limit: number | string | undefined, source?: stri
   if (!Number.isSafeInteger(bytes) || bytes < 2 ** 20) {
     throw new ConfigError('setMemoryLimit', `the limit must be a whole number of bytes, at least 1 MiB; got ${bytes}.`);
   }
-  explicit = { bytes, source: source ?? `setMemoryLimit(${typeof limit === 'string' ? JSON.stringify(limit) : limit})` };
+  explicit = {
+    bytes,
+    source: source ?? `setMemoryLimit(${typeof limit === 'string' ? JSON.stringify(limit) : limit})`,
+  };
 }
 
 /** Where the default limit comes from when none is set (lstm/node: the machine's memory). */

@@ -17,7 +17,11 @@
  * T·B from 16 to 6,400 (test/nn/workspace-estimate.test.ts holds the bound): the estimate is at
  * least the real allocation (by 10 % or more) and at most about twice it.
  */
-import type { ParamSpec } from './params.js';
+/** A parameter's name and shape (params.ts's ParamSpec, which imports this file: no cycle). */
+interface ParamSpec {
+  name: string;
+  shape: readonly number[];
+}
 
 /** Work values per hidden unit per (step, sequence), by the number of gates G. */
 const PER_UNIT: Readonly<Record<number, number>> = { 4: 16, 3: 20, 1: 4 };
@@ -78,7 +82,9 @@ export function describeDrivers(specs: readonly ParamSpec[], shapes: readonly Ba
   const parts: string[] = [];
   const batch = shapes.map((s) => `${s.B} sequences × ${s.T} steps`).join(' and ');
   if (batch !== '') parts.push(`a batch of ${batch}`);
-  if (widest !== undefined) parts.push(`${layers} recurrent layer·directions, ${widest.name} (${widest.shape.join(' × ')})`);
-  if (largest !== undefined && largest !== widest) parts.push(`the largest parameter ${largest.name} (${largest.shape.join(' × ')})`);
+  if (widest !== undefined)
+    parts.push(`${layers} recurrent layer·directions, ${widest.name} (${widest.shape.join(' × ')})`);
+  if (largest !== undefined && largest !== widest)
+    parts.push(`the largest parameter ${largest.name} (${largest.shape.join(' × ')})`);
   return parts.join('; ');
 }

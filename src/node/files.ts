@@ -51,7 +51,12 @@ export function textFileCap(): number {
  * The size of the regular file at path, checked against `cap` before a byte is read; a device
  * (/dev/zero), FIFO or socket never ends or blocks, so it is refused. `fail` makes the error.
  */
-function checkedFileSize(path: string, cap: number, what: string, fail: (problem: string, hint?: string) => Error): number {
+function checkedFileSize(
+  path: string,
+  cap: number,
+  what: string,
+  fail: (problem: string, hint?: string) => Error,
+): number {
   let stat;
   try {
     stat = statSync(path);
@@ -60,7 +65,10 @@ function checkedFileSize(path: string, cap: number, what: string, fail: (problem
   }
   if (stat.isDirectory()) throw fail(`${path} is a folder, not a file.`);
   if (!stat.isFile()) {
-    throw fail(`${path} is not a regular file (a device, pipe or socket); expected ${what}.`, 'save the data to a file first.');
+    throw fail(
+      `${path} is not a regular file (a device, pipe or socket); expected ${what}.`,
+      'save the data to a file first.',
+    );
   }
   if (stat.size > cap) {
     const limit = memoryLimit();

@@ -24,7 +24,10 @@ function refusedQuickly(args: string[], code: number, env: Record<string, string
 describe('lstm: the memory budget', () => {
   it('train --hidden 20000 gets the budget error at once, on every backend', () => {
     for (const backend of ['native', 'wasm', 'js']) {
-      const err = refusedQuickly(['train', corpus, '--hidden', '20000', '--steps', '1', '--backend', backend, '--max-memory', '4G'], 1);
+      const err = refusedQuickly(
+        ['train', corpus, '--hidden', '20000', '--steps', '1', '--backend', backend, '--max-memory', '4G'],
+        1,
+      );
       assert.match(err, /needs \d+ GiB .*memory limit is 4\.0 GiB \(--max-memory 4G\)/);
     }
   });

@@ -71,7 +71,13 @@ describe('the memory budget', () => {
   it('refuses a training run whose activations exceed the limit before the optimizer allocates', async () => {
     setMemoryLimit('8M');
     const text = 'abcdefgh '.repeat(3000);
-    const model = LanguageModel.create({ text, hiddenSize: 64, numLayers: 1, embeddingSize: 8, kernels: new RefKernels() });
+    const model = LanguageModel.create({
+      text,
+      hiddenSize: 64,
+      numLayers: 1,
+      embeddingSize: 8,
+      kernels: new RefKernels(),
+    });
     await assert.rejects(
       fit(model, text, { seqLength: 200, batchSize: 100, maxSteps: 1, validationFraction: 0 }),
       (e: unknown) =>

@@ -40,13 +40,23 @@ describe('the training memory estimate', () => {
     for (const [H, L, T, B, cell, projSize, validationFraction] of CASES) {
       it(`is at least the real allocation and at most twice it: ${backend}, ${cell} ${L} × ${H}, T ${T}, B ${B}${projSize > 0 ? `, projection ${projSize}` : ''}`, async () => {
         const kernels = counting(backend === 'js' ? new RefKernels() : defaultKernels());
-        const model = LanguageModel.create({ text, hiddenSize: H, numLayers: L, embeddingSize: 8, cell, projSize, kernels });
+        const model = LanguageModel.create({
+          text,
+          hiddenSize: H,
+          numLayers: L,
+          embeddingSize: 8,
+          cell,
+          projSize,
+          kernels,
+        });
         await fit(model, text, { seqLength: T, batchSize: B, maxSteps: 2, evalEvery: 0, validationFraction });
         const specs = model.arena.entries;
         const validationChars = splitText(text, validationFraction).validation.length;
         const work =
           trainingStepValues(specs, { T, B }) +
-          (validationFraction > 0 ? trainingStepValues(specs, { T: Math.min(1000, validationChars), B: 1, forwardOnly: true }) : 0);
+          (validationFraction > 0
+            ? trainingStepValues(specs, { T: Math.min(1000, validationChars), B: 1, forwardOnly: true })
+            : 0);
         const estimate = 4 * model.arena.size + work; // values, gradients, Adam's m and v, work buffers
         const ratio = estimate / kernels.allocated;
         assert.ok(ratio >= 1, `estimate ${estimate} < allocated ${kernels.allocated}`);

@@ -25,14 +25,24 @@ function quick<T>(f: () => T): T {
 
 describe('input files are read with a size cap', () => {
   it('refuses /dev/zero as text and as a model file, at once', () => {
-    quick(() => assert.throws(() => readTextFile('/dev/zero', 'lstm train'), (e: unknown) => e instanceof DataError && /\/dev\/zero is not a regular file/.test(e.message)));
+    quick(() =>
+      assert.throws(
+        () => readTextFile('/dev/zero', 'lstm train'),
+        (e: unknown) => e instanceof DataError && /\/dev\/zero is not a regular file/.test(e.message),
+      ),
+    );
     quick(() => assert.throws(() => readBinaryFile('/dev/zero', 'lstm info'), ModelFileError));
   });
 
   it('refuses a FIFO without blocking on it', () => {
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    quick(() => assert.throws(() => readTextFile(fifo), (e: unknown) => e instanceof DataError && /not a regular file/.test(e.message)));
+    quick(() =>
+      assert.throws(
+        () => readTextFile(fifo),
+        (e: unknown) => e instanceof DataError && /not a regular file/.test(e.message),
+      ),
+    );
     quick(() => assert.throws(() => readCsvFile(fifo), DataError));
   });
 
@@ -43,12 +53,20 @@ describe('input files are read with a size cap', () => {
     quick(() =>
       assert.throws(
         () => readTextFile(big, 'lstm train'),
-        (e: unknown) => e instanceof DataError && /is 2\.0 MiB .* read up to 1\.0 MiB under the memory limit of 8\.0 MiB/.test(e.message) && /--max-memory/.test(e.message),
+        (e: unknown) =>
+          e instanceof DataError &&
+          /is 2\.0 MiB .* read up to 1\.0 MiB under the memory limit of 8\.0 MiB/.test(e.message) &&
+          /--max-memory/.test(e.message),
       ),
     );
     const model = join(dir, 'big.lstm');
     writeFileSync(model, new Uint8Array(9 * 2 ** 20));
-    quick(() => assert.throws(() => readBinaryFile(model, 'loadModel'), (e: unknown) => e instanceof ModelFileError && /a model file is read up to/.test(e.message)));
+    quick(() =>
+      assert.throws(
+        () => readBinaryFile(model, 'loadModel'),
+        (e: unknown) => e instanceof ModelFileError && /a model file is read up to/.test(e.message),
+      ),
+    );
     setMemoryLimit(undefined);
     assert.equal(readTextFile(big).length, 2 * 2 ** 20);
   });
