@@ -99,7 +99,14 @@ export class ForecastNetwork {
     const updater = new Updater(this.k, this.arena, {
       learningRate: lr,
       clip,
-      workspace: { shapes: [{ T: L, B: Math.min(B, train.B) }], bestWeights: true },
+      // training batches, and the validation windows all at once (forward only)
+      workspace: {
+        shapes: [
+          { T: L, B: Math.min(B, train.B) },
+          ...(valid.B > 0 ? [{ T: valid.L, B: valid.B, forwardOnly: true }] : []),
+        ],
+        bestWeights: true,
+      },
     });
     const P = train.h * train.K;
     const Q = this.shape.quantiles.length;

@@ -5,7 +5,8 @@
  *
  *   every recurrent layer·direction (weight_hh (G·H, R), weight_ih (G·H, D)), per row of (T + 1)·B:
  *     PER_UNIT[G] · H   gate pre-activations and activations, their gradients, c, h, tanh(c) …
- *                       (16 for the LSTM's 4 gates, 20 for the GRU's 3 and a projected LSTM, 4 for the RNN)
+ *                       (16 for the fused LSTM's 4 gates, 20 for the GRU's 3, 4 for the RNN; 1.6 times
+ *                       that in the general cell: a projection, or sequences of their own lengths)
  *     WIDTH_ROW · (R + D)   its output y, the input gradient dx, dropout masks
  *   every other matrix (out, in) (embedding, linear head, input layer), per row of T·B:
  *     out + in          its output and its input gradient
@@ -25,8 +26,9 @@ interface ParamSpec {
 
 /** Work values per hidden unit per (step, sequence), by the number of gates G. */
 const PER_UNIT: Readonly<Record<number, number>> = { 4: 16, 3: 20, 1: 4 };
-/** Any other layer, and an LSTM with a projection (its general cell keeps more). */
-const PER_UNIT_MAX = 20;
+const PER_UNIT_OTHER = 20;
+/** The general cell (sequences of their own lengths, a projection) keeps more than the fused path. */
+const GENERAL_CELL = 1.6;
 const WIDTH_ROW = 5;
 
 /** The batch shape a training step or an evaluation runs at: B sequences of T steps. */
@@ -35,6 +37,8 @@ export interface BatchShape {
   B: number;
   /** An evaluation: forward only, no gradients (default false). */
   forwardOnly?: boolean;
+  /** Sequences of their own lengths: the general cell, which keeps more than the fused LSTM. */
+  variableLengths?: boolean;
 }
 
 const RECURRENT = /^(.*)weight_(hh|ih|hr)_l(\d+(?:_reverse)?)$/;
@@ -59,7 +63,8 @@ export function trainingStepValues(specs: readonly ParamSpec[], shape: BatchShap
     else if (m[2] === 'hh') {
       const projectedFrom = projectionInput.get(`${m[1]}|${m[3]}`);
       const H = projectedFrom ?? inner;
-      const perUnit = projectedFrom === undefined ? (PER_UNIT[out / H] ?? PER_UNIT_MAX) : PER_UNIT_MAX;
+      const general = projectedFrom !== undefined || shape.variableLengths === true;
+      const perUnit = (PER_UNIT[out / H] ?? PER_UNIT_OTHER) * (general ? GENERAL_CELL : 1);
       values += stepRows * (perUnit * H + WIDTH_ROW * inner);
     } else if (m[2] === 'ih') values += stepRows * WIDTH_ROW * inner;
   }

@@ -8,11 +8,14 @@ import {
   LanguageModel,
   LstmError,
   memoryLimit,
+  ParamArena,
   parseMemorySize,
+  Recurrent,
   RefKernels,
   setMemoryLimit,
   Vocab,
 } from '../../src/index.js';
+import { exportRecurrentOnnx, OnnxModel } from '../../src/onnx.js';
 
 /** Run f, which must throw before allocating: its error, how long it took, how much array memory grew. */
 function refused(f: () => unknown): { error: unknown; ms: number; grew: number } {
@@ -113,5 +116,22 @@ describe('the memory budget', () => {
     assert.deepEqual(memoryLimit(), { bytes: 64 * 2 ** 20, source: 'a test' });
     assert.throws(() => setMemoryLimit(-1), ConfigError);
     assert.throws(() => setMemoryLimit('lots'), ConfigError);
+  });
+});
+
+describe('the memory budget on the ONNX import path', () => {
+  after(() => setMemoryLimit(undefined));
+  it('an ONNX recurrent node is built through the budget-checked arena', () => {
+    const k = new RefKernels();
+    const opts = { kind: 'lstm' as const, inputSize: 256, hiddenSize: 256 };
+    const arena = new ParamArena(k, Recurrent.paramSpecs(opts));
+    const bytes = exportRecurrentOnnx(new Recurrent(k, arena, opts), arena);
+    setMemoryLimit('1M'); // the node's weights and gradients need 4 MiB
+    assert.throws(
+      () => OnnxModel.fromBytes(bytes, k),
+      (e: unknown) => e instanceof ConfigError && /memory limit is 1\.0 MiB/.test(e.message),
+    );
+    setMemoryLimit(undefined);
+    assert.ok(OnnxModel.fromBytes(bytes, k));
   });
 });
