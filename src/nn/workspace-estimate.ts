@@ -68,7 +68,7 @@ export function trainingStepValues(specs: readonly ParamSpec[], shape: BatchShap
       values += stepRows * (perUnit * H + WIDTH_ROW * inner);
     } else if (m[2] === 'ih') values += stepRows * WIDTH_ROW * inner;
   }
-  return (shape.forwardOnly === true ? values / 2 : values) + copies;
+  return Math.ceil((shape.forwardOnly === true ? values / 2 : values) + copies);
 }
 
 /** The sizes that drive a step's work buffers, for messages: "T 50 × B 64, widest recurrent layer 4 × 512". */
