@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import '../../src/node/index.js'; // the native addon, where npm ci built it
 import {
   ConfigError,
   decodeModel,
@@ -15,6 +16,7 @@ import {
   setMemoryLimit,
   Vocab,
 } from '../../src/index.js';
+import { NativeKernels, nativeUnavailableReason } from '../../src/kernels/index.js';
 import { exportRecurrentOnnx, OnnxModel } from '../../src/onnx.js';
 
 /** Run f, which must throw before allocating: its error, how long it took, how much array memory grew. */
@@ -133,5 +135,16 @@ describe('the memory budget on the ONNX import path', () => {
     );
     setMemoryLimit(undefined);
     assert.ok(OnnxModel.fromBytes(bytes, k));
+  });
+});
+
+describe('a failed native allocation', () => {
+  it('is a ConfigError, not a crash or a raw RangeError', { skip: nativeUnavailableReason() ?? false }, () => {
+    const k = new NativeKernels({ threads: 1 });
+    assert.throws(
+      () => k.alloc(2 ** 35),
+      (e: unknown) =>
+        e instanceof ConfigError && /NativeKernels\.alloc: 34359738368 floats could not be allocated/.test(e.message),
+    );
   });
 });
