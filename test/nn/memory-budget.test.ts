@@ -58,7 +58,7 @@ describe('the memory budget', () => {
     );
     assert.ok(error instanceof ConfigError, String(error));
     assert.match(error.message, /needs \d+(\.\d)? GiB \(\d+ bytes: parameters .*, their gradients/);
-    assert.match(error.message, /lstm\.weight_hh_l0 \(80000 × 20000\)/);
+    assert.match(error.message, /driven by numLayers 2 × hiddenSize 20000/);
     assert.match(error.message, /memory limit is 1\.0 GiB \(setMemoryLimit\("1G"\)\)/);
     assert.match(error.message, /--max-memory \d+G .*LSTM_MAX_MEMORY/);
     assert.ok(ms < 500, `${ms} ms`);
@@ -146,5 +146,17 @@ describe('a failed native allocation', () => {
       (e: unknown) =>
         e instanceof ConfigError && /NativeKernels\.alloc: 34359738368 floats could not be allocated/.test(e.message),
     );
+  });
+});
+
+describe('a recurrent stack of 1e9 layers (a forecaster file said so)', () => {
+  it('is refused before its layer configs are built', () => {
+    const { error, ms, grew } = refused(() =>
+      Recurrent.paramSpecs({ kind: 'lstm', inputSize: 3, hiddenSize: 8, numLayers: 1e9 }),
+    );
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /numLayers 1000000000 × hiddenSize 8; the memory limit is/);
+    assert.ok(ms < 500, `${ms} ms`);
+    assert.ok(grew < 16 * 2 ** 20, `array memory grew by ${grew} bytes`);
   });
 });
