@@ -72,7 +72,19 @@ export { Linear } from './nn/linear.js';
 export { type LSTMCache, type LSTMGrads, type LSTMWeights, lstmBackward, lstmForward } from './nn/cells/lstm-fused.js';
 export { inspectRecurrent, type LayerTrace, traceLayers } from './nn/inspect.js';
 export { mostActiveUnits } from './nn/trace-activity.js';
+export {
+  bytesPerValue,
+  checkMemory,
+  formatBytes,
+  type MemoryLimit,
+  memoryLimit,
+  type MemoryPart,
+  parseMemorySize,
+  setDefaultMemoryLimit,
+  setMemoryLimit,
+} from './nn/memory-budget.js';
 export { ParamArena, type ParamEntry, type ParamSpec } from './nn/params.js';
+export { type BatchShape, trainingStepValues } from './nn/workspace-estimate.js';
 export {
   Recurrent,
   type RecurrentInit,
@@ -124,4 +136,11 @@ export {
   type TrainingState,
   type TrainingTensors,
 } from './train/state.js';
-export { type UpdateRecipe, type UpdateResult, Updater, type UpdateTask } from './train/update.js';
+export {
+  checkTrainingMemory,
+  type TrainingWorkspace,
+  type UpdateRecipe,
+  type UpdateResult,
+  Updater,
+  type UpdateTask,
+} from './train/update.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `lstm` command: dispatches to train, generate, eval, info and convert; the math lives in the library. */
 import '../node/index.js'; // first: kernel worker threads for WebAssembly and the optional native kernels
-import { LstmError, readDecimal, useBackend } from '../index.js';
+import { LstmError, parseMemorySize, readDecimal, setMemoryLimit, useBackend } from '../index.js';
 import { UsageError } from './args.js';
 import { CLASSIFY, classifyCommand } from './classify.js';
 import { CONVERT, convertCommand } from './convert.js';
@@ -33,7 +33,9 @@ Commands:
 
 Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kernel implementation
 (default: the fastest that loads: native where npm ci built it, else WebAssembly) and --threads N
-(or LSTM_THREADS; default: every core).
+(or LSTM_THREADS; default: every core) and --max-memory SIZE (or LSTM_MAX_MEMORY; e.g. 512M, 4G or
+bytes; default: half of the machine's memory): a model, training run or input file that needs more
+is refused before anything is allocated.
 Run 'lstm <command> --help' for the options of each command.`;
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number | Promise<number> }> = {
@@ -49,8 +51,9 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
 };
 
 /**
- * Take the global --backend NAME and --threads N (also as --opt=value) out of argv and set up the
- * kernels from them; `info --backend` keeps its flag (it asks for the report).
+ * Take the global --backend NAME, --threads N and --max-memory SIZE (also as --opt=value) out of
+ * argv and set up the kernels and the memory budget from them; `info --backend` keeps its flag
+ * (it asks for the report).
  */
 function takeBackend(command: string, argv: string[]): string[] {
   const out: string[] = [];
@@ -60,11 +63,16 @@ function takeBackend(command: string, argv: string[]): string[] {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
     const isBackend = flag === '--backend' && (inline !== undefined || command !== 'info');
-    if (!isBackend && flag !== '--threads') {
+    if (!isBackend && flag !== '--threads' && flag !== '--max-memory') {
       out.push(arg);
       continue;
     }
     const value = inline ?? argv[++i];
+    if (flag === '--max-memory') {
+      if (value === undefined) throw new UsageError('lstm: --max-memory needs a size (e.g. 512M, 4G, or bytes).');
+      setMemoryLimit(parseMaxMemory(value), `--max-memory ${value}`);
+      continue;
+    }
     if (value === undefined)
       throw new UsageError(
         `lstm: ${flag} needs a value (${isBackend ? 'js, wasm, native or auto' : 'a number of threads'}).`,
@@ -87,6 +95,15 @@ function takeBackend(command: string, argv: string[]): string[] {
     else useBackend(fromEnv, { threads, reason: `LSTM_BACKEND=${fromEnv}` });
   }
   return out;
+}
+
+function parseMaxMemory(value: string): number {
+  try {
+    return parseMemorySize(value, 'lstm: --max-memory');
+  } catch (e) {
+    if (e instanceof LstmError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

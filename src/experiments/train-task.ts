@@ -118,6 +118,13 @@ export async function trainOnTask(
     learningRate: lr,
     schedule,
     clip: opts.clip,
+    // the held-out batches show the task's sequence length; training runs at B of them
+    workspace: {
+      shapes: testSet.slice(0, 1).flatMap((t) => [
+        { T: t.T, B },
+        { T: t.T, B: t.B, forwardOnly: true },
+      ]),
+    },
     divergenceHint: () =>
       `the ${opts.cell} model on ${task.name}, after ${sequences} sequences; try a lower learning rate.`,
   });

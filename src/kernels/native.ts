@@ -112,7 +112,14 @@ export class NativeKernels implements Kernels {
 
   /** A zero-filled Float32Array over 64-byte-aligned memory of the addon's. */
   alloc(length: number): Float32Array {
-    return this.mem.adopt(this.addon.alloc(length));
+    let array: Float32Array;
+    try {
+      array = this.addon.alloc(length);
+    } catch (e) {
+      // the addon's refusals (out of memory, a length past 2^34) as this library's error
+      throw new ConfigError('NativeKernels.alloc', `${length} floats could not be allocated: ${(e as Error).message}.`);
+    }
+    return this.mem.adopt(array);
   }
 
   readonly gemm: Kernels['gemm'] = (transA, transB, M, N, K, A, lda, B, ldb, C, ldc, beta) => {

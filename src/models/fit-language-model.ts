@@ -112,6 +112,7 @@ function startSession(
   train: string,
   opts: FitOptions,
   saved: TrainingCheckpoint | undefined,
+  validationChars: number,
 ): Session {
   const { h, c } = carriedState(model, recipe.batchSize);
   const corpus = {
@@ -128,6 +129,13 @@ function startSession(
       optimizer: recipe.optimizer,
       clip: recipe.clip,
       divergenceHint: 'lower the learning rate or the clip value; the last checkpoint is unchanged.',
+      // one training window, and the validation pass's chunk (evaluate's 1000 steps at batch 1)
+      workspace: {
+        shapes: [
+          { T: recipe.seqLength, B: recipe.batchSize },
+          ...(validationChars >= 2 ? [{ T: Math.min(1000, validationChars), B: 1, forwardOnly: true }] : []),
+        ],
+      },
     },
     saved?.state.step ?? 0,
   );
@@ -199,7 +207,7 @@ export async function fit(model: LanguageModel, text: string, opts: FitOptions =
   const tokens = model.vocab.encode(train);
   const stream = new TextStream(tokens, B, T);
   const valText = validation.length >= 2 ? validation : undefined;
-  const session = startSession(model, recipe, train, opts, saved);
+  const session = startSession(model, recipe, train, opts, saved, validation.length);
   const { state, updater, h, c } = session;
   const net = model.network;
   // dropout (when the model has any) draws its masks from the run's generator, which checkpoints

@@ -107,8 +107,19 @@ export class ForecastNetwork {
     this.net.head.init(rng);
     this.net.recurrent.setDropoutRng(rng);
     const clip = opts.clip ?? 1;
-    const updater = new Updater(this.k, this.arena, { learningRate: lr, clip });
     const { L, F } = train;
+    const updater = new Updater(this.k, this.arena, {
+      learningRate: lr,
+      clip,
+      // training batches, and the validation windows all at once (forward only)
+      workspace: {
+        shapes: [
+          { T: L, B: Math.min(B, train.B) },
+          ...(valid.B > 0 ? [{ T: valid.L, B: valid.B, forwardOnly: true }] : []),
+        ],
+        bestWeights: true,
+      },
+    });
     const P = train.h * train.K;
     const Q = this.shape.quantiles.length;
     const history: { epoch: number; trainLoss: number; validLoss: number }[] = [];

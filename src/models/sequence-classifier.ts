@@ -111,6 +111,7 @@ export class SequenceClassifier {
       },
       validate: () =>
         validSeqs === null ? Number.NaN : this.meanLoss(validSeqs, (valid as LabelledSequences).labels, weights),
+      ...(validSeqs === null ? {} : { validationLongest: validSeqs.reduce((m, s) => Math.max(m, s.length), 1) }),
     });
   }
 

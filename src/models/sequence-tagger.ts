@@ -99,6 +99,7 @@ export class SequenceTagger {
         },
         step: (batch) => this.lossOfBatch(t, batch, weights, true).mean,
         validate: () => (v === null ? Number.NaN : this.meanLoss(v, weights)),
+        ...(v === null ? {} : { validationLongest: v.seqs.reduce((m, s) => Math.max(m, s.length), 1) }),
       },
     );
   }

@@ -11,6 +11,7 @@ import type { ParamArena } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import { lengthBatches } from '../data/batches.js';
 import type { ClassWeights } from '../loss/class-weights.js';
+import type { BatchShape } from '../nn/workspace-estimate.js';
 import { runTraining } from '../train/loop.js';
 import { Updater } from '../train/update.js';
 
@@ -57,6 +58,8 @@ export interface TrainHooks {
   step(batch: Int32Array): number;
   /** The loss on the validation data, NaN when there is none. */
   validate(): number;
+  /** The longest validation sequence (validation runs in batches of up to 64 on the same caches). */
+  validationLongest?: number;
 }
 
 export function trainLoop(
@@ -74,7 +77,19 @@ export function trainLoop(
   const patience = checkInteger(where, 'patience', opts.patience ?? 3, 1, 1e6);
   const weightDecay = checkNumber(where, 'weightDecay', opts.weightDecay ?? 0, 0, 10);
   const rng = new Rng(checkInteger(where, 'seed', opts.seed ?? 1, 0, 2 ** 32 - 1));
-  const updater = new Updater(k, arena, { learningRate, clip, optimizer: { name: 'adam', weightDecay } });
+  let longest = 1;
+  for (let i = 0; i < trainLengths.length; i++) longest = Math.max(longest, trainLengths[i] ?? 1);
+  // sequences of their own lengths run the general cell; validation, batches of up to 64
+  const shapes: BatchShape[] = [{ T: longest, B, variableLengths: true }];
+  if (hooks.validationLongest !== undefined) {
+    shapes.push({ T: hooks.validationLongest, B: 64, variableLengths: true, forwardOnly: true });
+  }
+  const updater = new Updater(k, arena, {
+    learningRate,
+    clip,
+    optimizer: { name: 'adam', weightDecay },
+    workspace: { shapes, bestWeights: true },
+  });
   const members = Int32Array.from({ length: trainLengths.length }, (_, i) => i);
   const history: FitHistory = { epochs: [], bestEpoch: 0 };
   runTraining(

@@ -5,6 +5,8 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
+import { bytesPerValue, checkMemory } from './memory-budget.js';
+import { describeDrivers } from './workspace-estimate.js';
 
 export interface ParamSpec {
   name: string;
@@ -33,11 +35,24 @@ export class ParamArena {
         throw new ConfigError('ParamArena', `parameter '${spec.name}' is declared twice.`);
       }
       const length = spec.shape.reduce((a, b) => a * b, 1);
+      if (!Number.isSafeInteger(length) || length < 0) {
+        throw new ConfigError('ParamArena', `parameter '${spec.name}' has the shape [${spec.shape.join(', ')}].`);
+      }
       const entry = { name: spec.name, shape: [...spec.shape], offset, length };
       entries.push(entry);
       this.byName.set(spec.name, entry);
       offset += length;
     }
+    // the memory budget (nn/memory-budget.ts), before either array exists
+    const bytes = offset * bytesPerValue(kernels);
+    checkMemory(
+      'model',
+      [
+        { what: 'parameters', bytes },
+        { what: 'their gradients', bytes },
+      ],
+      `${offset} parameters (${describeDrivers(specs, [])})`,
+    );
     this.entries = entries;
     this.size = offset;
     this.values = kernels.alloc(offset);

@@ -20,6 +20,7 @@ import { cellBackward, cellForward } from './cells/run-cell.js';
 import type { Buffers, SequenceRun } from './cells/sequence.js';
 import { initOrthogonal, initUniform, initXavierUniform } from './init.js';
 import type { ParamArena, ParamSpec } from './params.js';
+import { checkMemory } from './memory-budget.js';
 import { Scratch } from './scratch.js';
 import { concatColumns, dropoutMask, multiply, reverseWithinLengths, takeColumns } from './sequence-order.js';
 
@@ -104,6 +105,19 @@ export class Recurrent {
       throw new ConfigError('Recurrent', `numLayers must be a positive integer; got ${L}.`);
     const first = resolveCell(opts, 'Recurrent');
     const dirs = opts.bidirectional === true ? 2 : 1;
+    const upper = resolveCell({ ...opts, inputSize: dirs * first.R }, 'Recurrent');
+    // the memory budget before L layer configs exist (a file saying numLayers 1e9 stops here)
+    const values = (cfg: CellConfig): number =>
+      cellParamSpecs(cfg, '', 0, '').reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+    const total = dirs * (values(first) + (L - 1) * values(upper));
+    checkMemory(
+      'Recurrent',
+      [
+        { what: 'parameters (float32)', bytes: 4 * total },
+        { what: 'their gradients', bytes: 4 * total },
+      ],
+      `numLayers ${L} × hiddenSize ${first.H}${dirs === 2 ? ' × 2 directions' : ''}`,
+    );
     const configs = [first];
     for (let l = 1; l < L; l++) configs.push(resolveCell({ ...opts, inputSize: dirs * first.R }, 'Recurrent'));
     return configs;

@@ -6,6 +6,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DataError, ModelFileError, PathError } from '../errors.js';
+import { formatBytes, memoryLimit } from '../nn/memory-budget.js';
 import {
   decodeModel,
   decodeModelFile,
@@ -36,8 +37,57 @@ function describeFsError(e: unknown, path: string): string {
   return `${path} cannot be read: ${(e as Error).message}`;
 }
 
-/** Read a UTF-8 text file (a corpus, a CSV); refuses missing, empty and binary files. */
+/** The longest string V8 makes (2^29 − 24 characters): a text file past it cannot be held as one string. */
+const LONGEST_STRING = 2 ** 29 - 24;
+
+/**
+ * The most bytes a text file may have: an eighth of the memory budget (its bytes, the string of
+ * up to two bytes a character, and the int32 ids a model reads all live at once), and no more
+ * than V8's longest string.
+ */
+export function textFileCap(): number {
+  return Math.min(Math.floor(memoryLimit().bytes / 8), LONGEST_STRING);
+}
+
+/**
+ * The size of the regular file at path, checked against `cap` before a byte is read; a device
+ * (/dev/zero), FIFO or socket never ends or blocks, so it is refused. `fail` makes the error.
+ */
+function checkedFileSize(
+  path: string,
+  cap: number,
+  what: string,
+  fail: (problem: string, hint?: string) => Error,
+): number {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    throw fail(describeFsError(e, path));
+  }
+  if (stat.isDirectory()) throw fail(`${path} is a folder, not a file.`);
+  if (!stat.isFile()) {
+    throw fail(
+      `${path} is not a regular file (a device, pipe or socket); expected ${what}.`,
+      'save the data to a file first.',
+    );
+  }
+  if (stat.size > cap) {
+    const limit = memoryLimit();
+    throw fail(
+      `${path} is ${formatBytes(stat.size)} (${stat.size} bytes); ${what} is read up to ${formatBytes(cap)} under the memory limit of ${formatBytes(limit.bytes)} (${limit.source}).`,
+      'use a smaller file, or raise the limit with lstm --max-memory SIZE (or LSTM_MAX_MEMORY, or setMemoryLimit()).',
+    );
+  }
+  return stat.size;
+}
+
+/**
+ * Read a UTF-8 text file (a corpus, a CSV); refuses missing, empty and binary files, anything but
+ * a regular file, and files over textFileCap() (before reading them).
+ */
 export function readTextFile(path: string, who = 'readTextFile'): string {
+  checkedFileSize(path, textFileCap(), 'UTF-8 text', (problem, hint) => new DataError(who, problem, hint));
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -98,11 +148,15 @@ export function saveModel(path: string, model: LanguageModel, opts: EncodeOption
   writeFileAtomic(path, encodeModel(model, opts));
 }
 
-/** A file's bytes, or a ModelFileError that says why they cannot be read. */
+/**
+ * A file's bytes, or a ModelFileError that says why they cannot be read: anything but a regular
+ * file, or a file larger than the memory limit (a model needs at least its file's bytes again for
+ * its arrays), is refused before it is read.
+ */
 export function readBinaryFile(path: string, who: string): Uint8Array {
+  checkedFileSize(path, memoryLimit().bytes, 'a model file', (problem, hint) => new ModelFileError(who, problem, hint));
   let bytes: Buffer;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     bytes = readFileSync(path);
   } catch (e) {
     throw new ModelFileError(who, describeFsError(e, path));

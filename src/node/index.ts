@@ -1,5 +1,7 @@
 import './threads.js'; // kernel worker threads: WasmKernels uses every core
 import './native-addon.js'; // the optional native kernels, when npm ci built them
+import './memory-limit.js'; // the memory budget's default: half of the machine's memory, or LSTM_MAX_MEMORY
+export { nodeMemoryLimit } from './memory-limit.js';
 export { loadClassifier, loadTagger, saveClassifier, saveTagger } from './classify-files.js';
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
 export {

@@ -7,7 +7,9 @@
  */
 import { DivergenceError } from '../errors.js';
 import type { Kernels } from '../kernels/index.js';
+import { bytesPerValue, checkMemory } from '../nn/memory-budget.js';
 import type { ParamArena } from '../nn/params.js';
+import { type BatchShape, describeDrivers, trainingStepValues } from '../nn/workspace-estimate.js';
 import { clipGradNorm } from '../optim/clip.js';
 import { createOptimizer, type Optimizer, type OptimizerConfig } from '../optim/optimizers.js';
 import { learningRateAt, type Schedule } from '../optim/schedule.js';
@@ -32,6 +34,47 @@ export interface UpdateRecipe {
   clip: number;
   /** What to do about a divergence (ends the DivergenceError's message); a function is asked late. */
   divergenceHint?: string | (() => string) | undefined;
+  /**
+   * What the run's steps need beside the arena and the optimizer, for the memory budget checked
+   * before the optimizer's state is allocated: the largest batch shapes a training step and an
+   * evaluation run at, and whether the loop keeps a copy of the best weights (early stopping).
+   */
+  workspace?: TrainingWorkspace | undefined;
+}
+
+export interface TrainingWorkspace {
+  /** The largest training batch (longest sequence T, batch size B), and any evaluation shape that runs on its own caches. */
+  shapes: readonly BatchShape[];
+  bestWeights?: boolean;
+}
+
+/** Values of optimizer state per parameter: Adam's m and v, SGD's momentum buffer. */
+function optimizerSlots(config: OptimizerConfig | undefined): number {
+  if (config === undefined || config.name !== 'sgd') return 2;
+  return config.momentum === 0 ? 0 : 1;
+}
+
+/**
+ * The memory budget of a training run (nn/memory-budget.ts): parameters, gradients, optimizer
+ * state, the best-weights copy and one step's work buffers at every shape, refused above the limit
+ * before the optimizer's state or any work buffer exists.
+ */
+export function checkTrainingMemory(kernels: Kernels, arena: ParamArena, recipe: UpdateRecipe): void {
+  const value = bytesPerValue(kernels);
+  const params = arena.size * value;
+  const shapes = recipe.workspace?.shapes ?? [];
+  const steps = shapes.reduce((sum, shape) => sum + trainingStepValues(arena.entries, shape), 0);
+  checkMemory(
+    'train',
+    [
+      { what: 'parameters', bytes: params },
+      { what: 'gradients', bytes: params },
+      { what: 'optimizer state', bytes: optimizerSlots(recipe.optimizer) * params },
+      { what: 'best weights', bytes: recipe.workspace?.bestWeights === true ? params : 0 },
+      { what: 'activations and work buffers', bytes: steps * value },
+    ],
+    `${arena.size} parameters and ${describeDrivers(arena.entries, shapes)}`,
+  );
 }
 
 export interface UpdateResult {
@@ -56,6 +99,7 @@ export class Updater {
     readonly recipe: UpdateRecipe,
     updatesDone = 0,
   ) {
+    checkTrainingMemory(kernels, arena, recipe);
     this.optimizer = createOptimizer(kernels, arena, recipe.optimizer ?? { name: 'adam' });
     this.updates = updatesDone;
   }
