@@ -67,7 +67,13 @@ class Runner {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
       execArgv: ['--enable-source-maps', '--max-old-space-size=4096'],
-      env: { ...process.env, LSTM_THREADS: '1', FUZZ_SCRATCH: this.scratch },
+      // the memory budget (src/nn/memory-budget.ts) counts arrays only: half the child's bound
+      env: {
+        ...process.env,
+        LSTM_THREADS: '1',
+        LSTM_MAX_MEMORY: `${Math.floor(this.memoryMb / 2)}M`,
+        FUZZ_SCRATCH: this.scratch,
+      },
     });
     child.stderr?.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-2000);

@@ -75,7 +75,8 @@ function impossibleDate(cell: string): boolean {
 /**
  * Parse the table and read the named columns (and names only a prototype has) as text, numbers
  * and times; a project error from one reading is an answer, and the next is still tried. What a
- * reading accepts is checked too: no hex, padded or otherwise lenient number, no impossible
+ * reading accepts is checked too: no hex or otherwise lenient number (spaces around a cell are
+ * trimmed, as header names are), no impossible
  * calendar date, no bare integer read as a date of 2001.
  */
 function readTable(text: string, names: string[]): Outcome {
@@ -103,7 +104,10 @@ function readTable(text: string, names: string[]): Outcome {
     const values = attempt(() => numericColumn(table, name));
     if (values !== undefined) {
       const lenient = cells.find(
-        (c) => !MISSING_CELLS.has(c.trim().toLowerCase()) && !(STRICT_NUMBER.test(c) && Number.isFinite(Number(c))),
+        // spaces around a cell are the CSV's own padding ("a, b"), trimmed as header names are (as
+        // pandas reads numbers); inside the cell the number must be strict
+        (c) =>
+          !MISSING_CELLS.has(c.trim().toLowerCase()) && !(STRICT_NUMBER.test(c.trim()) && Number.isFinite(Number(c))),
       );
       if (lenient !== undefined)
         return {

@@ -146,7 +146,13 @@ export async function runModelFile(
 ): Promise<{ kind: 'ok' | 'silent' | 'altered'; name?: string; message?: string }> {
   const { bytes: original, fingerprint: expected } = await base(kind, plan.base);
   let bytes = original;
-  for (const m of plan.ops) bytes = isByteOp(m) ? applyByteOp(bytes, m) : applyHeaderOp(bytes, m);
+  let refusable = plan.base === 'fresh';
+  for (const m of plan.ops) {
+    const before = bytes;
+    bytes = isByteOp(m) ? applyByteOp(bytes, m) : applyHeaderOp(bytes, m);
+    // an edit that changed nothing (a tensor aliased to itself, a key that cannot be doubled) proves nothing
+    if (detectableWithoutChecksum(m) && !sameBytes(before, bytes)) refusable = true;
+  }
   // lstm info reads the file on its own path (it prints the header without building the model)
   scratch ??= mkdtempSync(join(scratchBase(), 'files-'));
   const path = join(scratch, `${kind}.lstm`);
@@ -168,10 +174,27 @@ export async function runModelFile(
   if (infoError !== undefined) throw infoError;
   if (fingerprint === expected) return { kind: 'ok' };
   const change = firstDifference(expected, fingerprint);
-  // a file of this build must refuse any change (its checksum covers the header, once issue 17 is
-  // done); a v0.1.0 file only the changes a strict reading of its header sees
-  const refusable = plan.base === 'fresh' || plan.ops.some(detectableWithoutChecksum);
+  // a file of this build must refuse any change (its checksum covers the header); a v0.1.0 file
+  // only the changes a strict reading of its header sees (refusable, above)
   return { kind: refusable ? 'silent' : 'altered', message: `loaded with exit 0 but computes otherwise: ${change}` };
+}
+
+/** The same file, up to the header's padding (an edit rewrites the header without it). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const parts = (bytes: Uint8Array): [string, Uint8Array] | null => {
+    if (bytes.length < 8) return null;
+    const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+    if (n > bytes.length - 8) return null;
+    return [
+      Buffer.from(bytes.subarray(8, 8 + n))
+        .toString('latin1')
+        .trimEnd(),
+      bytes.subarray(8 + n),
+    ];
+  };
+  const [pa, pb] = [parts(a), parts(b)];
+  if (pa === null || pb === null) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return pa[0] === pb[0] && pa[1].length === pb[1].length && pa[1].every((v, i) => v === pb[1][i]);
 }
 
 function firstDifference(a: string, b: string): string {
