@@ -64,11 +64,13 @@ function checkHistory(where: string, raw: unknown, step: number): void {
     const field = `training.history[${i}]`;
     if (!isObject(record)) throw fieldError(where, field, 'an object', record);
     const at = countField(where, `${field}.step`, record.step, 1, MAX_COUNT);
-    if (at <= previous || at > step)
+    // two records may share a step: a periodic evaluation on part of the validation text, then
+    // the final one on all of it
+    if (at < previous || at > step)
       throw fieldError(
         where,
         `${field}.step`,
-        `after the record before (${previous}) and at most training.step (${step})`,
+        `at or after the record before (${previous}) and at most training.step (${step})`,
         at,
       );
     previous = at;

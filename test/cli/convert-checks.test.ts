@@ -154,8 +154,14 @@ describe('lstm convert writes only a checked file (issue 17)', () => {
     const nan = join(dir, 'nan.safetensors');
     writeFileSync(nan, stateDict(new Float32Array(36).fill(NaN)));
     assertRefused(nan, 'x.onnx', /'weight_hh_l0' holds NaN at index 0; weights must be finite/, sizes('3'));
-    // 4·100,000 × 100,000 floats would be 160 GB: the shapes refuse it before the arena is allocated
-    assertRefused(sound, 'x.onnx', /'weight_ih_l0' should be \(400000, 2\) for these arguments/, sizes('100000'));
+    // 4·100,000 × 100,000 floats would be 160 GB: the memory budget refuses it before anything is
+    // allocated, and under a limit large enough, the shapes do
+    assertRefused(sound, 'x.onnx', /this needs 298 GiB .*hiddenSize 100000; the memory limit is/, sizes('100000'));
+    assertRefused(sound, 'x.onnx', /'weight_ih_l0' should be \(400000, 2\) for these arguments/, [
+      ...sizes('100000'),
+      '--max-memory',
+      '1024G',
+    ]);
     assert.equal(runCli(['convert', sound, join(dir, 'sound.onnx'), ...sizes('3')]).code, 0);
   });
 });

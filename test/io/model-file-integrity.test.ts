@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ModelFileError } from '../../src/errors.js';
+import { setMemoryLimit } from '../../src/nn/memory-budget.js';
 import { decodeForecaster, encodeForecaster } from '../../src/io/forecaster-file.js';
 import { decodeModelFile, encodeModel } from '../../src/io/model-file.js';
 import { crc32 } from '../../src/io/safetensors.js';
@@ -240,7 +241,7 @@ describe('model file integrity', () => {
           s.step = 10;
           s.optimizerSteps = 10;
         },
-        /training\.history\[0\]\.step must be after the record before \(0\) and at most training\.step \(10\); got 15/,
+        /training\.history\[0\]\.step must be at or after the record before \(0\) and at most training\.step \(10\); got 15/,
       ],
       [
         (s) => ((s.recipe as Record<string, unknown>).batchSize = 3),
@@ -322,6 +323,17 @@ describe('model file integrity', () => {
         /the config needs \[32000, 1\]/,
       ],
     ];
+    // a limit far above what these configs need, so it is the check against the file's tensors,
+    // not the memory budget (test/nn/memory-budget.test.ts), that refuses them before allocating
+    setMemoryLimit('1024G');
+    try {
+      refuseAll(files);
+    } finally {
+      setMemoryLimit(undefined);
+    }
+  });
+
+  function refuseAll(files: Array<[string, () => unknown, RegExp]>): void {
     for (const [what, load, message] of files) {
       const before = process.memoryUsage().arrayBuffers;
       const started = performance.now();
@@ -331,7 +343,7 @@ describe('model file integrity', () => {
       assert.ok(ms < 1000, `${what}: refused after ${ms.toFixed(0)} ms`);
       assert.ok(grown < 16 * 1024 * 1024, `${what}: array buffers grew by ${grown} bytes`);
     }
-  });
+  }
 
   it('a negated forecaster target scale is refused (and caught by the checksum of a version 2 file)', () => {
     const negate = editEntry('encoding', (e) => (e.targetScale = (e.targetScale as number[]).map((s) => -s)));
