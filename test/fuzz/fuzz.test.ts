@@ -1,5 +1,5 @@
 /**
- * The short fuzz run of `npm test` (about a minute): every family of plans.ts from a fixed seed,
+ * The short fuzz run of `npm test` (under a minute): every family of plans.ts from a fixed seed,
  * each input in a watched child process (harness.ts). The property: every input ends in success
  * or one of the project's errors (LstmError and its subclasses, UsageError), never another
  * exception, within its family's time bound and the memory bound, and a damaged file of this
@@ -15,14 +15,14 @@ import { describeFailure, type FuzzSettings, fuzzFamily } from './harness.js';
  * input; CSV and option runs train tiny models (up to half a second each).
  */
 const RUNS: Record<string, { runs: number; seconds: number }> = {
-  'lm-file': { runs: 150, seconds: 6 },
-  'classifier-file': { runs: 150, seconds: 4 },
-  'tagger-file': { runs: 150, seconds: 4 },
-  'forecaster-file': { runs: 150, seconds: 4 },
-  onnx: { runs: 200, seconds: 4 },
-  tfjs: { runs: 200, seconds: 4 },
-  csv: { runs: 60, seconds: 20 },
-  options: { runs: 100, seconds: 12 },
+  'lm-file': { runs: 1500, seconds: 12 },
+  'classifier-file': { runs: 1500, seconds: 8 },
+  'tagger-file': { runs: 1500, seconds: 8 },
+  'forecaster-file': { runs: 1500, seconds: 8 },
+  onnx: { runs: 1500, seconds: 8 },
+  tfjs: { runs: 1500, seconds: 8 },
+  csv: { runs: 300, seconds: 25 },
+  options: { runs: 1000, seconds: 15 },
 };
 
 const SETTINGS: Omit<FuzzSettings, 'runs' | 'maxSeconds'> = {
