@@ -6,7 +6,7 @@
  * their gradients, so a model file whose config asks for a huge network is refused before its
  * arrays exist) and the updater (optimizer state and one training step's work buffers).
  *
- * The limit: setMemoryLimit (the library), `lstm --max-memory SIZE` or LSTM_MAX_MEMORY (Node),
+ * The limit: setMemoryLimit (the library), `--max-memory SIZE` (any lstm command) or LSTM_MAX_MEMORY (Node),
  * else a default. In browsers the default is 1 GiB (the WebAssembly backend's whole memory);
  * lstm/node replaces it with half of the machine's memory (node/memory-limit.ts).
  */
@@ -109,10 +109,10 @@ export function checkMemory(who: string, parts: readonly MemoryPart[], drivers: 
     .filter((p) => p.bytes > 0)
     .map((p) => `${p.what} ${formatBytes(p.bytes)}`)
     .join(', ');
-  const suggestion = `${Math.ceil(need / GIB)}G`;
+  const suggestion = need < GIB ? `${Math.ceil(need / 2 ** 20)}M` : `${Math.ceil(need / GIB)}G`;
   throw new ConfigError(
     who,
     `this needs ${formatBytes(need)} (${need} bytes: ${breakdown}), driven by ${drivers}; the memory limit is ${formatBytes(limit.bytes)} (${limit.source}).`,
-    `choose smaller sizes, or raise the limit: lstm --max-memory ${suggestion} (or LSTM_MAX_MEMORY=${suggestion}, or setMemoryLimit('${suggestion}') in code).`,
+    `choose smaller sizes, or raise the limit: the option --max-memory ${suggestion} (or LSTM_MAX_MEMORY=${suggestion}, or setMemoryLimit('${suggestion}') in code).`,
   );
 }

@@ -76,7 +76,7 @@ function checkedFileSize(
     const limit = memoryLimit();
     throw fail(
       `${path} is ${formatBytes(stat.size)} (${stat.size} bytes); ${what} is read up to ${formatBytes(cap)} under the memory limit of ${formatBytes(limit.bytes)} (${limit.source}).`,
-      'use a smaller file, or raise the limit with lstm --max-memory SIZE (or LSTM_MAX_MEMORY, or setMemoryLimit()).',
+      'use a smaller file, or raise the limit with the option --max-memory SIZE (or LSTM_MAX_MEMORY, or setMemoryLimit()).',
     );
   }
   return stat.size;

@@ -5,7 +5,7 @@
  * because the budget counts the model's arrays only: the JavaScript heap, the training text and
  * its encoded copy, the kernels' own buffers and the rest of the machine need the other half, and
  * a process that goes past the physical memory is killed by the kernel with nothing printed.
- * `lstm --max-memory SIZE` and setMemoryLimit override it.
+ * `--max-memory SIZE` (any lstm command) and setMemoryLimit override it.
  */
 import { totalmem } from 'node:os';
 import { formatBytes, type MemoryLimit, parseMemorySize, setDefaultMemoryLimit } from '../index.js';
