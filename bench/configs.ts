@@ -8,23 +8,36 @@
  *   C3  generate  char LM 2 × 512, V 65, batch 1: feed a token, sample the next, 500 times
  *   C4  infer     LSTM 1 layer, input 64, H 256, T 100, B 32, forward only
  *   C5  train     LSTM 1 layer, 1 input feature, H 64, T 50, B 32, linear → 1 at the last step, MSE, Adam
+ *   C6  train     char LM as C1 with a GRU: V 65, GRU 2 × 256, T 100, B 32, linear + softmax CE every step, Adam
+ *   C7  train     classifier: V 65, bidirectional LSTM 1 × 128 over lengths uniform in 20–200, B 32,
+ *                 max pooling over time, linear → 2 classes, softmax CE, Adam (SequenceClassifier)
  *   GEMM          C = A·B, A·Bᵀ, Aᵀ·B, square 256, 512, 1024
  *
- * The character models read their tokens through an embedding of size E = V = 65, so the first
- * LSTM layer has the input size of a one-hot character (I = 65) and costs what it would with one.
+ * The character models (and C7) read their tokens through an embedding of size E = V = 65, so the
+ * first recurrent layer has the input size of a one-hot character (I = 65) and costs what it would
+ * with one.
  */
 import type { Floats, Kernels } from '../src/kernels/index.js';
 import { LMNetwork, type NetworkShape } from '../src/models/lm-network.js';
 import { sampleIndex } from '../src/models/sampling.js';
+import { SequenceClassifier } from '../src/models/sequence-classifier.js';
 import { Linear } from '../src/nn/linear.js';
 import { Recurrent } from '../src/nn/recurrent.js';
 import { ParamArena } from '../src/nn/params.js';
 import { createOptimizer } from '../src/optim/optimizers.js';
 import { Rng } from '../src/rng.js';
-import { gemmFlops, lstmForwardFlops, stack } from './flops.js';
+import { gemmFlops, lstmForwardFlops, recurrentForwardFlops, stack } from './flops.js';
 import type { Budget, Workload } from './harness.js';
 import type { RunMode } from './report.js';
-import type { GemmShape, LmGenerateShape, LmTrainShape, LstmInferShape, SeriesTrainShape, Shape } from './shapes.js';
+import type {
+  ClassifierTrainShape,
+  GemmShape,
+  LmGenerateShape,
+  LmTrainShape,
+  LstmInferShape,
+  SeriesTrainShape,
+  Shape,
+} from './shapes.js';
 
 /** Something one operation produces, counted per operation: 1 step, B·T characters … */
 export interface Yield {
@@ -35,7 +48,7 @@ export interface Yield {
 export interface BenchConfig {
   /** Row name: 'C1', 'GEMM A·B 512'. */
   id: string;
-  /** What --only selects: 'C1' … 'C5', 'GEMM'. */
+  /** What --only selects: 'C1' … 'C7', 'GEMM'. */
   group: string;
   /** Short description for the table. */
   what: string;
@@ -87,12 +100,23 @@ function randomFloats(k: Kernels, rng: Rng, n: number): Floats {
   return a;
 }
 
-/** C1, C2: one training step of the character LM = zero grads, forward, loss, backward, Adam. */
-function lmTrain(id: string, H: number, T: number, B: number, slow?: BenchConfig['slow']): BenchConfig {
+/**
+ * C1, C2 (LSTM), C6 (GRU): one training step of the character LM = zero grads, forward, loss,
+ * backward, Adam.
+ */
+function lmTrain(
+  id: string,
+  H: number,
+  T: number,
+  B: number,
+  opts: { slow?: BenchConfig['slow']; cell?: 'gru' } = {},
+): BenchConfig {
+  const { slow, cell } = opts;
   const V = 65;
   const L = 2;
   const s: LmTrainShape = {
     kind: 'lm-train',
+    ...(cell === undefined ? {} : { cell }),
     V,
     E: V,
     H,
@@ -102,12 +126,18 @@ function lmTrain(id: string, H: number, T: number, B: number, slow?: BenchConfig
     lr: LR,
     ...(slow === undefined ? {} : { warmupT: 2 }),
   };
-  const shape: NetworkShape = { vocabSize: V, embeddingSize: s.E, hiddenSize: H, numLayers: L };
-  const forward = lstmForwardFlops(T, B, stack(s.E, H, L));
+  const shape: NetworkShape = {
+    vocabSize: V,
+    embeddingSize: s.E,
+    hiddenSize: H,
+    numLayers: L,
+    ...(cell === undefined ? {} : { cell }),
+  };
+  const forward = recurrentForwardFlops(cell ?? 'lstm', T, B, stack(s.E, H, L));
   return {
     id,
     group: id,
-    what: `train LM V${V}, ${L}×${H}, T${T}, B${B}`,
+    what: `train ${cell === undefined ? '' : 'GRU '}LM V${V}, ${L}×${H}, T${T}, B${B}`,
     flopsPerOp: 3 * forward + 3 * T * 2 * B * H * V,
     yields: [
       { unit: 'steps/s', perOp: 1 },
@@ -257,6 +287,59 @@ function seriesTrain(): BenchConfig {
   };
 }
 
+/**
+ * C7: one training step of a text classifier on sequences of different lengths, through the
+ * classify command's path: SequenceClassifier.gradients (embedding → bidirectional Recurrent with
+ * the batch's lengths → max pooling over each sequence's own steps → Linear → softmax
+ * cross-entropy, backward into the arena), then Adam on its arena. Throughput counts the real
+ * tokens, not the padding.
+ */
+function classifierTrain(): BenchConfig {
+  const [V, E, H, L, K, B] = [65, 65, 128, 1, 2, 32];
+  const lengthRng = new Rng(SEED);
+  const lengths = Array.from({ length: B }, () => 20 + lengthRng.int(181)); // uniform in [20, 200]
+  const tokens = lengths.reduce((sum, n) => sum + n, 0);
+  const s: ClassifierTrainShape = { kind: 'classifier-train', V, E, H, L, K, B, lengths, lr: LR };
+  const forward = 2 * recurrentForwardFlops('lstm', 1, tokens, stack(E, H, L, 2)); // both directions
+  return {
+    id: 'C7',
+    group: 'C7',
+    what: `train classifier V${V}, bi-LSTM ${L}×${H}, lengths 20–200, B${B}, max pool, K${K}`,
+    flopsPerOp: 3 * forward + 3 * 2 * B * 2 * H * K,
+    yields: [
+      { unit: 'tokens/s', perOp: tokens },
+      { unit: 'steps/s', perOp: 1 },
+    ],
+    shape: s,
+    create(k) {
+      const rng = new Rng(SEED);
+      const classifier = new SequenceClassifier({
+        classes: Array.from({ length: K }, (_, i) => `class ${i}`),
+        vocabSize: V,
+        embeddingSize: E,
+        hiddenSize: H,
+        numLayers: L,
+        bidirectional: true,
+        pooling: 'max',
+        seed: SEED,
+        kernels: k,
+      });
+      const opt = createOptimizer(k, classifier.arena, { name: 'adam' });
+      const batch = {
+        inputs: lengths.map((n) => randomIds(rng, n, V)),
+        labels: randomIds(rng, B, K),
+      };
+      return {
+        run() {
+          const loss = classifier.gradients(batch); // zeroes the gradients first
+          if (!Number.isFinite(loss)) throw new Error(`C7: the loss is ${loss}.`);
+          opt.step(LR);
+        },
+      };
+    },
+  };
+}
+
 type Variant = { name: string; transA: boolean; transB: boolean };
 const VARIANTS: Variant[] = [
   { name: 'A·B', transA: false, transB: false },
@@ -285,10 +368,12 @@ function gemm(v: Variant, n: number): BenchConfig {
 
 export const CONFIGS: readonly BenchConfig[] = [
   lmTrain('C1', 128, 50, 50),
-  lmTrain('C2', 512, 100, 64, { reps: 2, quickReps: 1, maxSeconds: 120 }),
+  lmTrain('C2', 512, 100, 64, { slow: { reps: 2, quickReps: 1, maxSeconds: 120 } }),
   lmGenerate(),
   lstmInfer(),
   seriesTrain(),
+  lmTrain('C6', 256, 100, 32, { cell: 'gru' }),
+  classifierTrain(),
   ...[256, 512, 1024].flatMap((n) => VARIANTS.map((v) => gemm(v, n))),
 ];
 

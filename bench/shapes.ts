@@ -5,9 +5,14 @@
  * D input features.
  */
 
-/** C1, C2: embedding (V → E) → LSTM L × H → linear H → V, softmax cross-entropy at every step, Adam. */
+/**
+ * C1, C2, C6: embedding (V → E) → LSTM (or GRU) L × H → linear H → V, softmax cross-entropy at
+ * every step, Adam.
+ */
 export interface LmTrainShape {
   kind: 'lm-train';
+  /** The recurrent cell: an LSTM when absent (C1, C2), 'gru' for C6 (PyTorch's form, reset after the product). */
+  cell?: 'gru';
   V: number;
   E: number;
   H: number;
@@ -48,6 +53,24 @@ export interface SeriesTrainShape {
   lr: number;
 }
 
+/**
+ * C7: a classifier's training step on sequences of different lengths: embedding (V → E) → LSTM
+ * L × H, bidirectional, over each sequence's own length → max over its time steps (B, 2H) → linear
+ * 2H → K, softmax cross-entropy against (B) labels, Adam. Padded to the longest (T = max lengths).
+ */
+export interface ClassifierTrainShape {
+  kind: 'classifier-train';
+  V: number;
+  E: number;
+  H: number;
+  L: number;
+  K: number;
+  B: number;
+  /** (B) each sequence's length, seeded uniform in [20, 200]. */
+  lengths: number[];
+  lr: number;
+}
+
 /** GEMM: C (n, n) = op(A) · op(B), square operands. */
 export interface GemmShape {
   kind: 'gemm';
@@ -56,4 +79,5 @@ export interface GemmShape {
   transB: boolean;
 }
 
-export type Shape = LmTrainShape | LmGenerateShape | LstmInferShape | SeriesTrainShape | GemmShape;
+export type Shape =
+  LmTrainShape | LmGenerateShape | LstmInferShape | SeriesTrainShape | ClassifierTrainShape | GemmShape;

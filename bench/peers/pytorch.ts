@@ -96,7 +96,8 @@ export function pytorchPeer(which: 0 | 1 = 0): Peer {
       return (
         `PyTorch ${a.torch} (Python ${a.python}, ${a.executable}; BLAS ${blas.join(', ') || 'built in'}), ` +
         `rows on ${threadCounts().join(' and ')} threads (torch.set_num_threads, OMP_WAIT_POLICY=PASSIVE); ` +
-        'nn.Embedding, nn.LSTM, nn.Linear, torch.optim.Adam, zero_grad(set_to_none=True); C3 and C4 under ' +
+        'nn.Embedding, nn.LSTM (C6 nn.GRU), nn.Linear, torch.optim.Adam, zero_grad(set_to_none=True); ' +
+        'C7 pack_padded_sequence through a bidirectional nn.LSTM, max over pad_packed_sequence; C3 and C4 under ' +
         'torch.inference_mode, C3 sampling by torch.multinomial; GEMM torch.mm into a preallocated C'
       );
     },

@@ -23,9 +23,23 @@ import type { Tfjs } from './tfjs-load.js';
 
 const SEED = 1234;
 
+/**
+ * Why no TensorFlow.js workload is written for a configuration (the GRU LM, C6, and the
+ * variable-length classifier, C7), or null when one is.
+ */
+export function tfjsMissing(shape: Shape): string | null {
+  const written = shape.kind !== 'classifier-train' && !(shape.kind === 'lm-train' && shape.cell !== undefined);
+  return written ? null : NOT_WRITTEN;
+}
+
+const NOT_WRITTEN = 'no TensorFlow.js workload is written for it (the LSTM models and GEMM only)';
+
 /** The workload of one configuration; its tensors belong to the caller's scope. */
 export function tfjsWorkload(t: Tfjs, shape: Shape): Workload {
+  if (tfjsMissing(shape) !== null) throw new Error(NOT_WRITTEN);
   switch (shape.kind) {
+    case 'classifier-train':
+      throw new Error(NOT_WRITTEN);
     case 'lm-train':
       return lmTrain(t, shape);
     case 'lm-generate':

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { BenchConfig } from '../configs.js';
 import type { RunMode } from '../report.js';
 import { runChild } from './child.js';
+import { tfjsMissing } from './tfjs-workloads.js';
 import type { Peer, PeerRun } from './index.js';
 
 const CHILD = fileURLToPath(new URL('./tfjs-child.js', import.meta.url));
@@ -56,6 +57,11 @@ export function tfjsPeer(backend: 'cpu' | 'wasm'): Peer {
     async run(configs: readonly BenchConfig[], mode: RunMode) {
       const out: PeerRun = { results: [], skipped: [] };
       for (const c of configs) {
+        const missing = tfjsMissing(c.shape);
+        if (missing !== null) {
+          out.skipped.push({ backend: name, id: c.id, reason: missing });
+          continue;
+        }
         const part = await runChild(
           { peer: name, command: process.execPath, args: [CHILD, backend], threads: 1 },
           [c],

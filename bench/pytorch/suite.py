@@ -10,8 +10,9 @@ and prints one JSON line per configuration as it finishes:
   {"id": "C3", "error": "..."}                           it failed
 With --about it prints the versions, the threads and the BLAS library instead, as one JSON line.
 
-Models: nn.Embedding -> nn.LSTM -> nn.Linear (time-major (T, B), as nn.LSTM's default),
-torch.optim.Adam, PyTorch's default initialisation; float32, seeded random weights and data.
+Models: nn.Embedding -> nn.LSTM (nn.GRU for C6) -> nn.Linear (time-major (T, B), as nn.LSTM's
+default), torch.optim.Adam, PyTorch's default initialisation; float32, seeded random weights and
+data. C7 packs its variable-length batch (pack_padded_sequence) through a bidirectional nn.LSTM.
 Timing mirrors bench/harness.ts: warm-up, one calibration, repetitions of >= minRepSeconds.
 """
 import json
@@ -23,17 +24,19 @@ from protocol import blas_libraries, emit, run_job
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 SEED = 1234
 
 
 class CharLM(nn.Module):
-    """Embedding V -> E, LSTM L x H, Linear H -> V: logits (T, B, V) for ids (T, B)."""
+    """Embedding V -> E, LSTM (or GRU) L x H, Linear H -> V: logits (T, B, V) for ids (T, B)."""
 
     def __init__(self, s):
         super().__init__()
         self.embed = nn.Embedding(s["V"], s["E"])
-        self.lstm = nn.LSTM(s["E"], s["H"], s["L"])
+        cell = nn.GRU if s.get("cell") == "gru" else nn.LSTM
+        self.lstm = cell(s["E"], s["H"], s["L"])
         self.head = nn.Linear(s["H"], s["V"])
 
     def forward(self, ids, state=None):
@@ -48,7 +51,7 @@ def checked(loss):
 
 
 def lm_train(s, g):
-    """C1, C2: zero grads, forward, softmax cross-entropy at every step, backward, Adam."""
+    """C1, C2, C6: zero grads, forward, softmax cross-entropy at every step, backward, Adam."""
     T, B, V = s["T"], s["B"], s["V"]
     model = CharLM(s)
     opt = torch.optim.Adam(model.parameters(), lr=s["lr"])
@@ -117,6 +120,43 @@ def series_train(s, g):
     return run, None, None
 
 
+class Classifier(nn.Module):
+    """Embedding V -> E, bidirectional LSTM L x H over packed sequences, max over each sequence's
+    own steps, Linear 2H -> K: logits (B, K) for padded ids (T, B) and lengths (B)."""
+
+    def __init__(self, s):
+        super().__init__()
+        self.embed = nn.Embedding(s["V"], s["E"])
+        self.lstm = nn.LSTM(s["E"], s["H"], s["L"], bidirectional=True)
+        self.head = nn.Linear(2 * s["H"], s["K"])
+
+    def forward(self, ids, lengths):
+        packed = pack_padded_sequence(self.embed(ids), lengths, enforce_sorted=False)
+        y, _ = self.lstm(packed)
+        # padding as -inf: the max over time sees each sequence's own steps only
+        y, _ = pad_packed_sequence(y, padding_value=-math.inf)  # (T, B, 2H)
+        return self.head(y.max(dim=0).values)
+
+
+def classifier_train(s, g):
+    """C7: zero grads, packed forward, max pooling, cross-entropy against (B) labels, backward, Adam."""
+    lengths = torch.tensor(s["lengths"], dtype=torch.long)
+    T, B = int(lengths.max()), s["B"]
+    model = Classifier(s)
+    opt = torch.optim.Adam(model.parameters(), lr=s["lr"])
+    ids = torch.randint(s["V"], (T, B), generator=g)
+    labels = torch.randint(s["K"], (B,), generator=g)
+
+    def run():
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(ids, lengths), labels)
+        loss.backward()
+        opt.step()
+        checked(loss)
+
+    return run, None, None
+
+
 def gemm(s, g):
     """GEMM: torch.mm into a preallocated C; the transposes are views (BLAS transpose flags)."""
     n = s["n"]
@@ -133,6 +173,7 @@ BUILDERS = {
     "lm-generate": lm_generate,
     "lstm-infer": lstm_infer,
     "series-train": series_train,
+    "classifier-train": classifier_train,
     "gemm": gemm,
 }
 
