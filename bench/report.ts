@@ -1,13 +1,16 @@
 /**
  * Results: one row per (configuration, backend or peer), printed as a markdown table and written
  * as JSON (to a temporary name, then renamed, so a reader never sees half a file). Each row of this
- * library's backends is also given as a ratio to every peer that ran the same configuration.
+ * library's backends is also given as a ratio to every peer that ran the same configuration, and
+ * each row on several threads as a ratio to the same backend's (or peer's) one-thread row.
+ * With --repeat, every run's rows and ratios are kept (RunRecord); summary.ts takes their medians.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { BenchConfig } from './configs.js';
 import { FORMULA } from './flops.js';
 import type { Timing } from './harness.js';
+import type { Summary } from './summary.js';
 
 export interface RunMode {
   /** Fewer and shorter repetitions: a smoke test, not a measurement. */
@@ -104,6 +107,44 @@ export function compare(results: readonly Result[], peers: readonly string[]): C
   return out;
 }
 
+/**
+ * A row on several threads against the same backend on one thread, in the same run: wasm-mt ÷
+ * wasm, native-mt ÷ native, a peer's row on every core ÷ its one-thread row (> 1: threads help).
+ */
+export interface ThreadRatio {
+  id: string;
+  backend: string;
+  threads: number;
+  /** The one-thread row's backend: the name without its '-mt'. */
+  oneThread: string;
+  ratio: number;
+}
+
+export function threadRatios(results: readonly Result[]): ThreadRatio[] {
+  const out: ThreadRatio[] = [];
+  for (const r of results) {
+    if (r.threads <= 1) continue;
+    const oneThread = r.backend.replace(/-mt$/, '');
+    const single = results.find((p) => p.id === r.id && p.backend === oneThread && p.threads === 1);
+    const ours = r.throughput[0]?.value;
+    const theirs = single?.throughput[0]?.value;
+    if (ours === undefined || theirs === undefined) continue;
+    out.push({ id: r.id, backend: r.backend, threads: r.threads, oneThread, ratio: ours / theirs });
+  }
+  return out;
+}
+
+/** Everything one run of the suite measured (all of it, once per --repeat). */
+export interface RunRecord {
+  /** When the run started (ISO), and the 1-minute load average then. */
+  started: string;
+  loadAverage: number;
+  results: Result[];
+  comparisons: Comparison[];
+  threadRatios: ThreadRatio[];
+  skipped: Skipped[];
+}
+
 export interface Machine {
   date: string;
   node: string;
@@ -131,26 +172,37 @@ export function formatNumber(x: number): string {
   return x.toPrecision(3);
 }
 
-export function headerLine(m: Machine, backends: readonly string[], mode: RunMode): string {
+export function headerLine(m: Machine, backends: readonly string[], mode: RunMode, repeat = 1): string {
   return [
     `lstm bench · ${m.date.slice(0, 16).replace('T', ' ')} UTC`,
     `Node ${m.node}`,
     `${m.cpu} (${m.logicalCores} logical cores)`,
     `backend ${backends.join(', ')}`,
     `load average ${m.loadAverage.toFixed(2)} at start`,
+    ...(repeat > 1 ? [`${repeat} runs`] : []),
     ...(mode.quick ? ['QUICK (smoke test, not a measurement)'] : []),
   ].join(' · ');
 }
 
+/** A ratio as the table prints it: `1.23×`, with the peer's threads where they differ from the row's. */
+export function ratioText(c: Comparison): string {
+  return `${formatNumber(c.ratio)}×${c.peerThreads === c.threads ? '' : ` (${c.peerThreads} thr)`}`;
+}
+
 /**
- * The table: rows grouped by configuration (in the order the configurations first appear), with one
- * `vs PEER` column per peer compared: this library's row ÷ that peer's (> 1: faster than the
- * peer), with the peer's thread count in brackets where it differs from the row's.
+ * The table of one run: rows grouped by configuration (in the order the configurations first
+ * appear), with one `vs PEER` column per peer compared: this library's row ÷ that peer's (> 1:
+ * faster than the peer), with the peer's thread count in brackets where it differs from the row's;
+ * and `vs 1 thread`: a row on several threads ÷ the same backend's one-thread row.
  */
-export function markdownTable(results: readonly Result[], comparisons: readonly Comparison[]): string {
+export function markdownTable(
+  results: readonly Result[],
+  comparisons: readonly Comparison[],
+  byThreads: readonly ThreadRatio[],
+): string {
   const peers = [...new Set(comparisons.map((c) => c.peer))];
   const head = ['config', 'what', 'backend', 'threads', 'throughput', 'GFLOP/s', ...peers.map((p) => `vs ${p}`)];
-  head.push('reps (spread)');
+  head.push('vs 1 thread', 'reps (spread)');
   const ids = [...new Set(results.map((r) => r.id))];
   const ordered = ids.flatMap((id) => results.filter((r) => r.id === id));
   const rows = ordered.map((r) => [
@@ -164,11 +216,21 @@ export function markdownTable(results: readonly Result[], comparisons: readonly 
       const c = comparisons.find(
         (x) => x.peer === peer && x.id === r.id && x.backend === r.backend && x.threads === r.threads,
       );
-      if (c === undefined) return '';
-      return `${formatNumber(c.ratio)}×${c.peerThreads === c.threads ? '' : ` (${c.peerThreads} thr)`}`;
+      return c === undefined ? '' : ratioText(c);
     }),
+    threadRatioText(byThreads, r),
     `${r.reps}${r.opsPerRep > 1 ? ` × ${r.opsPerRep}` : ''} (${Math.round(r.spread * 100)}%)`,
   ]);
+  return tableText(head, rows);
+}
+
+function threadRatioText(byThreads: readonly ThreadRatio[], r: Result): string {
+  const t = byThreads.find((x) => x.id === r.id && x.backend === r.backend && x.threads === r.threads);
+  return t === undefined ? '' : `${formatNumber(t.ratio)}×`;
+}
+
+/** A markdown table of `head` and `rows`. */
+export function tableText(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
@@ -184,15 +246,18 @@ export function formulaLines(): string {
   return `GFLOP/s counts matrix products only: ${FORMULA.join('; ')}.`;
 }
 
-/** Everything a run produced, for the JSON file. */
+/** Everything the command produced, for the JSON file. */
 export interface Report {
   machine: Machine;
   mode: RunMode;
-  results: readonly Result[];
   /** The peers that ran, with how they ran (API, threads, versions). */
   peers: ReadonlyArray<{ name: string; about: string }>;
-  comparisons: readonly Comparison[];
-  skipped: readonly Skipped[];
+  /** Each run's rows, ratios and skips, in the order they ran (one without --repeat). */
+  runs: readonly RunRecord[];
+  /** The medians and ranges across the runs. */
+  summary: Summary;
+  /** The peers that could not run here at all, and why (asked once, before the runs). */
+  unavailable: readonly Skipped[];
 }
 
 /** Every figure as JSON, written atomically. */
@@ -200,11 +265,12 @@ export function writeJson(path: string, r: Report): void {
   const doc = {
     machine: { ...r.machine, loadAverageAtEnd: loadavg()[0] ?? 0 },
     quick: r.mode.quick,
+    repeat: r.runs.length,
     formula: FORMULA,
-    results: r.results,
     peers: r.peers,
-    comparisons: r.comparisons,
-    skipped: r.skipped,
+    unavailable: r.unavailable,
+    runs: r.runs,
+    summary: r.summary,
   };
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(doc, null, 2)}\n`);

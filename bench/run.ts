@@ -2,10 +2,14 @@
  * The benchmark suite: `npm run bench` (= node dist/bench/run.js [options]).
  * Runs the fixed configurations of bench/configs.ts on each selected backend (and peer), prints
  * one markdown table (medians of several repetitions) and, with --json, writes every figure.
+ * With --repeat N it does all of that N times and prints each figure's and ratio's median and
+ * range across the runs instead (summary.ts).
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BACKENDS, PEERS } from './backends.js';
-import { budgetFor, CONFIGS, GROUPS } from './configs.js';
+import type { Kernels } from '../src/kernels/index.js';
+import { type Backend, BACKENDS, type Peer, PEERS } from './backends.js';
+import { type BenchConfig, budgetFor, CONFIGS, GROUPS } from './configs.js';
 import { measure, TooSlow } from './harness.js';
 import {
   compare,
@@ -18,9 +22,12 @@ import {
   type Result,
   resultOf,
   type RunMode,
+  type RunRecord,
   type Skipped,
+  threadRatios,
   writeJson,
 } from './report.js';
+import { summarize, summaryTables } from './summary.js';
 
 const USAGE = `Usage: node dist/bench/run.js [options]   (or: npm run bench -- [options])
 
@@ -28,7 +35,9 @@ const USAGE = `Usage: node dist/bench/run.js [options]   (or: npm run bench -- [
   --backend LIST   kernel backends: ${BACKENDS.map((b) => b.name).join(', ')}, or none (default: all)
   --peer LIST      peer libraries running the same configurations: ${PEERS.map((p) => p.name).join(', ')},
                    or none (default: every one that can run here; the others are reported as skipped)
-  --json FILE      also write every figure as JSON (atomically)
+  --repeat N       run everything N times and report each figure's and ratio's median and range
+                   (min–max) across the runs, with its value in each run (default 1)
+  --json FILE      also write every figure (of every run) as JSON (atomically)
   --quick          few, short repetitions: a smoke test, not a measurement (a slow configuration
                    whose warm-up predicts more than 60 s of timing is skipped)
   --help           this text
@@ -36,7 +45,8 @@ const USAGE = `Usage: node dist/bench/run.js [options]   (or: npm run bench -- [
 Throughput is the median of several repetitions (each >= 1 s, or a fixed count of steps for slow
 configurations), after a warm-up. Each row of this library's backends is also given as its
 throughput divided by each peer's on the same configuration (same thread count where the peer
-has it). ${formulaLines()}`;
+has it), and each row on several threads divided by the same backend's one-thread row.
+${formulaLines()}`;
 
 class UsageError extends Error {}
 
@@ -55,6 +65,82 @@ function pickList<T extends { name: string }>(what: string, text: string | undef
   });
 }
 
+/** The most --repeat takes: a full run lasts about half an hour. */
+const MAX_REPEAT = 100;
+
+function repeatCount(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPEAT)
+    throw new UsageError(`--repeat takes a whole number from 1 to ${MAX_REPEAT}; got '${text}'.`);
+  return n;
+}
+
+/** One run of the suite: every configuration on every backend, then on every peer that can run. */
+async function runOnce(
+  configs: readonly BenchConfig[],
+  backends: readonly Backend[],
+  peers: readonly Peer[],
+  mode: RunMode,
+): Promise<RunRecord> {
+  const started = new Date().toISOString();
+  const loadAverage = loadavg()[0] ?? 0;
+  const results: Result[] = [];
+  const skipped: Skipped[] = [];
+  for (const backend of backends) {
+    const k = await backend.load();
+    for (const c of configs) {
+      const t0 = performance.now();
+      try {
+        const r = resultOf(c, backend.name, backend.threads, await measure(c.create(k), budgetFor(c, mode)));
+        results.push(r);
+        console.error(progressLine(r, (performance.now() - t0) / 1000));
+      } catch (err) {
+        if (!(err instanceof TooSlow)) throw err;
+        skipped.push({ backend: backend.name, id: c.id, reason: err.message });
+        console.error(`  ${backend.name} ${c.id}: skipped, ${err.message}`);
+      }
+    }
+    release(k);
+  }
+  for (const peer of peers) {
+    const run = await peer.run(configs, mode);
+    results.push(...run.results);
+    skipped.push(...run.skipped);
+  }
+  // grouped by configuration, in the suite's order (a stable sort keeps backends before peers)
+  results.sort((a, b) => CONFIGS.findIndex((c) => c.id === a.id) - CONFIGS.findIndex((c) => c.id === b.id));
+  const comparisons = compare(
+    results,
+    peers.map((p) => p.name),
+  );
+  return { started, loadAverage, results, comparisons, threadRatios: threadRatios(results), skipped };
+}
+
+/** Stop a backend's worker threads (WebAssembly's pool), so that they take no core from the next backend. */
+function release(k: Kernels): void {
+  const disposable = k as Kernels & { dispose?: () => void };
+  disposable.dispose?.();
+}
+
+/** Skips of several runs, once each: "(runs 1, 3)" where not every run had it. */
+function mergedSkips(runs: readonly RunRecord[]): Skipped[] {
+  const seen = new Map<string, { skip: Skipped; runs: number[] }>();
+  runs.forEach((run, i) => {
+    for (const skip of run.skipped) {
+      const key = `${skip.backend}|${skip.id}|${skip.reason}`;
+      const entry = seen.get(key) ?? { skip, runs: [] };
+      entry.runs.push(i + 1);
+      seen.set(key, entry);
+    }
+  });
+  return [...seen.values()].map(({ skip, runs: which }) =>
+    which.length === runs.length || runs.length === 1
+      ? skip
+      : { ...skip, reason: `${skip.reason} (run${which.length > 1 ? 's' : ''} ${which.join(', ')})` },
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -64,6 +150,7 @@ async function main(argv: string[]): Promise<void> {
       only: { type: 'string' },
       backend: { type: 'string' },
       peer: { type: 'string' },
+      repeat: { type: 'string' },
       json: { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -74,6 +161,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const mode: RunMode = { quick: values.quick };
+  const repeat = repeatCount(values.repeat);
   const groups = pickList(
     'configuration',
     values.only,
@@ -81,55 +169,39 @@ async function main(argv: string[]): Promise<void> {
   ).map((g) => g.name);
   const configs = CONFIGS.filter((c) => groups.includes(c.group));
   const backends = pickList('backend', values.backend, BACKENDS);
-  const peers = pickList('peer', values.peer, PEERS);
+  const chosen = pickList('peer', values.peer, PEERS);
 
   const machine = describeMachine();
-  const names = [...backends.map((b) => b.name), ...peers.map((p) => p.name)];
-  console.log(headerLine(machine, names, mode));
-  const results: Result[] = [];
-  const skipped: Skipped[] = [];
-  for (const backend of backends) {
-    const k = await backend.load();
-    for (const c of configs) {
-      const started = performance.now();
-      try {
-        const r = resultOf(c, backend.name, backend.threads, await measure(c.create(k), budgetFor(c, mode)));
-        results.push(r);
-        console.error(progressLine(r, (performance.now() - started) / 1000));
-      } catch (err) {
-        if (!(err instanceof TooSlow)) throw err;
-        skipped.push({ backend: backend.name, id: c.id, reason: err.message });
-        console.error(`  ${backend.name} ${c.id}: skipped, ${err.message}`);
-      }
+  const names = [...backends.map((b) => b.name), ...chosen.map((p) => p.name)];
+  console.log(headerLine(machine, names, mode, repeat));
+  // which peers can run here is asked once; the ones that cannot are noted, not retried each run
+  const peers: Peer[] = [];
+  const unavailable: Skipped[] = [];
+  for (const peer of chosen) {
+    const why = await peer.unavailable();
+    if (why === null) peers.push(peer);
+    else {
+      unavailable.push({ backend: peer.name, id: '*', reason: why });
+      console.error(`  ${peer.name}: skipped, ${why}`);
     }
+  }
+  const runs: RunRecord[] = [];
+  for (let i = 0; i < repeat; i++) {
+    if (repeat > 1) console.error(`run ${i + 1} of ${repeat}`);
+    runs.push(await runOnce(configs, backends, peers, mode));
   }
   const ran: Array<{ name: string; about: string }> = [];
-  for (const peer of peers) {
-    const why = await peer.unavailable();
-    if (why !== null) {
-      skipped.push({ backend: peer.name, id: '*', reason: why });
-      console.error(`  ${peer.name}: skipped, ${why}`);
-      continue;
-    }
-    const run = await peer.run(configs, mode);
-    results.push(...run.results);
-    skipped.push(...run.skipped);
-    ran.push({ name: peer.name, about: await peer.about() });
-  }
-  // grouped by configuration, in the suite's order (a stable sort keeps backends before peers)
-  results.sort((a, b) => CONFIGS.findIndex((c) => c.id === a.id) - CONFIGS.findIndex((c) => c.id === b.id));
-  const comparisons = compare(
-    results,
-    ran.map((p) => p.name),
-  );
+  for (const peer of peers) ran.push({ name: peer.name, about: await peer.about() });
+  const summary = summarize(runs);
+  const only = runs[0] as RunRecord;
   console.log('');
-  console.log(markdownTable(results, comparisons));
+  console.log(repeat === 1 ? markdownTable(only.results, only.comparisons, only.threadRatios) : summaryTables(summary));
   console.log('');
   console.log(formulaLines());
-  const notes = notesLines(ran, skipped);
+  const notes = notesLines(ran, [...unavailable, ...mergedSkips(runs)]);
   if (notes !== '') console.log(`\n${notes}`);
   if (values.json !== undefined) {
-    writeJson(values.json, { machine, mode, results, peers: ran, comparisons, skipped });
+    writeJson(values.json, { machine, mode, peers: ran, runs, summary, unavailable });
     console.error(`wrote ${values.json}`);
   }
 }
