@@ -134,6 +134,53 @@ export function threadRatios(results: readonly Result[]): ThreadRatio[] {
   return out;
 }
 
+/**
+ * The best of this library's rows against the best of a peer's on one configuration, whatever the
+ * backend and thread count on each side: how the issue's targets read ("best thread count on each
+ * side").
+ */
+export interface BestRatio {
+  id: string;
+  peer: string;
+  /** The winning rows: backend and threads. */
+  ours: { backend: string; threads: number };
+  theirs: { threads: number };
+  ratio: number;
+}
+
+export function bestRatios(results: readonly Result[], peers: readonly string[]): BestRatio[] {
+  const headline = (r: Result): number => r.throughput[0]?.value ?? Number.NaN;
+  const best = (rows: readonly Result[]): Result | undefined =>
+    rows.reduce<Result | undefined>((a, r) => (a === undefined || headline(r) > headline(a) ? r : a), undefined);
+  const out: BestRatio[] = [];
+  for (const id of new Set(results.map((r) => r.id))) {
+    const ours = best(results.filter((r) => r.id === id && !peers.includes(r.backend)));
+    for (const peer of peers) {
+      const theirs = best(results.filter((r) => r.id === id && r.backend === peer));
+      if (ours === undefined || theirs === undefined) continue;
+      out.push({
+        id,
+        peer,
+        ours: { backend: ours.backend, threads: ours.threads },
+        theirs: { threads: theirs.threads },
+        ratio: headline(ours) / headline(theirs),
+      });
+    }
+  }
+  return out;
+}
+
+/** The best-against-best lines under a run's table: `C1: native-mt (2 thr) ÷ pytorch (1 thr) = 1.41×`. */
+export function bestLines(best: readonly BestRatio[]): string {
+  return best
+    .map(
+      (b) =>
+        `- best of each, ${b.id}: ${b.ours.backend} (${b.ours.threads} thr) ÷ ${b.peer} ` +
+        `(${b.theirs.threads} thr) = ${formatNumber(b.ratio)}×`,
+    )
+    .join('\n');
+}
+
 /** Everything one run of the suite measured (all of it, once per --repeat). */
 export interface RunRecord {
   /** When the run started (ISO), and the 1-minute load average then. */
@@ -142,6 +189,7 @@ export interface RunRecord {
   results: Result[];
   comparisons: Comparison[];
   threadRatios: ThreadRatio[];
+  bestRatios: BestRatio[];
   skipped: Skipped[];
 }
 

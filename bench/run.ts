@@ -26,6 +26,8 @@ import {
   type Skipped,
   threadRatios,
   writeJson,
+  bestRatios,
+  bestLines,
 } from './report.js';
 import { summarize, summaryTables } from './summary.js';
 
@@ -110,11 +112,16 @@ async function runOnce(
   }
   // grouped by configuration, in the suite's order (a stable sort keeps backends before peers)
   results.sort((a, b) => CONFIGS.findIndex((c) => c.id === a.id) - CONFIGS.findIndex((c) => c.id === b.id));
-  const comparisons = compare(
+  const names = peers.map((p) => p.name);
+  return {
+    started,
+    loadAverage,
     results,
-    peers.map((p) => p.name),
-  );
-  return { started, loadAverage, results, comparisons, threadRatios: threadRatios(results), skipped };
+    comparisons: compare(results, names),
+    threadRatios: threadRatios(results),
+    bestRatios: bestRatios(results, names),
+    skipped,
+  };
 }
 
 /** Stop a backend's worker threads (WebAssembly's pool), so that they take no core from the next backend. */
@@ -195,7 +202,10 @@ async function main(argv: string[]): Promise<void> {
   const summary = summarize(runs);
   const only = runs[0] as RunRecord;
   console.log('');
-  console.log(repeat === 1 ? markdownTable(only.results, only.comparisons, only.threadRatios) : summaryTables(summary));
+  if (repeat === 1) {
+    console.log(markdownTable(only.results, only.comparisons, only.threadRatios));
+    if (only.bestRatios.length > 0) console.log(`\n${bestLines(only.bestRatios)}`);
+  } else console.log(summaryTables(summary));
   console.log('');
   console.log(formulaLines());
   const notes = notesLines(ran, [...unavailable, ...mergedSkips(runs)]);

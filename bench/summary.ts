@@ -33,13 +33,17 @@ export interface FigureSummary {
   headline: Spread;
 }
 
-/** One ratio of a row across the runs: to a peer's row, or to the one-thread row. */
+/**
+ * One ratio of a row across the runs: to a peer's row, or to the one-thread row; or the best of
+ * ours ÷ the best of a peer (backend 'best', threads 0 and againstThreads 0: the winners may
+ * differ from run to run; each run's are in its RunRecord.bestRatios).
+ */
 export interface RatioSummary {
   id: string;
   backend: string;
   threads: number;
-  /** 'peer': ours ÷ a peer's row; 'threads': this row ÷ the same backend on one thread. */
-  kind: 'peer' | 'threads';
+  /** 'peer': ours ÷ a peer's row; 'threads': this row ÷ the same backend on one thread; 'best': best ÷ best. */
+  kind: 'peer' | 'threads' | 'best';
   /** The peer, or the one-thread backend. */
   against: string;
   againstThreads: number;
@@ -99,12 +103,25 @@ export function summarize(runs: readonly RunRecord[]): Summary {
       const { id, backend, threads, oneThread, ratio } = t;
       note(i, { id, backend, threads, kind: 'threads', against: oneThread, againstThreads: 1 }, ratio);
     }
+    for (const b of run.bestRatios) {
+      note(i, { id: b.id, backend: 'best', threads: 0, kind: 'best', against: b.peer, againstThreads: 0 }, b.ratio);
+    }
   });
+  // in the order of the rows, a configuration's best-against-best ratios after its rows' (stable sort)
   const order = [...firsts.keys()];
+  const ids = [...new Set([...firsts.values()].map((r) => r.id))];
+  const place = (r: RatioSummary): number =>
+    (order.length + 1) * ids.indexOf(r.id) + (r.kind === 'best' ? order.length : order.indexOf(rowKey(r)));
   const summaries = [...ratios.values()]
     .map(({ perRun, ...r }): RatioSummary => ({ ...r, ratio: spreadOf(perRun) }))
-    .sort((a, b) => order.indexOf(rowKey(a)) - order.indexOf(rowKey(b)));
+    .sort((a, b) => place(a) - place(b));
   return { runs: runs.length, figures, ratios: summaries };
+}
+
+function ratioName(r: RatioSummary): string {
+  if (r.kind === 'threads') return `÷ ${r.against} (1 thread)`;
+  if (r.kind === 'best') return `÷ best of ${r.against}`;
+  return `÷ ${r.against}${r.againstThreads === r.threads ? '' : ` (${r.againstThreads} thr)`}`;
 }
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;
@@ -134,11 +151,9 @@ export function summaryTables(s: Summary): string {
     ['config', 'backend', 'threads', 'ratio', 'median', 'range', 'range %', 'each run'],
     s.ratios.map((r) => [
       r.id,
-      r.backend,
-      String(r.threads),
-      r.kind === 'threads'
-        ? `÷ ${r.against} (1 thread)`
-        : `÷ ${r.against}${r.againstThreads === r.threads ? '' : ` (${r.againstThreads} thr)`}`,
+      r.kind === 'best' ? 'best of ours' : r.backend,
+      r.kind === 'best' ? 'best' : String(r.threads),
+      ratioName(r),
       `${formatNumber(r.ratio.median)}×`,
       `${formatNumber(r.ratio.min)}–${formatNumber(r.ratio.max)}×`,
       percent(r.ratio.range),
@@ -148,7 +163,8 @@ export function summaryTables(s: Summary): string {
   const about =
     `Medians of ${s.runs} runs; range = min–max across the runs (range % = (max − min) / median); ` +
     "throughput and GFLOP/s are the medians of each run's median repetition. Ratios are computed " +
-    'within each run (ours ÷ peer on the same thread count where it has one; several threads ÷ one), ' +
+    'within each run (ours ÷ peer on the same thread count where it has one; several threads ÷ one; ' +
+    "the best of our rows ÷ the best of the peer's, whatever their backends and threads), " +
     'then summarised the same way.';
   return `${figures}\n\n${ratios}\n\n${about}`;
 }

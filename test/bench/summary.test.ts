@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compare, type Result, type RunRecord, threadRatios } from '../../bench/report.js';
+import { bestRatios, compare, type Result, type RunRecord, threadRatios } from '../../bench/report.js';
 import { spreadOf, summarize, summaryTables } from '../../bench/summary.js';
 
 /** A row whose headline is `steps` steps/s (and 100× that in chars/s). */
@@ -36,6 +36,7 @@ function record(results: Result[]): RunRecord {
     results,
     comparisons: compare(results, ['pytorch']),
     threadRatios: threadRatios(results),
+    bestRatios: bestRatios(results, ['pytorch']),
     skipped: [],
   };
 }
@@ -56,6 +57,23 @@ describe('bench: ratios within a run', () => {
         ['C1', 'pytorch', 'pytorch', 0.5],
       ],
     );
+  });
+});
+
+describe('bench: best against best', () => {
+  it("divides our best row by the peer's best, whatever the backend and threads of each", () => {
+    const best = bestRatios(
+      [
+        row('C1', 'native', 1, 10),
+        row('C1', 'native-mt', 2, 15),
+        row('C1', 'pytorch', 1, 6),
+        row('C1', 'pytorch', 2, 5),
+      ],
+      ['pytorch'],
+    );
+    assert.deepEqual(best, [
+      { id: 'C1', peer: 'pytorch', ours: { backend: 'native-mt', threads: 2 }, theirs: { threads: 1 }, ratio: 2.5 },
+    ]);
   });
 });
 
@@ -99,6 +117,8 @@ describe('bench: --repeat summary', () => {
     assert.equal(s.ratios.find((r) => r.backend === 'native' && r.kind === 'peer')?.ratio.median, 2);
     assert.deepEqual(ratio('native-mt', 'threads'), [1.2, 2, Number.NaN]);
     assert.equal(s.ratios.find((r) => r.backend === 'native-mt' && r.kind === 'threads')?.ratio.median, 1.6);
+    assert.deepEqual(ratio('best', 'best'), [2.4, 2.2, 2]);
+    assert.equal(s.ratios.at(-1)?.kind, 'best', "a configuration's best-against-best ratio comes after its rows'");
 
     const text = summaryTables(s);
     assert.match(
@@ -106,6 +126,7 @@ describe('bench: --repeat summary', () => {
       /\| C1 \| config C1 \| native-mt \| 2 \| 17\.0 steps\/s, 1,700 chars\/s \| .* \| 12\.0 · 22\.0 · – \|/,
     );
     assert.match(text, /\| C1 \| native-mt \| 2 \| ÷ native \(1 thread\) \| 1\.60× \| 1\.20–2\.00× \| 50% \|/);
+    assert.match(text, /\| C1 \| best of ours \| best \| ÷ best of pytorch \| 2\.20× \| 2\.00–2\.40× \| 18% \|/);
     assert.match(text, /Medians of 3 runs/);
   });
 });
