@@ -241,7 +241,7 @@ export function ratioText(c: Comparison): string {
  * The table of one run: rows grouped by configuration (in the order the configurations first
  * appear), with one `vs PEER` column per peer compared: this library's row ÷ that peer's (> 1:
  * faster than the peer), with the peer's thread count in brackets where it differs from the row's;
- * and `vs 1 thread`: a row on several threads ÷ the same backend's one-thread row.
+ * and `vs 1 thread` (where there is one): a row on several threads ÷ the same backend's one-thread row.
  */
 export function markdownTable(
   results: readonly Result[],
@@ -250,7 +250,8 @@ export function markdownTable(
 ): string {
   const peers = [...new Set(comparisons.map((c) => c.peer))];
   const head = ['config', 'what', 'backend', 'threads', 'throughput', 'GFLOP/s', ...peers.map((p) => `vs ${p}`)];
-  head.push('vs 1 thread', 'reps (spread)');
+  const threadColumn = byThreads.length > 0;
+  head.push(...(threadColumn ? ['vs 1 thread'] : []), 'reps (spread)');
   const ids = [...new Set(results.map((r) => r.id))];
   const ordered = ids.flatMap((id) => results.filter((r) => r.id === id));
   const rows = ordered.map((r) => [
@@ -266,7 +267,7 @@ export function markdownTable(
       );
       return c === undefined ? '' : ratioText(c);
     }),
-    threadRatioText(byThreads, r),
+    ...(threadColumn ? [threadRatioText(byThreads, r)] : []),
     `${r.reps}${r.opsPerRep > 1 ? ` × ${r.opsPerRep}` : ''} (${Math.round(r.spread * 100)}%)`,
   ]);
   return tableText(head, rows);

@@ -7,7 +7,7 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Kernels } from '../src/kernels/index.js';
+import { type Kernels, WasmKernels } from '../src/kernels/index.js';
 import { type Backend, BACKENDS, type Peer, PEERS } from './backends.js';
 import { type BenchConfig, budgetFor, CONFIGS, GROUPS } from './configs.js';
 import { measure, TooSlow } from './harness.js';
@@ -126,8 +126,7 @@ async function runOnce(
 
 /** Stop a backend's worker threads (WebAssembly's pool), so that they take no core from the next backend. */
 function release(k: Kernels): void {
-  const disposable = k as Kernels & { dispose?: () => void };
-  disposable.dispose?.();
+  if (k instanceof WasmKernels) k.dispose();
 }
 
 /** Skips of several runs, once each: "(runs 1, 3)" where not every run had it. */
