@@ -50,6 +50,16 @@ const CALLS: Calls = {
   addInPlace: (k) => [4, k.alloc(4), k.alloc(4)],
   adamUpdate: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4), k.alloc(4), 1e-3, 0.9, 0.999, 1e-8, 0, 0, 0.1, 0.001],
   sgdUpdate: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4), 0.1, 0.9, 0, false],
+  gruGatesForward: (k) => [1, 2, k.alloc(6), k.alloc(6), k.alloc(2), k.alloc(6), k.alloc(6), k.alloc(2), 0, false],
+  gruCandidateForward: (k) => [1, 2, k.alloc(6), k.alloc(6), k.alloc(2), k.alloc(6), k.alloc(6), k.alloc(2), 0, true],
+  gruCandidateBackward: (k) => [1, 2, k.alloc(2), k.alloc(6), k.alloc(6), k.alloc(6), k.alloc(6), 0, true],
+  gruGatesBackward: (k) => {
+    const [state, rows] = [(): Floats => k.alloc(2), (): Floats => k.alloc(6)];
+    return [1, 2, state(), state(), state(), rows(), rows(), rows(), state(), rows(), rows(), 0, false];
+  },
+  gruStateBackward: (k) => [1, 2, k.alloc(2), k.alloc(6), k.alloc(2), k.alloc(2), k.alloc(2), k.alloc(2), false],
+  rnnCellForward: (k) => [1, 2, k.alloc(2), k.alloc(2), true, 0],
+  rnnCellBackward: (k) => [1, 2, k.alloc(2), k.alloc(2), k.alloc(2), k.alloc(2), false, 1],
 };
 
 /** Kernels the compiled backends delegate to the reference by design (row copies, one-row softmax). */
