@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "gru_layer.h"
 #include "gru_rnn_cell.h"
 #include "lstm_layer.h"
 #include "pointwise.h"
@@ -403,6 +404,30 @@ napi_value RnnCellBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gruLayerForward(ctx, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, linearBeforeReset) →
+// whether it ran; packedWhh may be null (a single step, W read in place)
+napi_value GruLayerForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int T = a.i32(), B = a.i32(), H = a.i32();
+  const float* xp = a.floats();
+  const float* wHh = a.floats();
+  const float* packedWhh = a.floatsOrNull();
+  const float* bHh = a.floats();
+  float* hp = a.floats();
+  float* pre = a.floats();
+  float* act = a.floats();
+  float* h = a.floats();
+  const float clip = static_cast<float>(a.f64());
+  const bool lbr = a.flag();
+  if (!a.ok()) return nullptr;
+  napi_value out;
+  napi_get_boolean(
+      env, gru_layer_forward(ctx->pool, ctx->threads, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, lbr),
+      &out);
+  return out;
+}
+
 napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   Args a(env, info);
   Context* ctx = a.context();
@@ -513,6 +538,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gruStateBackward", nullptr, GruStateBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rnnCellForward", nullptr, RnnCellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rnnCellBackward", nullptr, RnnCellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruLayerForward", nullptr, GruLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

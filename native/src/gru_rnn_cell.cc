@@ -32,21 +32,26 @@ inline vf clip_slope(vf a, float clip) {
   return (a > clip) | (a < -clip) ? splat(0.0f) : one;
 }
 
-// Calls fn(rowOffset of (B, H) arrays, rowOffset of (B, 3H) arrays, unit j, lanes) for every unit.
+// Calls fn(offset in the (B, H) arrays, offset in the (B, 3H) arrays, lanes) for the units
+// [u0, u1) of every row, kLanes at a time from u0 (a multiple of kLanes).
 template <typename Fn>
-void for_units(int B, int H, Fn&& fn) {
+void for_units(int B, int H, int u0, int u1, Fn&& fn) {
   for (int b = 0; b < B; b++) {
     const size_t s = static_cast<size_t>(b) * H;
     const size_t g = 3 * s;
-    for (int j = 0; j < H; j += kLanes) fn(s + j, g + j, Lanes{H - j < kLanes ? H - j : kLanes});
+    for (int j = u0; j < u1; j += kLanes) fn(s + j, g + j, Lanes{u1 - j < kLanes ? u1 - j : kLanes});
   }
+}
+template <typename Fn>
+void for_units(int B, int H, Fn&& fn) {
+  for_units(B, H, 0, H, fn);
 }
 
 }  // namespace
 
-void gru_gates_forward(int B, int H, const float* xp, const float* hp, const float* hRec, float* pre, float* act,
-                       float* rh, float clip, bool lbr) {
-  for_units(B, H, [&](size_t s, size_t g, Lanes l) {
+void gru_gates_forward_units(int B, int H, const float* xp, const float* hp, const float* hRec, float* pre, float* act,
+                             float* rh, float clip, bool lbr, int u0, int u1) {
+  for_units(B, H, u0, u1, [&](size_t s, size_t g, Lanes l) {
     const vf ar = l.in(xp + g) + l.in(hp + g);
     const vf az = l.in(xp + g + H) + l.in(hp + g + H);
     l.out(pre + g, ar);
@@ -58,9 +63,14 @@ void gru_gates_forward(int B, int H, const float* xp, const float* hp, const flo
   });
 }
 
-void gru_candidate_forward(int B, int H, const float* xp, const float* hp, const float* hPrev, float* pre, float* act,
-                           float* h, float clip, bool lbr) {
-  for_units(B, H, [&](size_t s, size_t g, Lanes l) {
+void gru_gates_forward(int B, int H, const float* xp, const float* hp, const float* hRec, float* pre, float* act,
+                       float* rh, float clip, bool lbr) {
+  gru_gates_forward_units(B, H, xp, hp, hRec, pre, act, rh, clip, lbr, 0, H);
+}
+
+void gru_candidate_forward_units(int B, int H, const float* xp, const float* hp, const float* hPrev, float* pre,
+                                 float* act, float* h, float clip, bool lbr, int u0, int u1) {
+  for_units(B, H, u0, u1, [&](size_t s, size_t g, Lanes l) {
     const size_t n0 = g + 2 * H;
     const vf r = l.in(act + g);
     const vf z = l.in(act + g + H);
@@ -71,6 +81,11 @@ void gru_candidate_forward(int B, int H, const float* xp, const float* hp, const
     l.out(act + n0, n);
     l.out(h + s, (1.0f - z) * n + z * l.in(hPrev + s));
   });
+}
+
+void gru_candidate_forward(int B, int H, const float* xp, const float* hp, const float* hPrev, float* pre, float* act,
+                           float* h, float clip, bool lbr) {
+  gru_candidate_forward_units(B, H, xp, hp, hPrev, pre, act, h, clip, lbr, 0, H);
 }
 
 void gru_candidate_backward(int B, int H, const float* dh, const float* pre, const float* act, float* dXP, float* dHP,

@@ -6,6 +6,12 @@
 
 namespace lstm {
 
+// The *_units forms compute the hidden units [u0, u1) of every row only (u0 a multiple of kLanes),
+// each exactly as the whole-row call computes it (gru_layer.cc splits a step by units).
+void gru_gates_forward_units(int B, int H, const float* xp, const float* hp, const float* hRec, float* pre, float* act,
+                             float* rh, float clip, bool linearBeforeReset, int u0, int u1);
+void gru_candidate_forward_units(int B, int H, const float* xp, const float* hp, const float* hPrev, float* pre,
+                                 float* act, float* h, float clip, bool linearBeforeReset, int u0, int u1);
 void gru_gates_forward(int B, int H, const float* xp, const float* hp, const float* hRec, float* pre, float* act,
                        float* rh, float clip, bool linearBeforeReset);
 void gru_candidate_forward(int B, int H, const float* xp, const float* hp, const float* hPrev, float* pre, float* act,

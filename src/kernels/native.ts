@@ -34,6 +34,7 @@ type Threaded =
   | 'lstmCellForward'
   | 'lstmCellBackward'
   | 'lstmLayerForward'
+  | 'gruLayerForward'
   | 'softmaxCrossEntropy'
   | 'sumSquares'
   | 'adamUpdate'
@@ -159,6 +160,12 @@ export class NativeKernels implements Kernels {
     this.mem.check('lstmLayerForward', 'x, wIh, wHh, packedWih, packedWhh', x, wIh, wHh, pIh, pHh);
     this.mem.check('lstmLayerForward', 'bias, gates, c, tanhC, h', bias, gates, c, tanhC, h);
     return this.addon.lstmLayerForward(this.ctx, T, B, D, H, x, wIh, wHh, pIh, pHh, ...rest);
+  };
+
+  /** Every step of a GRU layer in one call; what native/src/gru_layer.h does not take returns false. */
+  readonly gruLayerForward: KernelFunction<'gruLayerForward'> = (T, B, H, xp, wHh, pHh, bHh, hp, pre, act, h, ...o) => {
+    this.mem.check('gruLayerForward', 'xp, wHh, packedWhh, bHh, hp, pre, act, h', xp, wHh, pHh, bHh, hp, pre, act, h);
+    return this.addon.gruLayerForward(this.ctx, T, B, H, xp, wHh, pHh, bHh, hp, pre, act, h, ...o);
   };
 
   readonly fillRows: Kernels['fillRows'] = (M, N, bias, C, ldc) => {

@@ -326,6 +326,33 @@ export interface Kernels {
     relu: boolean,
     clip: number,
   ): void;
+
+  /**
+   * Optional: one GRU layer's recurrence over T steps in one call (σ, tanh), for backends that
+   * gain by keeping each step's work together (the native addon: one barrier per step). After the
+   * caller's input projection xp (T, B, 3H), it must compute exactly what the separate calls do:
+   *   for t < T: hp_t = b_hh + h_t · W_hhᵀ (fillRows, then the product), gruGatesForward,
+   *              gruCandidateForward → h_{t+1}
+   * wHh (3H, H) as stored; packedWhh = packB(true, H, 3H, wHh), or null for a single step, where
+   * the separate call reads W in place; bHh (3H); hp, pre, act (T, B, 3H) out; h (T + 1, B, H)
+   * with h_0 set. Returns false, having written nothing, for what it leaves to the separate calls
+   * (the original form among them).
+   */
+  gruLayerForward?(
+    T: number,
+    B: number,
+    H: number,
+    xp: Floats,
+    wHh: Floats,
+    packedWhh: Floats | null,
+    bHh: Floats,
+    hp: Floats,
+    pre: Floats,
+    act: Floats,
+    h: Floats,
+    clip: number,
+    linearBeforeReset: boolean,
+  ): boolean;
 }
 
 /** The kernels: every member of the interface but `name` and `dtype`. */

@@ -37,6 +37,12 @@ const CALLS: Calls = {
     const states = (): Floats => k.alloc((T + 1) * B * H);
     return [T, B, D, H, x, wIh, wHh, null, null, bias, k.alloc(T * B * 4 * H), states(), k.alloc(T * B * H), states()];
   },
+  gruLayerForward: (k) => {
+    const [T, B, H] = [1, 1, 64];
+    const rows = (): Floats => k.alloc(T * B * 3 * H);
+    const [wHh, bHh, h] = [k.alloc(3 * H * H), k.alloc(3 * H), k.alloc((T + 1) * B * H)];
+    return [T, B, H, rows(), wHh, null, bHh, rows(), rows(), rows(), h, 0, true];
+  },
   fillRows: (k) => [2, 2, k.alloc(2), k.alloc(4), 2],
   addColumnSums: (k) => [2, 2, k.alloc(4), k.alloc(2)],
   lstmCellForward: (k) => [1, 2, k.alloc(8), k.alloc(2), k.alloc(2), k.alloc(2), k.alloc(2)],

@@ -66,6 +66,12 @@ export const gruCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0,
   const whn = w.wHh.subarray(2 * H * H);
   const rowsRec = cfg.linearBeforeReset ? G3 : 2 * H; // W_hh rows in the first per-step product
   const packed = packRecurrentWeight(k, buf, 'packedWhh', T, true, H, rowsRec, w.wHh, H);
+  const whole = fused && run.lengths === null && run.recMask === null && k.gruLayerForward !== undefined;
+  if (whole && k.gruLayerForward?.(T, B, H, xp, w.wHh, packed, w.bHh, hp, pre, act, h, clip, lbr) === true) {
+    // the backend ran every step in one call (the same numbers as the calls below)
+    for (let t = 0; t < T; t++) emitOutput(run, H, t, h.subarray((t + 1) * B * H, (t + 2) * B * H), y);
+    return;
+  }
   for (let t = 0; t < T; t++) {
     const off = t * B * G3;
     const [xpT, hpT, preT, actT] = [xp, hp, pre, act].map((a) => a.subarray(off, off + B * G3)) as [
