@@ -2,6 +2,15 @@
 export { packB, gemmPacked, gemmABtRows, transpose } from './gemm';
 export { lstmCellForward } from './lstm-cell';
 export {
+  gruGatesForward,
+  gruCandidateForward,
+  gruCandidateBackward,
+  gruGatesBackward,
+  gruStateBackward,
+  rnnCellForward,
+  rnnCellBackward,
+} from './gru-rnn-cell';
+export {
   fillRows,
   addColumnSums,
   lstmCellBackward,

@@ -5,6 +5,8 @@
       "sources": [
         "src/addon.cc",
         "src/gemm.cc",
+        "src/gru_layer.cc",
+        "src/gru_rnn_cell.cc",
         "src/lstm_layer.cc",
         "src/pointwise.cc",
         "src/thread_pool.cc"

@@ -9,6 +9,8 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "gru_layer.h"
+#include "gru_rnn_cell.h"
 #include "lstm_layer.h"
 #include "pointwise.h"
 #include "simd.h"
@@ -294,6 +296,138 @@ napi_value LstmLayerForward(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// The GRU and RNN cell steps (gru_rnn_cell.cc), on the calling thread (no context).
+napi_value GruGatesForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int B = a.i32(), H = a.i32();
+  const float* xp = a.floats();
+  const float* hp = a.floats();
+  const float* hRec = a.floats();
+  float* pre = a.floats();
+  float* act = a.floats();
+  float* rh = a.floats();
+  const float clip = static_cast<float>(a.f64());
+  const bool lbr = a.flag();
+  if (!a.ok()) return nullptr;
+  gru_gates_forward(B, H, xp, hp, hRec, pre, act, rh, clip, lbr);
+  return nullptr;
+}
+
+napi_value GruCandidateForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int B = a.i32(), H = a.i32();
+  const float* xp = a.floats();
+  const float* hp = a.floats();
+  const float* hPrev = a.floats();
+  float* pre = a.floats();
+  float* act = a.floats();
+  float* h = a.floats();
+  const float clip = static_cast<float>(a.f64());
+  const bool lbr = a.flag();
+  if (!a.ok()) return nullptr;
+  gru_candidate_forward(B, H, xp, hp, hPrev, pre, act, h, clip, lbr);
+  return nullptr;
+}
+
+napi_value GruCandidateBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int B = a.i32(), H = a.i32();
+  const float* dh = a.floats();
+  const float* pre = a.floats();
+  const float* act = a.floats();
+  float* dXP = a.floats();
+  float* dHP = a.floats();
+  const float clip = static_cast<float>(a.f64());
+  const bool lbr = a.flag();
+  if (!a.ok()) return nullptr;
+  gru_candidate_backward(B, H, dh, pre, act, dXP, dHP, clip, lbr);
+  return nullptr;
+}
+
+napi_value GruGatesBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int B = a.i32(), H = a.i32();
+  const float* dh = a.floats();
+  const float* hPrev = a.floats();
+  const float* hRec = a.floats();
+  const float* hp = a.floats();
+  const float* pre = a.floats();
+  const float* act = a.floats();
+  const float* dRh = a.floats();
+  float* dXP = a.floats();
+  float* dHP = a.floats();
+  const float clip = static_cast<float>(a.f64());
+  const bool lbr = a.flag();
+  if (!a.ok()) return nullptr;
+  gru_gates_backward(B, H, dh, hPrev, hRec, hp, pre, act, dRh, dXP, dHP, clip, lbr);
+  return nullptr;
+}
+
+napi_value GruStateBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int B = a.i32(), H = a.i32();
+  const float* dh = a.floats();
+  const float* act = a.floats();
+  const float* dhRec = a.floats();
+  const float* dRh = a.floats();
+  const float* mask = a.floatsOrNull();
+  float* dhPrev = a.floats();
+  const bool lbr = a.flag();
+  if (!a.ok()) return nullptr;
+  gru_state_backward(B, H, dh, act, dhRec, dRh, mask, dhPrev, lbr);
+  return nullptr;
+}
+
+napi_value RnnCellForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int B = a.i32(), H = a.i32();
+  const float* pre = a.floats();
+  float* h = a.floats();
+  const bool relu = a.flag();
+  const float clip = static_cast<float>(a.f64());
+  if (!a.ok()) return nullptr;
+  rnn_cell_forward(B, H, pre, h, relu, clip);
+  return nullptr;
+}
+
+napi_value RnnCellBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int B = a.i32(), H = a.i32();
+  const float* dh = a.floats();
+  const float* pre = a.floats();
+  const float* h = a.floats();
+  float* dPre = a.floats();
+  const bool relu = a.flag();
+  const float clip = static_cast<float>(a.f64());
+  if (!a.ok()) return nullptr;
+  rnn_cell_backward(B, H, dh, pre, h, dPre, relu, clip);
+  return nullptr;
+}
+
+// gruLayerForward(ctx, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, linearBeforeReset) →
+// whether it ran; packedWhh may be null (a single step, W read in place)
+napi_value GruLayerForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int T = a.i32(), B = a.i32(), H = a.i32();
+  const float* xp = a.floats();
+  const float* wHh = a.floats();
+  const float* packedWhh = a.floatsOrNull();
+  const float* bHh = a.floats();
+  float* hp = a.floats();
+  float* pre = a.floats();
+  float* act = a.floats();
+  float* h = a.floats();
+  const float clip = static_cast<float>(a.f64());
+  const bool lbr = a.flag();
+  if (!a.ok()) return nullptr;
+  napi_value out;
+  napi_get_boolean(
+      env, gru_layer_forward(ctx->pool, ctx->threads, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, lbr),
+      &out);
+  return out;
+}
+
 napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   Args a(env, info);
   Context* ctx = a.context();
@@ -397,6 +531,14 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, Simd, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruGatesForward", nullptr, GruGatesForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruCandidateForward", nullptr, GruCandidateForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruCandidateBackward", nullptr, GruCandidateBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruGatesBackward", nullptr, GruGatesBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruStateBackward", nullptr, GruStateBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rnnCellForward", nullptr, RnnCellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rnnCellBackward", nullptr, RnnCellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gruLayerForward", nullptr, GruLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

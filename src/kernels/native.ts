@@ -34,13 +34,27 @@ type Threaded =
   | 'lstmCellForward'
   | 'lstmCellBackward'
   | 'lstmLayerForward'
+  | 'gruLayerForward'
   | 'softmaxCrossEntropy'
   | 'sumSquares'
   | 'adamUpdate'
   | 'sgdUpdate';
 
 /** The kernels the addon runs on the calling thread, with the interface's arguments as they are. */
-type Unthreaded = 'packedLength' | 'packB' | 'fillRows' | 'addColumnSums' | 'scale' | 'addInPlace';
+type Unthreaded =
+  | 'packedLength'
+  | 'packB'
+  | 'fillRows'
+  | 'addColumnSums'
+  | 'scale'
+  | 'addInPlace'
+  | 'gruGatesForward'
+  | 'gruCandidateForward'
+  | 'gruCandidateBackward'
+  | 'gruGatesBackward'
+  | 'gruStateBackward'
+  | 'rnnCellForward'
+  | 'rnnCellBackward';
 
 type WithContext<K extends KernelMethod> = (
   ctx: NativeContext,
@@ -148,6 +162,12 @@ export class NativeKernels implements Kernels {
     return this.addon.lstmLayerForward(this.ctx, T, B, D, H, x, wIh, wHh, pIh, pHh, ...rest);
   };
 
+  /** Every step of a GRU layer in one call; what native/src/gru_layer.h does not take returns false. */
+  readonly gruLayerForward: KernelFunction<'gruLayerForward'> = (T, B, H, xp, wHh, pHh, bHh, hp, pre, act, h, ...o) => {
+    this.mem.check('gruLayerForward', 'xp, wHh, packedWhh, bHh, hp, pre, act, h', xp, wHh, pHh, bHh, hp, pre, act, h);
+    return this.addon.gruLayerForward(this.ctx, T, B, H, xp, wHh, pHh, bHh, hp, pre, act, h, ...o);
+  };
+
   readonly fillRows: Kernels['fillRows'] = (M, N, bias, C, ldc) => {
     this.mem.check('fillRows', 'bias, C', bias, C);
     this.addon.fillRows(M, N, bias, C, ldc);
@@ -202,5 +222,67 @@ export class NativeKernels implements Kernels {
   readonly sgdUpdate: Kernels['sgdUpdate'] = (n, p, g, buf, ...hyper) => {
     this.mem.check('sgdUpdate', 'p, g, buf', p, g, buf);
     this.addon.sgdUpdate(this.ctx, n, p, g, buf, ...hyper);
+  };
+
+  // The GRU and RNN cell steps (native/src/gru_rnn_cell.cc), on the calling thread.
+
+  readonly gruGatesForward: Kernels['gruGatesForward'] = (B, H, xp, hp, hRec, pre, act, rh, clip, lbr) => {
+    this.mem.check('gruGatesForward', 'xp, hp, hRec, pre, act, rh', xp, hp, hRec, pre, act, rh);
+    this.addon.gruGatesForward(B, H, xp, hp, hRec, pre, act, rh, clip, lbr);
+  };
+
+  readonly gruCandidateForward: Kernels['gruCandidateForward'] = (B, H, xp, hp, hPrev, pre, act, h, clip, lbr) => {
+    this.mem.check('gruCandidateForward', 'xp, hp, hPrev, pre, act, h', xp, hp, hPrev, pre, act, h);
+    this.addon.gruCandidateForward(B, H, xp, hp, hPrev, pre, act, h, clip, lbr);
+  };
+
+  readonly gruCandidateBackward: Kernels['gruCandidateBackward'] = (B, H, dh, pre, act, dXP, dHP, clip, lbr) => {
+    this.mem.check('gruCandidateBackward', 'dh, pre, act, dXP, dHP', dh, pre, act, dXP, dHP);
+    this.addon.gruCandidateBackward(B, H, dh, pre, act, dXP, dHP, clip, lbr);
+  };
+
+  readonly gruGatesBackward: Kernels['gruGatesBackward'] = (
+    B,
+    H,
+    dh,
+    hPrev,
+    hRec,
+    hp,
+    pre,
+    act,
+    dRh,
+    dXP,
+    dHP,
+    ...o
+  ) => {
+    this.mem.check(
+      'gruGatesBackward',
+      'dh, hPrev, hRec, hp, pre, act, dRh, dXP, dHP',
+      dh,
+      hPrev,
+      hRec,
+      hp,
+      pre,
+      act,
+      dRh,
+      dXP,
+      dHP,
+    );
+    this.addon.gruGatesBackward(B, H, dh, hPrev, hRec, hp, pre, act, dRh, dXP, dHP, ...o);
+  };
+
+  readonly gruStateBackward: Kernels['gruStateBackward'] = (B, H, dh, act, dhRec, dRh, mask, dhPrev, lbr) => {
+    this.mem.check('gruStateBackward', 'dh, act, dhRec, dRh, mask, dhPrev', dh, act, dhRec, dRh, mask, dhPrev);
+    this.addon.gruStateBackward(B, H, dh, act, dhRec, dRh, mask, dhPrev, lbr);
+  };
+
+  readonly rnnCellForward: Kernels['rnnCellForward'] = (B, H, pre, h, relu, clip) => {
+    this.mem.check('rnnCellForward', 'pre, h', pre, h);
+    this.addon.rnnCellForward(B, H, pre, h, relu, clip);
+  };
+
+  readonly rnnCellBackward: Kernels['rnnCellBackward'] = (B, H, dh, pre, h, dPre, relu, clip) => {
+    this.mem.check('rnnCellBackward', 'dh, pre, h, dPre', dh, pre, h, dPre);
+    this.addon.rnnCellBackward(B, H, dh, pre, h, dPre, relu, clip);
   };
 }

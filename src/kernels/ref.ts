@@ -350,4 +350,107 @@ export class RefKernels implements Kernels {
       p[i] -= lr * (nesterov ? gi + momentum * bi : bi);
     }
   }
+
+  gruGatesForward(...[B, H, xp, hp, hRec, pre, act, rh, clip, lbr]: KernelArgs<'gruGatesForward'>): void {
+    const G3 = 3 * H;
+    for (let b = 0; b < B; b++) {
+      for (let j = b * G3; j < b * G3 + 2 * H; j++) {
+        const a = xp[j] + hp[j];
+        pre[j] = a;
+        act[j] = sigmoid(clipValue(a, clip));
+      }
+      if (!lbr) for (let j = 0; j < H; j++) rh[b * H + j] = act[b * G3 + j] * hRec[b * H + j];
+    }
+  }
+
+  gruCandidateForward(...[B, H, xp, hp, hPrev, pre, act, h, clip, lbr]: KernelArgs<'gruCandidateForward'>): void {
+    const G3 = 3 * H;
+    for (let b = 0; b < B; b++) {
+      const g0 = b * G3;
+      for (let j = 0; j < H; j++) {
+        const r = act[g0 + j];
+        const z = act[g0 + H + j];
+        const hpn = hp[g0 + 2 * H + j];
+        const a = xp[g0 + 2 * H + j] + (lbr ? r * hpn : hpn);
+        pre[g0 + 2 * H + j] = a;
+        const n = Math.tanh(clipValue(a, clip));
+        act[g0 + 2 * H + j] = n;
+        h[b * H + j] = (1 - z) * n + z * hPrev[b * H + j];
+      }
+    }
+  }
+
+  gruCandidateBackward(...[B, H, dh, pre, act, dXP, dHP, clip, lbr]: KernelArgs<'gruCandidateBackward'>): void {
+    const G3 = 3 * H;
+    for (let b = 0; b < B; b++) {
+      const g0 = b * G3;
+      for (let j = 0; j < H; j++) {
+        const z = act[g0 + H + j];
+        const n = act[g0 + 2 * H + j];
+        const a = pre[g0 + 2 * H + j];
+        const dan = dh[b * H + j] * (1 - z) * (1 - n * n) * clipSlope(a, clip);
+        dXP[g0 + 2 * H + j] = dan;
+        dHP[g0 + 2 * H + j] = lbr ? dan * act[g0 + j] : dan;
+      }
+    }
+  }
+
+  gruGatesBackward(
+    ...[B, H, dh, hPrev, hRec, hp, pre, act, dRh, dXP, dHP, clip, lbr]: KernelArgs<'gruGatesBackward'>
+  ): void {
+    const G3 = 3 * H;
+    for (let b = 0; b < B; b++) {
+      const g0 = b * G3;
+      for (let j = 0; j < H; j++) {
+        const r = act[g0 + j];
+        const z = act[g0 + H + j];
+        const n = act[g0 + 2 * H + j];
+        const dz = dh[b * H + j] * (hPrev[b * H + j] - n);
+        const dr = lbr ? dXP[g0 + 2 * H + j] * hp[g0 + 2 * H + j] : dRh[b * H + j] * hRec[b * H + j];
+        const dar = dr * (r * (1 - r)) * clipSlope(pre[g0 + j], clip);
+        const daz = dz * (z * (1 - z)) * clipSlope(pre[g0 + H + j], clip);
+        dXP[g0 + j] = dar;
+        dXP[g0 + H + j] = daz;
+        dHP[g0 + j] = dar;
+        dHP[g0 + H + j] = daz;
+      }
+    }
+  }
+
+  gruStateBackward(...[B, H, dh, act, dhRec, dRh, mask, dhPrev, lbr]: KernelArgs<'gruStateBackward'>): void {
+    const G3 = 3 * H;
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < H; j++) {
+        const q = b * H + j;
+        let dOp = dhRec[q];
+        if (!lbr) dOp += dRh[q] * act[b * G3 + j];
+        dhPrev[q] = dh[q] * act[b * G3 + H + j] + (mask === null ? dOp : dOp * mask[q]);
+      }
+    }
+  }
+
+  rnnCellForward(...[B, H, pre, h, relu, clip]: KernelArgs<'rnnCellForward'>): void {
+    for (let q = 0; q < B * H; q++) {
+      const a = clipValue(pre[q], clip);
+      h[q] = relu ? (a > 0 ? a : 0) : Math.tanh(a);
+    }
+  }
+
+  rnnCellBackward(...[B, H, dh, pre, h, dPre, relu, clip]: KernelArgs<'rnnCellBackward'>): void {
+    for (let q = 0; q < B * H; q++) {
+      const a = pre[q];
+      const slope = (relu ? (clipValue(a, clip) > 0 ? 1 : 0) : 1 - h[q] * h[q]) * clipSlope(a, clip);
+      dPre[q] = dh[q] * slope;
+    }
+  }
+}
+
+/** clip(a) to [−clip, clip]; clip 0 means none. */
+function clipValue(a: number, clip: number): number {
+  return clip > 0 ? Math.min(clip, Math.max(-clip, a)) : a;
+}
+
+/** d clip(a) / da: 0 where the clip holds the value at a bound. */
+function clipSlope(a: number, clip: number): number {
+  return clip > 0 && (a > clip || a < -clip) ? 0 : 1;
 }

@@ -203,6 +203,156 @@ export interface Kernels {
     l2: number,
     nesterov: boolean,
   ): void;
+
+  // The GRU and RNN cells' pointwise work for one time step (src/nn/cells/gru-cell.ts,
+  // rnn-cell.ts) with their default activations: σ and tanh for the GRU, tanh or relu for the RNN.
+  // clip bounds each pre-activation to [−clip, clip] before its activation (ONNX clip), 0 = none;
+  // its slope is 0 where it holds a value at a bound. Gate rows are (B, 3H) in PyTorch's order
+  // r, z, n; h̃ = h_{t−1} ⊙ m is the operand of the recurrent products (m the recurrent-dropout
+  // mask, h̃ = h_{t−1} without it). linearBeforeReset picks the GRU form: true is PyTorch's
+  // (hp_n = W_hn h̃ + b_hn, n = tanh(clip(xp_n + r ⊙ hp_n))), false the original
+  // (hp_n = W_hn (r ⊙ h̃) + b_hn, n = tanh(clip(xp_n + hp_n))).
+
+  /**
+   * GRU step, forward, the reset and update gates (before n's recurrent product in the original form):
+   *   in:  xp, hp (B, 3H) the input and recurrent products with their biases (only r, z read);
+   *        hRec (B, H) = h̃ (read in the original form only)
+   *   out: pre_{r,z} = xp_{r,z} + hp_{r,z};  act_{r,z} = σ(clip pre_{r,z})   (pre, act (B, 3H));
+   *        original form: rh (B, H) = r ⊙ h̃ (the operand of W_hn); untouched before the reset.
+   */
+  gruGatesForward(
+    B: number,
+    H: number,
+    xp: Floats,
+    hp: Floats,
+    hRec: Floats,
+    pre: Floats,
+    act: Floats,
+    rh: Floats,
+    clip: number,
+    linearBeforeReset: boolean,
+  ): void;
+
+  /**
+   * GRU step, forward, the candidate and the new state (after every recurrent product):
+   *   pre_n = xp_n + (linearBeforeReset ? r ⊙ hp_n : hp_n);  act_n = n = tanh(clip pre_n)
+   *   h (B, H) = (1 − z) ⊙ n + z ⊙ hPrev                      (xp, hp, pre, act (B, 3H))
+   */
+  gruCandidateForward(
+    B: number,
+    H: number,
+    xp: Floats,
+    hp: Floats,
+    hPrev: Floats,
+    pre: Floats,
+    act: Floats,
+    h: Floats,
+    clip: number,
+    linearBeforeReset: boolean,
+  ): void;
+
+  /**
+   * GRU step, backward, the candidate's pre-activation (first: the original form needs
+   * d(r ⊙ h̃) = dHP_n · W_hn before r's gradient):
+   *   dXP_n = dh ⊙ (1 − z) ⊙ (1 − n²) ⊙ clip′(pre_n);  dHP_n = linearBeforeReset ? dXP_n ⊙ r : dXP_n
+   * dh (B, H) the total gradient into h_t; pre, act (B, 3H) from the forward; dXP, dHP (B, 3H),
+   * only the n blocks written.
+   */
+  gruCandidateBackward(
+    B: number,
+    H: number,
+    dh: Floats,
+    pre: Floats,
+    act: Floats,
+    dXP: Floats,
+    dHP: Floats,
+    clip: number,
+    linearBeforeReset: boolean,
+  ): void;
+
+  /**
+   * GRU step, backward, the reset and update gates' pre-activations (after gruCandidateBackward):
+   *   dz = dh ⊙ (hPrev − n);  dr = linearBeforeReset ? dXP_n ⊙ hp_n : dRh ⊙ h̃
+   *   dXP_r = dHP_r = dr ⊙ r(1 − r) ⊙ clip′(pre_r);  dXP_z = dHP_z = dz ⊙ z(1 − z) ⊙ clip′(pre_z)
+   * hRec (B, H) = h̃ and dRh (B, H) = d(r ⊙ h̃) are read in the original form only.
+   */
+  gruGatesBackward(
+    B: number,
+    H: number,
+    dh: Floats,
+    hPrev: Floats,
+    hRec: Floats,
+    hp: Floats,
+    pre: Floats,
+    act: Floats,
+    dRh: Floats,
+    dXP: Floats,
+    dHP: Floats,
+    clip: number,
+    linearBeforeReset: boolean,
+  ): void;
+
+  /**
+   * GRU step, backward, the gradient into h_{t−1} (after the product dhRec = dHP · W_hh):
+   *   dhPrev (B, H) = dh ⊙ z + (dhRec + (linearBeforeReset ? 0 : dRh ⊙ r)) ⊙ m
+   * mask (B, H) = m, or null for none; dRh is read in the original form only.
+   */
+  gruStateBackward(
+    B: number,
+    H: number,
+    dh: Floats,
+    act: Floats,
+    dhRec: Floats,
+    dRh: Floats,
+    mask: Floats | null,
+    dhPrev: Floats,
+    linearBeforeReset: boolean,
+  ): void;
+
+  /** RNN step, forward: h (B, H) = f(clip pre), f = relu ? max(0, ·) : tanh; pre (B, H) the summed products. */
+  rnnCellForward(B: number, H: number, pre: Floats, h: Floats, relu: boolean, clip: number): void;
+
+  /**
+   * RNN step, backward: dPre (B, H) = dh ⊙ f′ ⊙ clip′(pre), with f′ = 1 − h² for tanh and
+   * (clip pre > 0 ? 1 : 0) for relu; dh (B, H) the total gradient into h_t, h (B, H) the forward's.
+   */
+  rnnCellBackward(
+    B: number,
+    H: number,
+    dh: Floats,
+    pre: Floats,
+    h: Floats,
+    dPre: Floats,
+    relu: boolean,
+    clip: number,
+  ): void;
+
+  /**
+   * Optional: one GRU layer's recurrence over T steps in one call (σ, tanh), for backends that
+   * gain by keeping each step's work together (the native addon: one barrier per step). After the
+   * caller's input projection xp (T, B, 3H), it must compute exactly what the separate calls do:
+   *   for t < T: hp_t = b_hh + h_t · W_hhᵀ (fillRows, then the product), gruGatesForward,
+   *              gruCandidateForward → h_{t+1}
+   * wHh (3H, H) as stored; packedWhh = packB(true, H, 3H, wHh), or null for a single step, where
+   * the separate call reads W in place; bHh (3H); hp, pre, act (T, B, 3H) out; h (T + 1, B, H)
+   * with h_0 set. Returns false, having written nothing, for what it leaves to the separate calls
+   * (the original form among them).
+   */
+  gruLayerForward?(
+    T: number,
+    B: number,
+    H: number,
+    xp: Floats,
+    wHh: Floats,
+    packedWhh: Floats | null,
+    bHh: Floats,
+    hp: Floats,
+    pre: Floats,
+    act: Floats,
+    h: Floats,
+    clip: number,
+    linearBeforeReset: boolean,
+  ): boolean;
 }
 
 /** The kernels: every member of the interface but `name` and `dtype`. */

@@ -30,7 +30,14 @@ type ExportedKernel =
   | 'scale'
   | 'addInPlace'
   | 'adamUpdate'
-  | 'sgdUpdate';
+  | 'sgdUpdate'
+  | 'gruGatesForward'
+  | 'gruCandidateForward'
+  | 'gruCandidateBackward'
+  | 'gruGatesBackward'
+  | 'gruStateBackward'
+  | 'rnnCellForward'
+  | 'rnnCellBackward';
 
 export type KernelExports = { [K in ExportedKernel]: WasmKernel<K> } & {
   /** The first byte above the module's own static data (Mathf.exp's tables): allocation starts there. */

@@ -290,4 +290,84 @@ export class WasmKernels implements Kernels {
     this.mem.check('sgdUpdate', 'p, g, buf', p, g, buf);
     this.wasm.sgdUpdate(n, at(p), at(g), at(buf), lr, momentum, l2, nesterov ? 1 : 0);
   };
+
+  // The GRU and RNN cell steps (assembly/gru-rnn-cell.ts), on the calling thread: a step's
+  // pointwise work is small beside its products, too small to pay for waking the workers.
+
+  readonly gruGatesForward: Kernels['gruGatesForward'] = (B, H, xp, hp, hRec, pre, act, rh, clip, lbr) => {
+    this.mem.check('gruGatesForward', 'xp, hp, hRec, pre, act, rh', xp, hp, hRec, pre, act, rh);
+    this.wasm.gruGatesForward(B, H, at(xp), at(hp), at(hRec), at(pre), at(act), at(rh), clip, lbr ? 1 : 0);
+  };
+
+  readonly gruCandidateForward: Kernels['gruCandidateForward'] = (B, H, xp, hp, hPrev, pre, act, h, clip, lbr) => {
+    this.mem.check('gruCandidateForward', 'xp, hp, hPrev, pre, act, h', xp, hp, hPrev, pre, act, h);
+    this.wasm.gruCandidateForward(B, H, at(xp), at(hp), at(hPrev), at(pre), at(act), at(h), clip, lbr ? 1 : 0);
+  };
+
+  readonly gruCandidateBackward: Kernels['gruCandidateBackward'] = (B, H, dh, pre, act, dXP, dHP, clip, lbr) => {
+    this.mem.check('gruCandidateBackward', 'dh, pre, act, dXP, dHP', dh, pre, act, dXP, dHP);
+    this.wasm.gruCandidateBackward(B, H, at(dh), at(pre), at(act), at(dXP), at(dHP), clip, lbr ? 1 : 0);
+  };
+
+  readonly gruGatesBackward: Kernels['gruGatesBackward'] = (
+    B,
+    H,
+    dh,
+    hPrev,
+    hRec,
+    hp,
+    pre,
+    act,
+    dRh,
+    dXP,
+    dHP,
+    ...o
+  ) => {
+    this.mem.check(
+      'gruGatesBackward',
+      'dh, hPrev, hRec, hp, pre, act, dRh, dXP, dHP',
+      dh,
+      hPrev,
+      hRec,
+      hp,
+      pre,
+      act,
+      dRh,
+      dXP,
+      dHP,
+    );
+    const [clip, lbr] = o;
+    const w = this.wasm;
+    w.gruGatesBackward(
+      B,
+      H,
+      at(dh),
+      at(hPrev),
+      at(hRec),
+      at(hp),
+      at(pre),
+      at(act),
+      at(dRh),
+      at(dXP),
+      at(dHP),
+      clip,
+      lbr ? 1 : 0,
+    );
+  };
+
+  readonly gruStateBackward: Kernels['gruStateBackward'] = (B, H, dh, act, dhRec, dRh, mask, dhPrev, lbr) => {
+    this.mem.check('gruStateBackward', 'dh, act, dhRec, dRh, mask, dhPrev', dh, act, dhRec, dRh, mask, dhPrev);
+    const m = mask === null ? 0 : at(mask); // 0: no mask (no array sits at address 0)
+    this.wasm.gruStateBackward(B, H, at(dh), at(act), at(dhRec), at(dRh), m, at(dhPrev), lbr ? 1 : 0);
+  };
+
+  readonly rnnCellForward: Kernels['rnnCellForward'] = (B, H, pre, h, relu, clip) => {
+    this.mem.check('rnnCellForward', 'pre, h', pre, h);
+    this.wasm.rnnCellForward(B, H, at(pre), at(h), relu ? 1 : 0, clip);
+  };
+
+  readonly rnnCellBackward: Kernels['rnnCellBackward'] = (B, H, dh, pre, h, dPre, relu, clip) => {
+    this.mem.check('rnnCellBackward', 'dh, pre, h, dPre', dh, pre, h, dPre);
+    this.wasm.rnnCellBackward(B, H, at(dh), at(pre), at(h), at(dPre), relu ? 1 : 0, clip);
+  };
 }

@@ -32,6 +32,13 @@ const EXPORT_ARITY: { [K in keyof KernelExports]: Arity<KernelExports[K]> } = {
   addInPlace: 3,
   adamUpdate: 13,
   sgdUpdate: 8,
+  gruGatesForward: 10,
+  gruCandidateForward: 10,
+  gruCandidateBackward: 9,
+  gruGatesBackward: 13,
+  gruStateBackward: 9,
+  rnnCellForward: 6,
+  rnnCellBackward: 8,
 };
 
 /** The threaded native functions take the context, then exactly the interface's arguments. */

@@ -37,6 +37,12 @@ const CALLS: Calls = {
     const states = (): Floats => k.alloc((T + 1) * B * H);
     return [T, B, D, H, x, wIh, wHh, null, null, bias, k.alloc(T * B * 4 * H), states(), k.alloc(T * B * H), states()];
   },
+  gruLayerForward: (k) => {
+    const [T, B, H] = [1, 1, 64];
+    const rows = (): Floats => k.alloc(T * B * 3 * H);
+    const [wHh, bHh, h] = [k.alloc(3 * H * H), k.alloc(3 * H), k.alloc((T + 1) * B * H)];
+    return [T, B, H, rows(), wHh, null, bHh, rows(), rows(), rows(), h, 0, true];
+  },
   fillRows: (k) => [2, 2, k.alloc(2), k.alloc(4), 2],
   addColumnSums: (k) => [2, 2, k.alloc(4), k.alloc(2)],
   lstmCellForward: (k) => [1, 2, k.alloc(8), k.alloc(2), k.alloc(2), k.alloc(2), k.alloc(2)],
@@ -50,6 +56,16 @@ const CALLS: Calls = {
   addInPlace: (k) => [4, k.alloc(4), k.alloc(4)],
   adamUpdate: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4), k.alloc(4), 1e-3, 0.9, 0.999, 1e-8, 0, 0, 0.1, 0.001],
   sgdUpdate: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4), 0.1, 0.9, 0, false],
+  gruGatesForward: (k) => [1, 2, k.alloc(6), k.alloc(6), k.alloc(2), k.alloc(6), k.alloc(6), k.alloc(2), 0, false],
+  gruCandidateForward: (k) => [1, 2, k.alloc(6), k.alloc(6), k.alloc(2), k.alloc(6), k.alloc(6), k.alloc(2), 0, true],
+  gruCandidateBackward: (k) => [1, 2, k.alloc(2), k.alloc(6), k.alloc(6), k.alloc(6), k.alloc(6), 0, true],
+  gruGatesBackward: (k) => {
+    const [state, rows] = [(): Floats => k.alloc(2), (): Floats => k.alloc(6)];
+    return [1, 2, state(), state(), state(), rows(), rows(), rows(), state(), rows(), rows(), 0, false];
+  },
+  gruStateBackward: (k) => [1, 2, k.alloc(2), k.alloc(6), k.alloc(2), k.alloc(2), k.alloc(2), k.alloc(2), false],
+  rnnCellForward: (k) => [1, 2, k.alloc(2), k.alloc(2), true, 0],
+  rnnCellBackward: (k) => [1, 2, k.alloc(2), k.alloc(2), k.alloc(2), k.alloc(2), false, 1],
 };
 
 /** Kernels the compiled backends delegate to the reference by design (row copies, one-row softmax). */

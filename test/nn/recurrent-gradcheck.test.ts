@@ -62,6 +62,33 @@ const CASES: RecurrentCase[] = [
     B: 2,
   },
   {
+    name: 'GRU, linear before reset, 2 layers, clip 0.8, lengths (the fused cell kernels with clip)',
+    opts: { kind: 'gru', ...base, numLayers: 2, clip: 0.8 },
+    T: 3,
+    B: 3,
+    lengths: [3, 1, 2],
+  },
+  {
+    name: 'GRU, original form, clip 0.8, lengths (the fused cell kernels with clip)',
+    opts: { kind: 'gru', ...base, linearBeforeReset: false, clip: 0.8 },
+    T: 3,
+    B: 3,
+    lengths: [2, 3, 0],
+  },
+  {
+    name: 'RNN tanh, 2 layers, clip 0.6, lengths (the fused cell kernels with clip)',
+    opts: { kind: 'rnn', ...base, numLayers: 2, clip: 0.6 },
+    T: 3,
+    B: 2,
+    lengths: [3, 2],
+  },
+  {
+    name: 'RNN relu, 2 layers, clip 0.6',
+    opts: { kind: 'rnn', ...base, numLayers: 2, clip: 0.6, activations: ['relu'] },
+    T: 3,
+    B: 2,
+  },
+  {
     name: 'RNN tanh, 2 layers, bidirectional',
     opts: { kind: 'rnn', ...base, numLayers: 2, bidirectional: true },
     T: 3,

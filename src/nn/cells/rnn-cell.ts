@@ -6,6 +6,10 @@
  *
  * Cache (Buffers): pre (T, B, H) the sums before clip, h (T+1, B, H), hRec (T, B, H) (recurrent
  * dropout only), y (T, B, H).
+ *
+ * With tanh or relu each step's pointwise work runs in the fused kernels rnnCellForward and
+ * rnnCellBackward (src/kernels/types.ts); a cell configured with another activation keeps the
+ * plain loops below, which compute the same equations through `Activation`.
  */
 import type { Activation } from '../activations.js';
 import { clipSlope, clipValue } from './lstm-cell.js';
@@ -15,7 +19,7 @@ import {
   carryPastEnd,
   emitOutput,
   inputProjection,
-  isPastEnd,
+  anyPastEnd,
   passThroughPastEnd,
   recurrentOperand,
   recurrentOperands,
@@ -23,7 +27,13 @@ import {
   recurrentProduct,
   totalStateGradient,
   weightGradients,
+  zeroPastEnd,
 } from './sequence.js';
+
+/** Whether the fused kernels compute activation f: tanh and relu do. */
+function fusedActivation(f: Activation): boolean {
+  return f.spec.name === 'tanh' || f.spec.name === 'relu';
+}
 
 export const rnnCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0, buf) => {
   const { T, B } = run;
@@ -39,13 +49,14 @@ export const rnnCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0,
   inputProjection(k, run, D, H, w.wIh, bias, pre);
   h.set(h0.subarray(0, B * H));
   const packed = packRecurrentWeight(k, buf, 'packedWhh', T, true, H, H, w.wHh, H);
-  const plainTanh = clip === 0 && f.spec.name === 'tanh'; // the common case, without the indirection
+  const fused = fusedActivation(f);
+  const relu = f.spec.name === 'relu';
   for (let t = 0; t < T; t++) {
     const preT = pre.subarray(t * B * H, (t + 1) * B * H);
     const hPrev = h.subarray(t * B * H, (t + 1) * B * H);
     const hCur = h.subarray((t + 1) * B * H, (t + 2) * B * H);
     recurrentProduct(k, packed, true, B, H, H, recurrentOperand(run, H, t, hPrev, hRec), H, w.wHh, H, preT, H, 1);
-    if (plainTanh) for (let q = 0; q < B * H; q++) hCur[q] = Math.tanh(preT[q] as number);
+    if (fused) k.rnnCellForward(B, H, preT, hCur, relu, clip);
     else for (let q = 0; q < B * H; q++) hCur[q] = f.apply(clipValue(preT[q] as number, clip));
     carryPastEnd(run, t, H, hPrev, hCur);
     emitOutput(run, H, t, hCur, y);
@@ -57,9 +68,12 @@ export const rnnCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run,
   const { T, B } = run;
   const { H, clip } = cfg;
   const f = cfg.activations[0] as Activation;
+  const fused = fusedActivation(f);
+  const relu = f.spec.name === 'relu';
   const pre = buf('pre', T * B * H);
   const h = buf('h', (T + 1) * B * H);
   const hRec = buf('hRec', run.recMask === null ? 0 : T * B * H);
+  const dhLive = buf('dhLive', run.lengths === null ? 0 : B * H); // dhTot, 0 on rows past their end
   const dPre = buf('dPre', T * B * H);
   const dhNext = buf('dhNext', B * H);
   const dhTot = buf('dhTot', B * H);
@@ -71,12 +85,19 @@ export const rnnCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run,
     const preT = pre.subarray(t * B * H, (t + 1) * B * H);
     const hCur = h.subarray((t + 1) * B * H, (t + 2) * B * H);
     const dPreT = dPre.subarray(t * B * H, (t + 1) * B * H);
-    for (let b = 0; b < B; b++) {
-      const past = isPastEnd(run, t, b);
-      for (let j = b * H; j < (b + 1) * H; j++) {
-        const a = preT[j] as number;
-        const slope = f.derivative(clipValue(a, clip), hCur[j] as number) * clipSlope(a, clip);
-        dPreT[j] = past ? 0 : (dhTot[j] as number) * slope;
+    // rows past their end get no gradient: their dh enters as 0
+    let dh = dhTot;
+    if (anyPastEnd(run, t)) {
+      dhLive.set(dhTot);
+      zeroPastEnd(run, t, H, dhLive);
+      dh = dhLive;
+    }
+    if (fused) k.rnnCellBackward(B, H, dh, preT, hCur, dPreT, relu, clip);
+    else {
+      for (let q = 0; q < B * H; q++) {
+        const a = preT[q] as number;
+        const slope = f.derivative(clipValue(a, clip), hCur[q] as number) * clipSlope(a, clip);
+        dPreT[q] = (dh[q] as number) * slope;
       }
     }
     recurrentProduct(k, packed, false, B, H, H, dPreT, H, w.wHh, H, dhNext, H, 0);

@@ -1,0 +1,61 @@
+#include "gru_layer.h"
+
+#include <algorithm>
+
+#include "gemm.h"
+#include "gru_rnn_cell.h"
+#include "simd.h"
+#include "thread_pool.h"
+
+namespace lstm {
+
+namespace {
+// A step smaller than this many multiply-adds runs on one thread (as lstm_layer.cc).
+constexpr double kParallelMinStepMacs = 1 << 17;
+}  // namespace
+
+bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const float* xp, const float* wHh,
+                       const float* packedWhh, const float* bHh, float* hp, float* pre, float* act, float* h, float clip,
+                       bool linearBeforeReset) {
+  if (!linearBeforeReset || H % kTileCols != 0) return false;
+  // gemm takes products of at most 4 rows (A · Bᵀ) as row dot products: match it exactly
+  const bool rowDots = packedWhh == nullptr;
+  if (rowDots && (T != 1 || B > 4)) return false;
+  const int G = 3 * H;
+  const int panels = H / kTileCols;
+  const double stepMacs = static_cast<double>(B) * G * H;
+  const int n = stepMacs < kParallelMinStepMacs ? 1 : std::min({threads, pool.size(), panels});
+  SpinBarrier barrier(n);
+  pool.parallel(n, [&](int thread, int count) {
+    const int u0 = panels * thread / count * kTileCols;
+    const int u1 = panels * (thread + 1) / count * kTileCols;
+    int n0[3], n1[3];  // this thread's columns in each gate block
+    for (int g = 0; g < 3; g++) {
+      n0[g] = g * H + u0;
+      n1[g] = g * H + u1;
+    }
+    for (int t = 0; t < T; t++) {
+      const size_t bh = static_cast<size_t>(B) * H;
+      const size_t off = static_cast<size_t>(t) * B * G;
+      float* hpT = hp + off;
+      const float* hPrev = h + t * bh;
+      if (rowDots) {
+        for (int g = 0; g < 3; g++) {
+          for (int b = 0; b < B; b++)
+            std::copy(bHh + n0[g], bHh + n1[g], hpT + static_cast<size_t>(b) * G + n0[g]);
+          gemm_rows_dot_range(hPrev, H, wHh, H, B, H, n0[g], n1[g], hpT, G, 1);
+        }
+      } else {
+        // hp_t = b_hh + h_t · W_hhᵀ (the bias enters in the store, not copied in first)
+        gemm_prepacked_ranges(Matrix{hPrev, H, false}, packedWhh, H, 0, B, n0, n1, 3, hpT, G, 1, bHh);
+      }
+      gru_gates_forward_units(B, H, xp + off, hpT, hPrev, pre + off, act + off, nullptr, clip, true, u0, u1);
+      gru_candidate_forward_units(B, H, xp + off, hpT, hPrev, pre + off, act + off, h + (t + 1) * bh, clip, true, u0,
+                                  u1);
+      if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
+    }
+  });
+  return true;
+}
+
+}  // namespace lstm
