@@ -6,6 +6,7 @@
         "src/addon.cc",
         "src/gemm.cc",
         "src/lstm_layer.cc",
+        "src/lstm_options.cc",
         "src/pointwise.cc",
         "src/thread_pool.cc"
       ],

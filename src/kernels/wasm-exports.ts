@@ -30,7 +30,10 @@ type ExportedKernel =
   | 'scale'
   | 'addInPlace'
   | 'adamUpdate'
-  | 'sgdUpdate';
+  | 'sgdUpdate'
+  | 'lstmCellOptionsForward'
+  | 'lstmCellOptionsBackward'
+  | 'multiply';
 
 export type KernelExports = { [K in ExportedKernel]: WasmKernel<K> } & {
   /** The first byte above the module's own static data (Mathf.exp's tables): allocation starts there. */

@@ -32,6 +32,9 @@ const EXPORT_ARITY: { [K in keyof KernelExports]: Arity<KernelExports[K]> } = {
   addInPlace: 3,
   adamUpdate: 13,
   sgdUpdate: 8,
+  lstmCellOptionsForward: 11,
+  lstmCellOptionsBackward: 15,
+  multiply: 4,
 };
 
 /** The threaded native functions take the context, then exactly the interface's arguments. */

@@ -50,6 +50,16 @@ const CALLS: Calls = {
   addInPlace: (k) => [4, k.alloc(4), k.alloc(4)],
   adamUpdate: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4), k.alloc(4), 1e-3, 0.9, 0.999, 1e-8, 0, 0, 0.1, 0.001],
   sgdUpdate: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4), 0.1, 0.9, 0, false],
+  lstmCellOptionsForward: (k) => {
+    const row = (): Floats => k.alloc(2);
+    return [1, 2, k.alloc(8), k.alloc(8), row(), row(), row(), row(), k.alloc(6), 0.5, false];
+  },
+  lstmCellOptionsBackward: (k) => {
+    const row = (): Floats => k.alloc(2);
+    const [pre, act, dPre] = [k.alloc(8), k.alloc(8), k.alloc(8)];
+    return [1, 2, row(), row(), pre, act, row(), row(), row(), k.alloc(6), 0.5, true, dPre, row(), k.alloc(6)];
+  },
+  multiply: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4)],
 };
 
 /** Kernels the compiled backends delegate to the reference by design (row copies, one-row softmax). */
