@@ -17,10 +17,13 @@
  * Every step is one recurrent product (W_hh packed once per sequence), one call of the pointwise
  * step, and with a projection one more product (W_hr packed once). With the default activations
  * the step is the kernel pair lstmCellOptionsForward / Backward; other activations take the
- * loops below, which keep the kernels' contract. Steps past a sequence's end run like the others
- * and are then undone by copies (sequence.ts): forward carries h and c; backward feeds the step
- * zero state gradients for those rows (so no gate or peephole gradient) and passes the incoming
- * ones through.
+ * loops below, which keep the kernels' contract. With lengths, a step computes only the rows from
+ * the first to the last still running (in a batch sorted by length, either way, exactly the
+ * running ones: no padding is computed); rows outside have ended, get no gate gradient and pass
+ * the state and its gradients through (sequence.ts). Ended rows inside the range (an unsorted
+ * batch) run like the others and are undone by copies: forward carries h and c; backward feeds
+ * them zero state gradients (so no gate or peephole gradient) and passes the incoming ones
+ * through.
  *
  * Cache (Buffers): pre (T, B, 4H) pre-activations as summed, peephole terms included (before
  * clip), act (T, B, 4H) the gate values (pre's own storage on the kernels without a clip: the
@@ -33,9 +36,10 @@ import {
   type Buffers,
   type SequenceRun,
   type CellSequenceBackward,
-  anyPastEnd,
+  anyPastEndWithin,
   carryPastEnd,
   emitOutput,
+  firstRunningRow,
   inputProjection,
   noGateGradientPastEnd,
   packRecurrentWeight,
@@ -43,6 +47,7 @@ import {
   recurrentOperand,
   recurrentOperands,
   recurrentProduct,
+  runningRowsEnd,
   totalStateGradient,
   weightGradients,
   zeroPastEnd,
@@ -110,10 +115,22 @@ export function lstmCellSequenceForward(
     // the h_t the cell emits before any projection: written straight into h without one
     const hOut = P > 0 ? hFull.subarray(t * B * H, (t + 1) * B * H) : hCur;
     const operand = recurrentOperand(run, R, t, hPrev, hRec, k);
-    recurrentProduct(k, packedWhh, true, B, GH, R, operand, R, w.wHh, R, preT, GH, 1);
-    if (kernels) k.lstmCellOptionsForward(B, H, preT, actT, cPrev, cCur, hAT, hOut, w.peep, clip, cfg.inputForget);
-    else activationsForward(cfg, B, preT, actT, cPrev, cCur, hAT, hOut, w.peep);
-    if (P > 0) recurrentProduct(k, packedWhr, true, B, P, H, hOut, H, w.wHr as Floats, H, hCur, P, 0);
+    // only the rows still running: those past them have ended (sorted batches skip the padding)
+    const b0 = firstRunningRow(run, t);
+    const n = runningRowsEnd(run, t) - b0;
+    if (n > 0) {
+      const [gRows, hRows] = [b0 * GH, b0 * H];
+      const preR = preT.subarray(gRows);
+      recurrentProduct(k, packedWhh, true, n, GH, R, operand.subarray(b0 * R), R, w.wHh, R, preR, GH, 1);
+      const [actR, cPrevR, cCurR] = [actT.subarray(gRows), cPrev.subarray(hRows), cCur.subarray(hRows)];
+      const [hAR, hOutR] = [hAT.subarray(hRows), hOut.subarray(hRows)];
+      if (kernels) k.lstmCellOptionsForward(n, H, preR, actR, cPrevR, cCurR, hAR, hOutR, w.peep, clip, cfg.inputForget);
+      else activationsForward(cfg, n, preR, actR, cPrevR, cCurR, hAR, hOutR, w.peep);
+      if (P > 0)
+        recurrentProduct(k, packedWhr, true, n, P, H, hOutR, H, w.wHr as Floats, H, hCur.subarray(b0 * P), P, 0);
+    }
+    // ended rows' o ⊙ h(c) meets a zero gradient in dW_hr: keep it a finite zero, not stale memory
+    if (P > 0) zeroPastEnd(run, t, H, hOut);
     carryPastEnd(run, t, R, hPrev, hCur);
     carryPastEnd(run, t, H, cPrev, cCur);
     emitOutput(run, R, t, hCur, y);
@@ -155,53 +172,57 @@ export const lstmCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run
   const kernels = onKernels(cfg);
   for (let t = T - 1; t >= 0; t--) {
     totalStateGradient(run, R, t, dy, dhNext, dhTot, k);
-    const ended = anyPastEnd(run, t);
+    const b0 = firstRunningRow(run, t);
+    const b1 = runningRowsEnd(run, t);
+    const n = Math.max(0, b1 - b0);
+    // rows in [b0, b1) that have ended (an unsorted batch): zero state gradients into the step
+    const endedInside = n > 0 && anyPastEndWithin(run, t, b0, b1);
+    const [gRows, hRows] = [b0 * GH, b0 * H];
     let dhF = dhTot; // the gradient of o ⊙ h(c_t), (B, H)
     if (P > 0) {
       // through the projection: rows past their end carry h unchanged, so none reaches W_hr
       const dhOutT = dhOut.subarray(t * B * P, (t + 1) * B * P);
       dhOutT.set(dhTot);
       noGateGradientPastEnd(run, t, P, dhOutT);
-      recurrentProduct(k, packedWhr, false, B, H, P, dhOutT, P, w.wHr as Floats, H, dhFullT, H, 0);
+      if (n > 0) {
+        const dhFullR = dhFullT.subarray(hRows);
+        recurrentProduct(k, packedWhr, false, n, H, P, dhOutT.subarray(b0 * P), P, w.wHr as Floats, H, dhFullR, H, 0);
+      }
       dhF = dhFullT;
-    } else if (ended) {
+    } else if (endedInside) {
       dhCell.set(dhTot);
       zeroPastEnd(run, t, H, dhCell);
       dhF = dhCell;
     }
-    if (ended) {
+    if (endedInside) {
       dcIncoming.set(dcNext);
       zeroPastEnd(run, t, H, dcNext);
     }
     const preT = pre.subarray(t * B * GH, (t + 1) * B * GH);
     const actT = act.subarray(t * B * GH, (t + 1) * B * GH);
     const dPreT = dPre.subarray(t * B * GH, (t + 1) * B * GH);
-    const cPrev = c.subarray(t * B * H, (t + 1) * B * H);
-    const cCur = c.subarray((t + 1) * B * H, (t + 2) * B * H);
-    const hAT = hA.subarray(t * B * H, (t + 1) * B * H);
-    if (kernels) {
-      const args = [dPreT, dcNext, g.peep] as const;
-      k.lstmCellOptionsBackward(
-        B,
-        H,
-        dhF,
-        dcNext,
-        preT,
-        actT,
-        cPrev,
-        cCur,
-        hAT,
-        w.peep,
-        clip,
-        cfg.inputForget,
-        ...args,
-      );
-    } else activationsBackward(cfg, B, dhF, dcNext, preT, actT, cPrev, cCur, hAT, w.peep, dPreT, g.peep);
-    // rows past their end: the incoming dc passes through as it is
-    if (ended) carryPastEnd(run, t, H, dcIncoming, dcNext);
+    // rows outside [b0, b1) have ended: no gate gradient, and dc passes through untouched
+    dPreT.fill(0, 0, gRows);
+    dPreT.fill(0, Math.max(gRows, b1 * GH));
+    if (n > 0) {
+      const [preR, actR, dPreR] = [preT.subarray(gRows), actT.subarray(gRows), dPreT.subarray(gRows)];
+      const cPrevR = c.subarray(t * B * H + hRows, (t + 1) * B * H);
+      const cCurR = c.subarray((t + 1) * B * H + hRows, (t + 2) * B * H);
+      const hAR = hA.subarray(t * B * H + hRows, (t + 1) * B * H);
+      const [dhR, dcR] = [dhF.subarray(hRows), dcNext.subarray(hRows)];
+      if (kernels) {
+        const opts = [w.peep, clip, cfg.inputForget, dPreR, dcR, g.peep] as const;
+        k.lstmCellOptionsBackward(n, H, dhR, dcR, preR, actR, cPrevR, cCurR, hAR, ...opts);
+      } else activationsBackward(cfg, n, dhR, dcR, preR, actR, cPrevR, cCurR, hAR, w.peep, dPreR, g.peep);
+    }
+    // rows past their end inside [b0, b1): the incoming dc passes through as it is
+    if (endedInside) carryPastEnd(run, t, H, dcIncoming, dcNext);
     // dh_{t−1} = (dA_t · W_hh) ⊙ m; rows past their end keep the incoming gradient
-    recurrentProduct(k, packedWhh, false, B, R, GH, dPreT, GH, w.wHh, R, dhNext, R, 0);
-    if (run.recMask !== null) k.multiply(B * R, dhNext, run.recMask, dhNext);
+    if (n > 0) {
+      const dhNextR = dhNext.subarray(b0 * R);
+      recurrentProduct(k, packedWhh, false, n, R, GH, dPreT.subarray(gRows), GH, w.wHh, R, dhNextR, R, 0);
+      if (run.recMask !== null) k.multiply(n * R, dhNextR, run.recMask.subarray(b0 * R), dhNextR);
+    }
     passThroughPastEnd(run, t, R, dhTot, dhNext);
   }
   const operands = recurrentOperands(run, R, h, hRec);

@@ -75,6 +75,33 @@ export function anyPastEnd(run: SequenceRun, t: number): boolean {
   return false;
 }
 
+/**
+ * The first row still running at step t (B when none is): with the next function, the range of
+ * rows a step must compute. Rows outside it have all ended; inside it some may have, where the
+ * batch is not sorted by length (a batch sorted either way has none).
+ */
+export function firstRunningRow(run: SequenceRun, t: number): number {
+  if (run.lengths === null) return 0;
+  let b = 0;
+  while (b < run.B && t >= (run.lengths[b] as number)) b++;
+  return b;
+}
+
+/** One past the last row still running at step t (0 when none is). */
+export function runningRowsEnd(run: SequenceRun, t: number): number {
+  if (run.lengths === null) return run.B;
+  let b = run.B;
+  while (b > 0 && t >= (run.lengths[b - 1] as number)) b--;
+  return b;
+}
+
+/** True when some row in [b0, b1) has ended before step t. */
+export function anyPastEndWithin(run: SequenceRun, t: number, b0: number, b1: number): boolean {
+  if (run.lengths === null) return false;
+  for (let b = b0; b < b1; b++) if (t >= (run.lengths[b] as number)) return true;
+  return false;
+}
+
 /** Rows b past their end at step t: cur[b] = prev[b] (rows of `width`). */
 export function carryPastEnd(run: SequenceRun, t: number, width: number, prev: Floats, cur: Floats): void {
   if (!anyPastEnd(run, t)) return;
