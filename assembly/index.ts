@@ -27,3 +27,4 @@ export {
 export function heapBase(): usize {
   return __heap_base;
 }
+export { lstmCellOptionsForward, lstmCellOptionsBackward, multiply } from './lstm-options';

@@ -8,6 +8,7 @@
         "src/gru_layer.cc",
         "src/gru_rnn_cell.cc",
         "src/lstm_layer.cc",
+        "src/lstm_options.cc",
         "src/pointwise.cc",
         "src/thread_pool.cc"
       ],

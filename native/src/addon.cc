@@ -12,6 +12,7 @@
 #include "gru_layer.h"
 #include "gru_rnn_cell.h"
 #include "lstm_layer.h"
+#include "lstm_options.h"
 #include "pointwise.h"
 #include "simd.h"
 #include "thread_pool.h"
@@ -498,6 +499,62 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// lstmCellOptionsForward(ctx, B, H, pre, act, cPrev, c, tanhC, h, peep | null, clip, coupled)
+napi_value LstmCellOptionsForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int B = a.i32(), H = a.i32();
+  float* pre = a.floats();
+  float* act = a.floats();
+  const float* cPrev = a.floats();
+  float* c = a.floats();
+  float* tanhC = a.floats();
+  float* h = a.floats();
+  const float* peep = a.floatsOrNull();
+  const double clip = a.f64();
+  const bool coupled = a.flag();
+  if (!a.ok()) return nullptr;
+  lstm_cell_options_forward(ctx->pool, ctx->threads, B, H, pre, act, cPrev, c, tanhC, h, peep,
+                            static_cast<float>(clip), coupled);
+  return nullptr;
+}
+
+// lstmCellOptionsBackward(ctx, B, H, dh, dc, pre, act, cPrev, c, tanhC, peep | null, clip, coupled, dPre, dcPrev,
+// dPeep | null)
+napi_value LstmCellOptionsBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int B = a.i32(), H = a.i32();
+  const float* dh = a.floats();
+  const float* dc = a.floats();
+  const float* pre = a.floats();
+  const float* act = a.floats();
+  const float* cPrev = a.floats();
+  const float* c = a.floats();
+  const float* tanhC = a.floats();
+  const float* peep = a.floatsOrNull();
+  const double clip = a.f64();
+  const bool coupled = a.flag();
+  float* dPre = a.floats();
+  float* dcPrev = a.floats();
+  float* dPeep = a.floatsOrNull();
+  if (!a.ok()) return nullptr;
+  lstm_cell_options_backward(ctx->pool, ctx->threads, B, H, dh, dc, pre, act, cPrev, c, tanhC, peep,
+                             static_cast<float>(clip), coupled, dPre, dcPrev, dPeep);
+  return nullptr;
+}
+
+napi_value Multiply(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int64_t n = a.i64();
+  const float* x = a.floats();
+  const float* y = a.floats();
+  float* out = a.floats();
+  if (!a.ok()) return nullptr;
+  multiply(n, x, y, out);
+  return nullptr;
+}
+
 // simd() → { name, lanes, tileRows, tileCols }: what the build compiled for.
 napi_value Simd(napi_env env, napi_callback_info) {
   napi_value out;
@@ -531,6 +588,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, Simd, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmCellOptionsForward", nullptr, LstmCellOptionsForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmCellOptionsBackward", nullptr, LstmCellOptionsBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"multiply", nullptr, Multiply, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruGatesForward", nullptr, GruGatesForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCandidateForward", nullptr, GruCandidateForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCandidateBackward", nullptr, GruCandidateBackward, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -38,7 +38,9 @@ type Threaded =
   | 'softmaxCrossEntropy'
   | 'sumSquares'
   | 'adamUpdate'
-  | 'sgdUpdate';
+  | 'sgdUpdate'
+  | 'lstmCellOptionsForward'
+  | 'lstmCellOptionsBackward';
 
 /** The kernels the addon runs on the calling thread, with the interface's arguments as they are. */
 type Unthreaded =
@@ -54,7 +56,8 @@ type Unthreaded =
   | 'gruGatesBackward'
   | 'gruStateBackward'
   | 'rnnCellForward'
-  | 'rnnCellBackward';
+  | 'rnnCellBackward'
+  | 'multiply';
 
 type WithContext<K extends KernelMethod> = (
   ctx: NativeContext,
@@ -284,5 +287,42 @@ export class NativeKernels implements Kernels {
   readonly rnnCellBackward: Kernels['rnnCellBackward'] = (B, H, dh, pre, h, dPre, relu, clip) => {
     this.mem.check('rnnCellBackward', 'dh, pre, h, dPre', dh, pre, h, dPre);
     this.addon.rnnCellBackward(B, H, dh, pre, h, dPre, relu, clip);
+  };
+
+  readonly lstmCellOptionsForward: Kernels['lstmCellOptionsForward'] = (
+    B,
+    H,
+    pre,
+    act,
+    cPrev,
+    c,
+    tanhC,
+    h,
+    ...opts
+  ) => {
+    this.mem.check('lstmCellOptionsForward', 'pre, act, cPrev, c, tanhC, h', pre, act, cPrev, c, tanhC, h);
+    this.mem.check('lstmCellOptionsForward', 'peep', opts[0]);
+    this.addon.lstmCellOptionsForward(this.ctx, B, H, pre, act, cPrev, c, tanhC, h, ...opts);
+  };
+
+  readonly lstmCellOptionsBackward: Kernels['lstmCellOptionsBackward'] = (B, H, dh, dc, pre, act, ...rest) => {
+    const [cPrev, c, tanhC, peep, , , dPre, dcPrev, dPeep] = rest;
+    this.mem.check('lstmCellOptionsBackward', 'dh, dc, pre, act, cPrev', dh, dc, pre, act, cPrev);
+    this.mem.check(
+      'lstmCellOptionsBackward',
+      'c, tanhC, peep, dPre, dcPrev, dPeep',
+      c,
+      tanhC,
+      peep,
+      dPre,
+      dcPrev,
+      dPeep,
+    );
+    this.addon.lstmCellOptionsBackward(this.ctx, B, H, dh, dc, pre, act, ...rest);
+  };
+
+  readonly multiply: Kernels['multiply'] = (n, x, y, out) => {
+    this.mem.check('multiply', 'x, y, out', x, y, out);
+    this.addon.multiply(n, x, y, out);
   };
 }

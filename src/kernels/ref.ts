@@ -443,6 +443,109 @@ export class RefKernels implements Kernels {
       dPre[q] = dh[q] * slope;
     }
   }
+
+  lstmCellOptionsForward(
+    ...[B, H, pre, act, cPrev, c, tanhC, h, peep, clip, coupled]: KernelArgs<'lstmCellOptionsForward'>
+  ): void {
+    const G = 4 * H;
+    for (let b = 0; b < B; b++) {
+      const g0 = b * G; // this row's [i | f | g | o] blocks of H
+      const s0 = b * H;
+      for (let j = 0; j < H; j++) {
+        const cp = cPrev[s0 + j];
+        let ai = pre[g0 + j];
+        let af = pre[g0 + H + j];
+        const ag = pre[g0 + 2 * H + j];
+        let ao = pre[g0 + 3 * H + j];
+        if (peep !== null) {
+          ai += peep[j] * cp;
+          af += peep[H + j] * cp;
+          pre[g0 + j] = ai;
+          pre[g0 + H + j] = af;
+        }
+        const i = sigmoid(clipValue(ai, clip));
+        const f = coupled ? 1 - i : sigmoid(clipValue(af, clip));
+        const g = Math.tanh(clipValue(ag, clip));
+        const ct = f * cp + i * g;
+        if (peep !== null) {
+          ao += peep[2 * H + j] * ct;
+          pre[g0 + 3 * H + j] = ao;
+        }
+        const o = sigmoid(clipValue(ao, clip));
+        const th = Math.tanh(ct);
+        act[g0 + j] = i;
+        act[g0 + H + j] = f;
+        act[g0 + 2 * H + j] = g;
+        act[g0 + 3 * H + j] = o;
+        c[s0 + j] = ct;
+        tanhC[s0 + j] = th;
+        h[s0 + j] = o * th;
+      }
+    }
+  }
+
+  lstmCellOptionsBackward(
+    ...[
+      B,
+      H,
+      dh,
+      dc,
+      pre,
+      act,
+      cPrev,
+      c,
+      tanhC,
+      peep,
+      clip,
+      coupled,
+      dPre,
+      dcPrev,
+      dPeep,
+    ]: KernelArgs<'lstmCellOptionsBackward'>
+  ): void {
+    const G = 4 * H;
+    for (let b = 0; b < B; b++) {
+      const g0 = b * G;
+      const s0 = b * H;
+      for (let j = 0; j < H; j++) {
+        const i = act[g0 + j];
+        const f = act[g0 + H + j];
+        const g = act[g0 + 2 * H + j];
+        const o = act[g0 + 3 * H + j];
+        const cp = cPrev[s0 + j];
+        const th = tanhC[s0 + j];
+        const dhj = dh[s0 + j];
+        const dao = dhj * th * (o * (1 - o)) * clipSlope(pre[g0 + 3 * H + j], clip);
+        let dcTotal = dc[s0 + j] + dhj * o * (1 - th * th);
+        if (peep !== null) dcTotal += dao * peep[2 * H + j];
+        const dag = dcTotal * i * (1 - g * g) * clipSlope(pre[g0 + 2 * H + j], clip);
+        const dfGate = dcTotal * cp;
+        let di = dcTotal * g;
+        let daf = 0;
+        if (coupled) di -= dfGate;
+        else daf = dfGate * (f * (1 - f)) * clipSlope(pre[g0 + H + j], clip);
+        const dai = di * (i * (1 - i)) * clipSlope(pre[g0 + j], clip);
+        let dcp = dcTotal * f;
+        if (peep !== null) {
+          dcp += dai * peep[j] + daf * peep[H + j];
+          if (dPeep !== null) {
+            dPeep[j] += dai * cp;
+            dPeep[H + j] += daf * cp;
+            dPeep[2 * H + j] += dao * c[s0 + j];
+          }
+        }
+        dPre[g0 + j] = dai;
+        dPre[g0 + H + j] = daf;
+        dPre[g0 + 2 * H + j] = dag;
+        dPre[g0 + 3 * H + j] = dao;
+        dcPrev[s0 + j] = dcp; // last: dcPrev may alias dc
+      }
+    }
+  }
+
+  multiply(...[n, x, y, out]: KernelArgs<'multiply'>): void {
+    for (let i = 0; i < n; i++) out[i] = x[i] * y[i];
+  }
 }
 
 /** clip(a) to [−clip, clip]; clip 0 means none. */

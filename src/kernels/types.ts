@@ -204,6 +204,69 @@ export interface Kernels {
     nesterov: boolean,
   ): void;
 
+  /**
+   * The LSTM cell with options, forward, one time step (gate order i, f, g, o): the general
+   * cell's pointwise work (src/nn/cells/lstm-cell.ts) with σ, tanh, tanh. With a = pre:
+   *   a_i += p_i ⊙ cPrev;  a_f += p_f ⊙ cPrev                     (peepholes, written back into pre)
+   *   i = σ(clip a_i);  f = coupled ? 1 − i : σ(clip a_f);  g = tanh(clip a_g)
+   *   c = f ⊙ cPrev + i ⊙ g
+   *   a_o += p_o ⊙ c (written back);  o = σ(clip a_o);  tanhC = tanh(c);  h = o ⊙ tanhC
+   * pre (B, 4H) in: the summed pre-activations; out: the same with the peephole terms added (what
+   * the clip saw, read by the backward). act (B, 4H) out: [i, f, g, o]; act may alias pre (then
+   * pre is lost, which the backward allows only without a clip). cPrev, c, tanhC, h (B, H).
+   * peep (3H) [p_i, p_f, p_o] or null; clip bounds each pre-activation to [−clip, clip], 0 = none
+   * (ONNX clip: the cell state is never clipped); coupled: f = 1 − i (ONNX input_forget).
+   */
+  lstmCellOptionsForward(
+    B: number,
+    H: number,
+    pre: Floats,
+    act: Floats,
+    cPrev: Floats,
+    c: Floats,
+    tanhC: Floats,
+    h: Floats,
+    peep: Floats | null,
+    clip: number,
+    coupled: boolean,
+  ): void;
+
+  /**
+   * The LSTM cell with options, backward, one time step (the mirror of lstmCellOptionsForward;
+   * s(a) = 0 where the clip held a at a bound, |a| > clip, else 1):
+   *   in:  dh (B, H) total gradient into h_t; dc (B, H) gradient into c_t from step t+1; pre and act
+   *        (B, 4H) as the forward left them (pre read only with a clip); cPrev, c, tanhC (B, H)
+   *   da_o = dh ⊙ tanhC ⊙ o(1 − o) ⊙ s(a_o)
+   *   dcTot = dc + dh ⊙ o ⊙ (1 − tanhC²) + p_o ⊙ da_o
+   *   da_g = dcTot ⊙ i ⊙ (1 − g²) ⊙ s(a_g)
+   *   di = dcTot ⊙ g − (coupled ? dcTot ⊙ cPrev : 0);  da_i = di ⊙ i(1 − i) ⊙ s(a_i)
+   *   da_f = coupled ? 0 : dcTot ⊙ cPrev ⊙ f(1 − f) ⊙ s(a_f)
+   *   out: dPre (B, 4H) = [da_i, da_f, da_g, da_o];
+   *        dcPrev (B, H) = dcTot ⊙ f + p_i ⊙ da_i + p_f ⊙ da_f (may alias dc);
+   *        with peepholes dPeep (3H) += Σ_rows [da_i ⊙ cPrev, da_f ⊙ cPrev, da_o ⊙ c], rows in
+   *        order; dPeep is null when peep is.
+   */
+  lstmCellOptionsBackward(
+    B: number,
+    H: number,
+    dh: Floats,
+    dc: Floats,
+    pre: Floats,
+    act: Floats,
+    cPrev: Floats,
+    c: Floats,
+    tanhC: Floats,
+    peep: Floats | null,
+    clip: number,
+    coupled: boolean,
+    dPre: Floats,
+    dcPrev: Floats,
+    dPeep: Floats | null,
+  ): void;
+
+  /** out (n) = x ⊙ y (element-wise product); out may alias x or y. */
+  multiply(n: number, x: Floats, y: Floats, out: Floats): void;
+
   // The GRU and RNN cells' pointwise work for one time step (src/nn/cells/gru-cell.ts,
   // rnn-cell.ts) with their default activations: σ and tanh for the GRU, tanh or relu for the RNN.
   // clip bounds each pre-activation to [−clip, clip] before its activation (ONNX clip), 0 = none;

@@ -37,7 +37,10 @@ type ExportedKernel =
   | 'gruGatesBackward'
   | 'gruStateBackward'
   | 'rnnCellForward'
-  | 'rnnCellBackward';
+  | 'rnnCellBackward'
+  | 'lstmCellOptionsForward'
+  | 'lstmCellOptionsBackward'
+  | 'multiply';
 
 export type KernelExports = { [K in ExportedKernel]: WasmKernel<K> } & {
   /** The first byte above the module's own static data (Mathf.exp's tables): allocation starts there. */

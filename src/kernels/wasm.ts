@@ -370,4 +370,74 @@ export class WasmKernels implements Kernels {
     this.mem.check('rnnCellBackward', 'dh, pre, h, dPre', dh, pre, h, dPre);
     this.wasm.rnnCellBackward(B, H, at(dh), at(pre), at(h), at(dPre), relu ? 1 : 0, clip);
   };
+
+  /** On the calling thread: a step's pointwise work is small beside its products. */
+  readonly lstmCellOptionsForward: Kernels['lstmCellOptionsForward'] = (
+    B,
+    H,
+    pre,
+    act,
+    cPrev,
+    c,
+    tanhC,
+    h,
+    ...opts
+  ) => {
+    const [peep, clip, coupled] = opts;
+    this.mem.check('lstmCellOptionsForward', 'pre, act, cPrev, c, tanhC, h', pre, act, cPrev, c, tanhC, h);
+    this.mem.check('lstmCellOptionsForward', 'peep', peep);
+    const p = peep === null ? 0 : at(peep);
+    this.wasm.lstmCellOptionsForward(
+      B,
+      H,
+      at(pre),
+      at(act),
+      at(cPrev),
+      at(c),
+      at(tanhC),
+      at(h),
+      p,
+      clip,
+      coupled ? 1 : 0,
+    );
+  };
+
+  readonly lstmCellOptionsBackward: Kernels['lstmCellOptionsBackward'] = (B, H, dh, dc, pre, act, ...rest) => {
+    const [cPrev, c, tanhC, peep, clip, coupled, dPre, dcPrev, dPeep] = rest;
+    this.mem.check('lstmCellOptionsBackward', 'dh, dc, pre, act, cPrev', dh, dc, pre, act, cPrev);
+    this.mem.check(
+      'lstmCellOptionsBackward',
+      'c, tanhC, peep, dPre, dcPrev, dPeep',
+      c,
+      tanhC,
+      peep,
+      dPre,
+      dcPrev,
+      dPeep,
+    );
+    const [p, dp] = [peep === null ? 0 : at(peep), dPeep === null ? 0 : at(dPeep)];
+    const w = this.wasm;
+    w.lstmCellOptionsBackward(
+      B,
+      H,
+      at(dh),
+      at(dc),
+      at(pre),
+      at(act),
+      at(cPrev),
+      at(c),
+      at(tanhC),
+      p,
+      clip,
+      coupled ? 1 : 0,
+      at(dPre),
+      at(dcPrev),
+      dp,
+    );
+  };
+
+  readonly multiply: Kernels['multiply'] = (n, x, y, out) => {
+    this.mem.check('multiply', 'x, y, out', x, y, out);
+    this.wasm.multiply(n, at(x), at(y), at(out));
+  };
 }

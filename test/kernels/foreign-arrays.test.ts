@@ -50,6 +50,16 @@ const CALLS: Calls = {
   gatherRows: (k) => [2, 3, k.alloc(6), ids(), k.alloc(6)],
   scatterAddRows: (k) => [2, 3, k.alloc(6), ids(), k.alloc(6)],
   softmaxCrossEntropy: (k) => [2, 3, k.alloc(6), ids(), k.alloc(6), 0.5],
+  lstmCellOptionsForward: (k) => {
+    const row = (): Floats => k.alloc(2);
+    return [1, 2, k.alloc(8), k.alloc(8), row(), row(), row(), row(), k.alloc(6), 0.5, false];
+  },
+  lstmCellOptionsBackward: (k) => {
+    const row = (): Floats => k.alloc(2);
+    const [pre, act, dPre] = [k.alloc(8), k.alloc(8), k.alloc(8)];
+    return [1, 2, row(), row(), pre, act, row(), row(), row(), k.alloc(6), 0.5, true, dPre, row(), k.alloc(6)];
+  },
+  multiply: (k) => [4, k.alloc(4), k.alloc(4), k.alloc(4)],
   softmaxRow: (k) => [3, k.alloc(3), 1, k.alloc(3)],
   sumSquares: (k) => [4, k.alloc(4)],
   scale: (k) => [4, k.alloc(4), 2],

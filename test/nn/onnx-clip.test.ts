@@ -10,9 +10,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { reorderGates, swapPeepholeOrder } from '../../src/io/gate-order.js';
-import { RefKernels } from '../../src/kernels/index.js';
+import { type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { ParamArena } from '../../src/nn/params.js';
 import { Recurrent } from '../../src/nn/recurrent.js';
+import { FAST_BACKENDS } from '../helpers/fast-backends.js';
 
 interface ClipFixture {
   D: number;
@@ -39,8 +40,7 @@ interface Ort {
 
 const fx = JSON.parse(readFileSync('test/fixtures/onnx_lstm_peephole_clip.json', 'utf8')) as ClipFixture;
 
-function ours(clip: number): { y: Float64Array; cN: Float64Array } {
-  const k = new RefKernels('float64');
+function ours(clip: number, k: Kernels = new RefKernels('float64')): { y: Float64Array; cN: Float64Array } {
   const { D, H, T, B } = fx;
   const opts = { kind: 'lstm', inputSize: D, hiddenSize: H, peephole: true, clip, prefix: '' } as const;
   const arena = new ParamArena(k, Recurrent.paramSpecs(opts));
@@ -76,4 +76,26 @@ describe('ONNX LSTM clip and peepholes against onnxruntime', () => {
     assert.ok(maxDiff(clipped.cN, c) < 1e-6, `c differs by ${maxDiff(clipped.cN, c)}`);
     assert.ok(maxDiff(ours(0).y, y) > 0.1, 'the clip must matter for this fixture');
   });
+
+  for (const backend of FAST_BACKENDS)
+    for (const threads of [1, 2])
+      it(
+        `matches onnxruntime-node on ${backend.label}, ${threads} thread(s), in float32`,
+        { skip: backend.skip },
+        async () => {
+          const ort = createRequire(import.meta.url)('onnxruntime-node') as Ort;
+          const session = await ort.InferenceSession.create('test/fixtures/onnx_lstm_peephole_clip.onnx');
+          const { T, B, D } = fx;
+          const result = await session.run({ X: new ort.Tensor('float32', Float32Array.from(fx.x), [T, B, D]) });
+          const k = backend.make(threads);
+          try {
+            const clipped = ours(fx.clip, k);
+            const [y, c] = [result['Y']?.data ?? new Float32Array(0), result['Y_c']?.data ?? new Float32Array(0)];
+            assert.ok(maxDiff(clipped.y, y) < 1e-5, `y differs by ${maxDiff(clipped.y, y)}`);
+            assert.ok(maxDiff(clipped.cN, c) < 1e-5, `c differs by ${maxDiff(clipped.cN, c)}`);
+          } finally {
+            backend.dispose(k);
+          }
+        },
+      );
 });

@@ -47,6 +47,20 @@ const CASES: RecurrentCase[] = [
     B: 3,
     lengths: [2, 4, 3],
   },
+  {
+    name: 'LSTM with peepholes, projection to 3, recurrent dropout, lengths sorted ascending 1, 3, 4 (the running rows a suffix)',
+    opts: { kind: 'lstm', ...base, projSize: 3, peephole: true, dropout: 0.2, recurrentDropout: 0.3, numLayers: 2 },
+    T: 4,
+    B: 3,
+    lengths: [1, 3, 4],
+  },
+  {
+    name: 'LSTM, clip 0.7, lengths sorted descending 4, 2, 2 (the running rows a prefix)',
+    opts: { kind: 'lstm', ...base, clip: 0.7, bidirectional: true },
+    T: 4,
+    B: 3,
+    lengths: [4, 2, 2],
+  },
   { name: 'GRU, linear before reset, 3 layers', opts: { kind: 'gru', ...base, numLayers: 3 }, T: 3, B: 2 },
   {
     name: 'GRU, original form, bidirectional, lengths',

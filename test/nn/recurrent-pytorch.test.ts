@@ -39,6 +39,12 @@ const BACKENDS: ReadonlyArray<{ label: string; make: () => Kernels; tol: number;
   { label: 'js, float64', make: () => new RefKernels('float64'), tol: 1e-10 },
   { label: 'js, float32', make: () => new RefKernels('float32'), tol: 1e-5 },
   ...FAST_BACKENDS.map((b) => ({ label: `${b.label}, float32`, make: () => b.make(2), tol: 1e-5, skip: b.skip })),
+  ...FAST_BACKENDS.map((b) => ({
+    label: `${b.label}, float32, 1 thread`,
+    make: () => b.make(1),
+    tol: 1e-5,
+    skip: b.skip,
+  })),
 ];
 
 function optionsOf(c: Case): RecurrentOptions {

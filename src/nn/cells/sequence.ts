@@ -75,6 +75,33 @@ export function anyPastEnd(run: SequenceRun, t: number): boolean {
   return false;
 }
 
+/**
+ * The first row still running at step t (B when none is): with the next function, the range of
+ * rows a step must compute. Rows outside it have all ended; inside it some may have, where the
+ * batch is not sorted by length (a batch sorted either way has none).
+ */
+export function firstRunningRow(run: SequenceRun, t: number): number {
+  if (run.lengths === null) return 0;
+  let b = 0;
+  while (b < run.B && t >= (run.lengths[b] as number)) b++;
+  return b;
+}
+
+/** One past the last row still running at step t (0 when none is). */
+export function runningRowsEnd(run: SequenceRun, t: number): number {
+  if (run.lengths === null) return run.B;
+  let b = run.B;
+  while (b > 0 && t >= (run.lengths[b - 1] as number)) b--;
+  return b;
+}
+
+/** True when some row in [b0, b1) has ended before step t. */
+export function anyPastEndWithin(run: SequenceRun, t: number, b0: number, b1: number): boolean {
+  if (run.lengths === null) return false;
+  for (let b = b0; b < b1; b++) if (t >= (run.lengths[b] as number)) return true;
+  return false;
+}
+
 /** Rows b past their end at step t: cur[b] = prev[b] (rows of `width`). */
 export function carryPastEnd(run: SequenceRun, t: number, width: number, prev: Floats, cur: Floats): void {
   if (!anyPastEnd(run, t)) return;
@@ -91,13 +118,22 @@ export function zeroPastEnd(run: SequenceRun, t: number, width: number, rows: Fl
 
 /**
  * The operand of step t's recurrent product: h_{t−1} itself, or h_{t−1} ⊙ mask stored in
- * hRec (T, B, R) for backward.
+ * hRec (T, B, R) for backward. With k the product runs on its multiply kernel (the cells that
+ * pass k); without, in a loop.
  */
-export function recurrentOperand(run: SequenceRun, R: number, t: number, hPrev: Floats, hRec: Floats): Floats {
+export function recurrentOperand(
+  run: SequenceRun,
+  R: number,
+  t: number,
+  hPrev: Floats,
+  hRec: Floats,
+  k?: Kernels,
+): Floats {
   if (run.recMask === null) return hPrev;
   const BR = run.B * R;
   const out = hRec.subarray(t * BR, (t + 1) * BR);
-  for (let i = 0; i < BR; i++) out[i] = (hPrev[i] as number) * (run.recMask[i] as number);
+  if (k !== undefined) k.multiply(BR, hPrev, run.recMask, out);
+  else for (let i = 0; i < BR; i++) out[i] = (hPrev[i] as number) * (run.recMask[i] as number);
   return out;
 }
 
@@ -130,7 +166,11 @@ export function emitOutput(run: SequenceRun, R: number, t: number, hT: Floats, y
   zeroPastEnd(run, t, R, yT);
 }
 
-/** dhTot (B, R) = dhNext + dy_t, with dy ignored past a sequence's end (its output is a constant 0). */
+/**
+ * dhTot (B, R) = dhNext + dy_t, with dy ignored past a sequence's end (its output is a constant 0).
+ * With k the sums run on its addInPlace kernel, one call per run of rows that have not ended (the
+ * cells that pass k); without, in a loop.
+ */
 export function totalStateGradient(
   run: SequenceRun,
   R: number,
@@ -138,9 +178,25 @@ export function totalStateGradient(
   dy: Floats | null,
   dhNext: Floats,
   dhTot: Floats,
+  k?: Kernels,
 ): void {
   dhTot.set(dhNext);
   if (dy === null) return;
+  const BR = run.B * R;
+  if (k !== undefined) {
+    const dyT = dy.subarray(t * BR, (t + 1) * BR);
+    for (let b0 = 0; b0 < run.B;) {
+      if (isPastEnd(run, t, b0)) {
+        b0++;
+        continue;
+      }
+      let b1 = b0 + 1;
+      while (b1 < run.B && !isPastEnd(run, t, b1)) b1++;
+      k.addInPlace((b1 - b0) * R, dyT.subarray(b0 * R, b1 * R), dhTot.subarray(b0 * R, b1 * R));
+      b0 = b1;
+    }
+    return;
+  }
   for (let b = 0; b < run.B; b++) {
     if (isPastEnd(run, t, b)) continue;
     const base = t * run.B * R + b * R;
