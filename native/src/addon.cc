@@ -5,6 +5,7 @@
 // numbers. Kernels that can split over threads take the context from createContext first.
 #include <node_api.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
