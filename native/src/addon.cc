@@ -139,6 +139,18 @@ napi_value CreateContext(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// poolStats(ctx) → [threads the pool runs, jobs split into shares so far] (for tests).
+napi_value PoolStats(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  if (!a.ok()) return nullptr;
+  napi_value out;
+  napi_create_array_with_length(env, 2, &out);
+  napi_set_element(env, out, 0, number(env, ctx->pool.size()));
+  napi_set_element(env, out, 1, number(env, ctx->pool.split_jobs()));
+  return out;
+}
+
 // alloc(length) → a zero-filled Float32Array over 64-byte-aligned memory freed with its buffer.
 napi_value Alloc(napi_env env, napi_callback_info info) {
   Args a(env, info);
@@ -398,6 +410,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"simd", nullptr, Simd, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"poolStats", nullptr, PoolStats, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

@@ -118,6 +118,7 @@ void ThreadPool::run_claimed_shares() {
 }
 
 void ThreadPool::run(Job job, void* context, int shares) {
+  if (shares > 1) split_jobs_++;
   if (shares <= 1 || workers_.empty()) {
     for (int s = 0; s < std::max(shares, 1); s++) job(context, s, std::max(shares, 1));
     return;

@@ -71,6 +71,9 @@ class ThreadPool {
   // number at most size().
   void run(Job job, void* context, int shares);
 
+  // Jobs split into more than one share so far (for tests: which calls the pool took part in).
+  double split_jobs() const { return split_jobs_; }
+
   // Call fn(s, shares) for every share (lambda form of run).
   template <typename Fn>
   void parallel(int shares, Fn&& fn) {
@@ -95,6 +98,7 @@ class ThreadPool {
   std::atomic<bool> stopping_{false};
   Job job_ = nullptr;
   void* context_ = nullptr;
+  double split_jobs_ = 0;  // written by the caller only
 };
 
 // Cores this process may run on (its CPU affinity where the system says; else the hardware's).
