@@ -1,6 +1,7 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 
 #if defined(__linux__)
@@ -43,6 +44,18 @@ void futex_wake_all(std::atomic<uint32_t>* word) {
 #else
   (void)word;
 #endif
+}
+
+// The caller stalled when, after its own shares, it waited longer than this and longer than
+// those shares took: a worker holding a share was not running (another process had its core).
+// The pool then runs the next kBackoffMin split-worthy calls on the caller alone, doubling that
+// up to kBackoffMax while stalls continue and halving it after each call that did not stall.
+constexpr double kStallSeconds = 200e-6;
+constexpr int kBackoffMin = 8;
+constexpr int kBackoffMax = 1024;
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 constexpr uint32_t kShareBits = 16;
@@ -99,10 +112,15 @@ ThreadPool::~ThreadPool() {
   for (auto& w : workers_) w.join();
 }
 
-int ThreadPool::shares_for(double work, double minWorkPerShare, int limit) const {
+int ThreadPool::shares_for(double work, double minWorkPerShare, int limit) {
   const double worth = work / minWorkPerShare;
   const int most = std::min(limit, size());
-  return worth < 2 ? 1 : worth >= most ? most : static_cast<int>(worth);
+  if (worth < 2 || most < 2) return 1;
+  if (backoff_left_ > 0) {
+    backoff_left_--;
+    return 1;
+  }
+  return worth >= most ? most : static_cast<int>(worth);
 }
 
 void ThreadPool::run_claimed_shares() {
@@ -129,8 +147,17 @@ void ThreadPool::run(Job job, void* context, int shares) {
   // release: publishes the job's fields to whoever claims a share of it
   claim_.store(static_cast<uint32_t>(shares) << kShareBits, std::memory_order_release);
   generation_.add_and_notify(1);
+  const double start = seconds_now();
   run_claimed_shares();  // the caller works too, and takes the shares no worker has started
+  const double ownDone = seconds_now();
   for (uint32_t done = done_.load(); done != static_cast<uint32_t>(shares);) done = done_.wait_while_equal(done);
+  const double waited = seconds_now() - ownDone;
+  if (waited > kStallSeconds && waited > ownDone - start) {
+    backoff_next_ = std::min(kBackoffMax, std::max(kBackoffMin, 2 * backoff_next_));
+    backoff_left_ = backoff_next_;
+  } else {
+    backoff_next_ /= 2;
+  }
 }
 
 void ThreadPool::worker_loop() {

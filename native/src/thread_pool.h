@@ -63,8 +63,9 @@ class ThreadPool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   // Shares worth splitting `work` into: one per `minWorkPerShare` of it, at most `limit` and
-  // size(); 1 (the caller alone) when the work is too small to pay for waking a worker.
-  int shares_for(double work, double minWorkPerShare, int limit) const;
+  // size(); 1 (the caller alone) when the work is too small to pay for waking a worker, or while
+  // the pool backs off because its workers recently did not get a core (see run()).
+  int shares_for(double work, double minWorkPerShare, int limit);
 
   // job(context, s, shares) for every s in [0, shares), each exactly once, on the caller and the
   // workers; returns when all are done. Shares that wait for each other (a SpinBarrier) must
@@ -99,6 +100,9 @@ class ThreadPool {
   Job job_ = nullptr;
   void* context_ = nullptr;
   double split_jobs_ = 0;  // written by the caller only
+  // Backing off: split-worthy calls still to run on the caller alone, and the next back-off's length.
+  int backoff_left_ = 0;
+  int backoff_next_ = 0;
 };
 
 // Cores this process may run on (its CPU affinity where the system says; else the hardware's).
