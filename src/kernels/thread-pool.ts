@@ -99,6 +99,17 @@ function mainThreadCanBlock(probe: Int32Array): boolean {
  */
 const SPINS = 10000;
 
+/**
+ * The main thread stalled when, after its own shares, it waited longer than this and longer than
+ * those shares took: a worker holding a share was not running (another process had its core).
+ * The pool then runs the next BACKOFF_MIN split-worthy jobs on this thread alone, doubling that up
+ * to BACKOFF_MAX while stalls continue and halving it after each job that did not stall. Any split
+ * gives the same numbers, so this changes only the time.
+ */
+const STALL_MS = 0.2;
+const BACKOFF_MIN = 8;
+const BACKOFF_MAX = 1024;
+
 export class KernelThreadPool {
   readonly threads: number;
   private readonly workers: Array<{ terminate(): void }> = [];
@@ -106,6 +117,8 @@ export class KernelThreadPool {
   private closed = false;
   /** Shares the last job was split into (1: it ran on this thread alone): for tests. */
   lastShares = 0;
+  private backoffLeft = 0;
+  private backoffNext = 0;
 
   /**
    * @param control CONTROL_WORDS Int32 words in the shared memory, zeroed, owned by this pool
@@ -168,7 +181,11 @@ export class KernelThreadPool {
     c[ARGS + 8] = a8;
     c[ARGS + 9] = a9;
     c[KIND] = kind;
-    const shares = jobShares(c, this.readyThreads);
+    let shares = jobShares(c, this.readyThreads);
+    if (shares > 1 && this.backoffLeft > 0) {
+      this.backoffLeft--;
+      shares = 1;
+    }
     this.lastShares = shares;
     if (shares === 1) {
       runShare(this.exports, c, 0, 1);
@@ -178,12 +195,21 @@ export class KernelThreadPool {
     Atomics.store(c, CLAIM, claimWord(shares));
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
+    const start = performance.now();
     runClaimedShares(this.exports, c);
+    const ownDone = performance.now();
     for (let i = 0; i < SPINS && Atomics.load(c, DONE) !== shares; i++);
     for (;;) {
       const done = Atomics.load(c, DONE);
       if (done === shares) break;
       if (this.canBlock) Atomics.wait(c, DONE, done);
+    }
+    const waited = performance.now() - ownDone;
+    if (waited > STALL_MS && waited > ownDone - start) {
+      this.backoffNext = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.backoffNext));
+      this.backoffLeft = this.backoffNext;
+    } else {
+      this.backoffNext >>= 1;
     }
     if (Atomics.load(c, FAILED) !== 0) {
       Atomics.store(c, FAILED, 0);
