@@ -161,7 +161,10 @@ void ThreadPool::run(Job job, void* context, int shares) {
 }
 
 void ThreadPool::worker_loop() {
-  uint32_t seen = generation_.load();
+  // The generation when the pool was made, not when this thread got to run: a job (or the stop)
+  // posted before then must still be seen, or the caller would wait at a barrier (or a join)
+  // for a thread that sleeps.
+  uint32_t seen = 0;
   for (;;) {
     seen = generation_.wait_while_equal(seen);
     if (stopping_.load(std::memory_order_relaxed)) return;

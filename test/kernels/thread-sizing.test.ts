@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
@@ -74,6 +74,19 @@ describe('native pool: threads per call', { skip: nativeUnavailableReason() }, (
     );
     assert.deepEqual(product(many, 64, 2048, 512), product(one, 64, 2048, 512));
     assert.deepEqual(lstmRun(many, 20, 32), lstmRun(one, 20, 32));
+  });
+
+  it('a job or an exit right after the pool is made (its worker not yet running) neither deadlocks nor hangs', () => {
+    const expected = lstmRun(new NativeKernels({ threads: 1 }), 3, 32);
+    // the layer's shares wait for each other at every step: the new worker must see the first job
+    for (let i = 0; i < 10; i++) assert.deepEqual(lstmRun(new NativeKernels({ threads: 2 }), 3, 32), expected);
+    const addon = new URL('../../src/node/native-addon.js', import.meta.url).href;
+    const kernels = new URL('../../src/kernels/index.js', import.meta.url).href;
+    const script = `await import(${JSON.stringify(addon)}); const { NativeKernels } = await import(${JSON.stringify(kernels)}); for (let i = 0; i < 20; i++) new NativeKernels({ threads: 2 });`;
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 });
+      assert.equal(r.status, 0, `exit ${String(r.status)} ${String(r.signal)}: ${String(r.stderr)}`);
+    }
   });
 
   it('a busy process on the same cores does not stall two threads, and the bits do not change', async () => {
