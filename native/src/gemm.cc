@@ -27,9 +27,6 @@ constexpr int kNC = 1024;  // a multiple of every kTileCols
 // A thread takes part in a product only with at least this many multiply-adds to do (waking a
 // worker costs 5-50 µs); smaller products run on the caller alone.
 constexpr double kMinMacsPerThread = 1 << 18;
-// Column splits use this many shares per thread, so a worker that starts late (still waking, or
-// preempted) leaves whole shares to the caller instead of being waited for.
-constexpr int kSharesPerThread = 2;
 
 struct AlignedFree {
   void operator()(float* p) const { std::free(p); }
@@ -196,8 +193,6 @@ void gemm_split(ThreadPool& pool, int threads, Matrix A, Matrix B, const float* 
   int n = pool.shares_for(static_cast<double>(M) * N * K, kMinMacsPerThread, threads);
   const bool byColumns = colPanels >= 2 * n;
   if (!byColumns && rowPanels < 2 * n) n = 1;
-  // by rows, every share packs all of B: one share per thread
-  if (byColumns && n > 1) n = std::min(colPanels, n * kSharesPerThread);
   pool.parallel(n, [&](int t, int count) {
     if (count == 1) {
       gemm_block(A, B, packed, K, 0, M, 0, N, C, ldc, beta);
