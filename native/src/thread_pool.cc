@@ -46,8 +46,9 @@ void futex_wake_all(std::atomic<uint32_t>* word) {
 #endif
 }
 
-// The caller stalled when, after its own shares, it waited longer than this and longer than
-// those shares took: a worker holding a share was not running (another process had its core).
+// The caller stalled when it sat idle (asleep at a barrier inside its shares, or waiting after
+// them) longer than this and for at least half the job: a thread holding a share was not running
+// (another process had its core), and one thread alone would have been as fast.
 // The pool then runs the next kBackoffMin split-worthy calls on the caller alone, doubling that
 // up to kBackoffMax while stalls continue and halving it after each call that did not stall.
 constexpr double kStallSeconds = 200e-6;
@@ -57,6 +58,9 @@ constexpr int kBackoffMax = 1024;
 double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+
+// Seconds this thread has slept in WaitWord::wait_while_equal (the caller's idle time at barriers).
+thread_local double t_slept_seconds = 0;
 
 constexpr uint32_t kShareBits = 16;
 constexpr uint32_t kShareMask = (1u << kShareBits) - 1;
@@ -81,8 +85,10 @@ uint32_t WaitWord::wait_while_equal(uint32_t seen) {
   // Announce the sleep before the last look (both sequentially consistent): a waker either sees
   // the sleeper, or the sleeper sees the new value (the futex also refuses a changed value).
   sleepers_.fetch_add(1, std::memory_order_seq_cst);
+  const double asleep = seconds_now();
   while ((now = value_.load(std::memory_order_seq_cst)) == seen) futex_wait(&value_, seen);
   sleepers_.fetch_sub(1, std::memory_order_relaxed);
+  t_slept_seconds += seconds_now() - asleep;
   return now;
 }
 
@@ -148,11 +154,14 @@ void ThreadPool::run(Job job, void* context, int shares) {
   claim_.store(static_cast<uint32_t>(shares) << kShareBits, std::memory_order_release);
   generation_.add_and_notify(1);
   const double start = seconds_now();
+  const double sleptBefore = t_slept_seconds;
   run_claimed_shares();  // the caller works too, and takes the shares no worker has started
+  const double idleInShares = t_slept_seconds - sleptBefore;
   const double ownDone = seconds_now();
   for (uint32_t done = done_.load(); done != static_cast<uint32_t>(shares);) done = done_.wait_while_equal(done);
-  const double waited = seconds_now() - ownDone;
-  if (waited > kStallSeconds && waited > ownDone - start) {
+  const double end = seconds_now();
+  const double idle = idleInShares + (end - ownDone);
+  if (idle > kStallSeconds && 2 * idle >= end - start) {
     backoff_next_ = std::min(kBackoffMax, std::max(kBackoffMin, 2 * backoff_next_));
     backoff_left_ = backoff_next_;
   } else {
