@@ -22,7 +22,7 @@ namespace lstm {
 
 namespace {
 
-// About 20-60 µs of polling before a waiting thread sleeps (a pause is 40-150 cycles): enough to
+// About 100 µs of polling before a waiting thread sleeps (a pause is about 50 ns here): enough to
 // catch the next product of a time step, short enough that a thread waiting for a preempted one
 // soon gives its core back. Spinning longer (a millisecond) made two threads slower than one
 // whenever another process wanted a core.

@@ -5,8 +5,8 @@
 // for. A share's result depends only on its number, never on which thread ran it, so the numbers
 // are the same whichever threads took part.
 //
-// Every wait (a worker for the next job, the caller for the last share, a barrier) spins for a few
-// tens of microseconds (the next product of a time step follows within microseconds) and then
+// Every wait (a worker for the next job, the caller for the last share, a barrier) spins for about
+// 100 µs (the next product of a time step follows within microseconds) and then
 // sleeps on a futex, so a waiting thread hands its core to the one it waits for, and an idle pool
 // costs nothing. The pool creates at most as many threads as the process may run on (its CPU
 // affinity): asking for more only splits the work into more shares. Threads are created once,
