@@ -9,7 +9,7 @@
 // 100 µs (the next product of a time step follows within microseconds) and then
 // sleeps on a futex, so a waiting thread hands its core to the one it waits for, and an idle pool
 // costs nothing. The pool creates at most as many threads as the process may run on (its CPU
-// affinity): asking for more only splits the work into more shares. Threads are created once,
+// affinity): asking for more gives no more. Threads are created once,
 // with the pool; never per call.
 #pragma once
 
