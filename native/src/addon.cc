@@ -5,6 +5,7 @@
 // numbers. Kernels that can split over threads take the context from createContext first.
 #include <node_api.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -138,6 +139,18 @@ napi_value CreateContext(napi_env env, napi_callback_info info) {
   }
   napi_value out;
   napi_create_external(env, new Context(threads), free_context, nullptr, &out);
+  return out;
+}
+
+// poolStats(ctx) → [threads the pool runs, jobs split into shares so far] (for tests).
+napi_value PoolStats(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  if (!a.ok()) return nullptr;
+  napi_value out;
+  napi_create_array_with_length(env, 2, &out);
+  napi_set_element(env, out, 0, number(env, ctx->pool.size()));
+  napi_set_element(env, out, 1, number(env, ctx->pool.split_jobs()));
   return out;
 }
 
@@ -599,6 +612,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"rnnCellForward", nullptr, RnnCellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rnnCellBackward", nullptr, RnnCellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruLayerForward", nullptr, GruLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"poolStats", nullptr, PoolStats, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

@@ -24,8 +24,9 @@ namespace {
 constexpr int kKC = 256;
 constexpr int kMC = 192;   // a multiple of every kTileRows (8, 6, 4)
 constexpr int kNC = 1024;  // a multiple of every kTileCols
-// Products smaller than this many multiply-adds run on one thread (waking the pool costs more).
-constexpr double kParallelMinMacs = 1 << 18;
+// A thread takes part in a product only with at least this many multiply-adds to do (waking a
+// worker costs 5-50 µs); smaller products run on the caller alone.
+constexpr double kMinMacsPerThread = 1 << 18;
 
 struct AlignedFree {
   void operator()(float* p) const { std::free(p); }
@@ -189,7 +190,7 @@ void gemm_split(ThreadPool& pool, int threads, Matrix A, Matrix B, const float* 
                 int ldc, int beta) {
   const int colPanels = (N + kTileCols - 1) / kTileCols;
   const int rowPanels = (M + kTileRows - 1) / kTileRows;
-  int n = static_cast<double>(M) * N * K < kParallelMinMacs ? 1 : std::min(threads, pool.size());
+  int n = pool.shares_for(static_cast<double>(M) * N * K, kMinMacsPerThread, threads);
   const bool byColumns = colPanels >= 2 * n;
   if (!byColumns && rowPanels < 2 * n) n = 1;
   pool.parallel(n, [&](int t, int count) {
@@ -303,7 +304,7 @@ void gemm_rows_dot_range(const float* A, int lda, const float* B, int ldb, int M
 void gemm_rows_dot(ThreadPool& pool, int threads, const float* A, int lda, const float* B, int ldb, int M, int N,
                    int K, float* C, int ldc, int beta) {
   const int groups = (N + 3) / 4;  // threads take whole groups of four rows of B
-  const int n = static_cast<double>(M) * N * K < kParallelMinMacs || groups < 2 ? 1 : std::min(threads, pool.size());
+  const int n = groups < 2 ? 1 : std::min(groups, pool.shares_for(static_cast<double>(M) * N * K, kMinMacsPerThread, threads));
   pool.parallel(n, [&](int t, int count) {
     const int j0 = std::min(N, 4 * (groups * t / count));
     const int j1 = std::min(N, 4 * (groups * (t + 1) / count));

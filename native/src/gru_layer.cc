@@ -24,7 +24,8 @@ bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const
   const int G = 3 * H;
   const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * G * H;
-  const int n = stepMacs < kParallelMinStepMacs ? 1 : std::min({threads, pool.size(), panels});
+  // shares wait for each other at every step: at most pool.size() of them (shares_for's limit)
+  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
   SpinBarrier barrier(n);
   pool.parallel(n, [&](int thread, int count) {
     const int u0 = panels * thread / count * kTileCols;

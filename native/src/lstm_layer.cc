@@ -24,7 +24,8 @@ bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int 
   const int G = 4 * H;
   const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * G * (D + H);
-  const int n = stepMacs < kParallelMinStepMacs ? 1 : std::min({threads, pool.size(), panels});
+  // shares wait for each other at every step: at most pool.size() of them (shares_for's limit)
+  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
   SpinBarrier barrier(n);
   pool.parallel(n, [&](int thread, int count) {
     const int u0 = panels * thread / count * kTileCols;

@@ -17,7 +17,8 @@ constexpr int64_t kParallelMinCells = 4096;  // B · H of a step worth splitting
 template <typename Fn>
 void split_units(ThreadPool& pool, int threads, int B, int H, Fn&& fn) {
   const int vectors = (H + kLanes - 1) / kLanes;
-  const int n = static_cast<int64_t>(B) * H >= kParallelMinCells ? std::min({threads, pool.size(), vectors}) : 1;
+  // the pool's own choice (work size, its back-off after stalls), at most one share per vector
+  const int n = std::min(vectors, pool.shares_for(static_cast<double>(B) * H, kParallelMinCells, threads));
   pool.parallel(n, [&](int t, int count) {
     const int u0 = vectors * t / count * kLanes;
     const int u1 = std::min(H, vectors * (t + 1) / count * kLanes);

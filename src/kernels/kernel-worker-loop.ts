@@ -4,17 +4,7 @@
  * in the control block and compute its share of each (see thread-protocol.ts). It never returns
  * until the main thread posts JOB_STOP.
  */
-import {
-  CONTROL_WORDS,
-  DONE,
-  FAILED,
-  GENERATION,
-  JOB_STOP,
-  KIND,
-  NTHREADS,
-  READY,
-  runShare,
-} from './thread-protocol.js';
+import { CONTROL_WORDS, GENERATION, JOB_STOP, KIND, READY, runClaimedShares } from './thread-protocol.js';
 import { kernelAborted, type ShareExports } from './wasm-exports.js';
 
 /** What a worker receives when it starts. */
@@ -25,8 +15,11 @@ export interface KernelWorkerInit {
   control: number;
 }
 
-/** Polls before sleeping: a job posted soon after the last one (the next time step) starts sooner. */
-const SPINS = 20000;
+/**
+ * Polls before sleeping (about 100 µs): a job posted soon after the last one (the next time step)
+ * starts sooner, and a worker left idle soon stops taking a core from the threads that have work.
+ */
+const SPINS = 10000;
 
 export function serveKernels(init: KernelWorkerInit): void {
   const instance = new WebAssembly.Instance(init.module, {
@@ -40,7 +33,7 @@ export function serveKernels(init: KernelWorkerInit): void {
   const w = instance.exports as unknown as ShareExports;
   const control = new Int32Array(init.memory.buffer, init.control, CONTROL_WORDS);
   let seen = Atomics.load(control, GENERATION); // before READY: see protocol
-  const index = Atomics.add(control, READY, 1) + 1;
+  Atomics.add(control, READY, 1);
   for (;;) {
     for (let i = 0; i < SPINS && Atomics.load(control, GENERATION) === seen; i++);
     if (Atomics.load(control, GENERATION) === seen) Atomics.wait(control, GENERATION, seen);
@@ -48,14 +41,6 @@ export function serveKernels(init: KernelWorkerInit): void {
     if (generation === seen) continue;
     seen = generation;
     if (control[KIND] === JOB_STOP) return;
-    const nt = control[NTHREADS];
-    if (index >= nt) continue;
-    try {
-      runShare(w, control, index, nt);
-    } catch {
-      Atomics.store(control, FAILED, 1);
-    }
-    Atomics.add(control, DONE, 1);
-    Atomics.notify(control, DONE);
+    runClaimedShares(w, control);
   }
 }

@@ -72,6 +72,8 @@ export type NativeBinding = { [K in Threaded]: WithContext<K> } & { [K in Unthre
   createContext(threads: number): NativeContext;
   alloc(length: number): Float32Array;
   simd(): NativeSimd;
+  /** [threads the pool runs, jobs split into shares so far]. */
+  poolStats(ctx: NativeContext): [number, number];
 };
 
 let binding: NativeBinding | undefined;
@@ -125,6 +127,16 @@ export class NativeKernels implements Kernels {
     }
     this.threads = threads;
     this.ctx = binding.createContext(this.threads);
+  }
+
+  /** Threads the pool runs at once: `threads`, at most the cores this process may use. */
+  get poolThreads(): number {
+    return this.addon.poolStats(this.ctx)[0];
+  }
+
+  /** Calls split over the pool so far (small ones run on the calling thread alone): for tests. */
+  get parallelCalls(): number {
+    return this.addon.poolStats(this.ctx)[1];
   }
 
   /** A zero-filled Float32Array over 64-byte-aligned memory of the addon's. */

@@ -1,8 +1,9 @@
 /**
  * The kernel thread pool: threads − 1 workers that share the WebAssembly backend's memory and take
- * shares of the large products (the main thread takes share 0). Workers start in the background;
- * jobs use the ones that are ready, so nothing waits for them to start and, with one thread, there
- * is no pool at all.
+ * shares of the large products; the main thread claims shares too, and takes every share no
+ * worker has started (thread-protocol.ts), so it never waits for a worker that is not running.
+ * Workers start in the background; jobs are split only over the ones that are ready, so nothing
+ * waits for them to start and, with one thread, there is no pool at all.
  *
  * How a worker is started depends on the platform: in browsers a module Web Worker (when the page
  * is cross-origin isolated, which shared memory needs anyway); in Node, worker_threads, which the
@@ -13,14 +14,17 @@ import { LstmError, ShapeError } from '../errors.js';
 import type { KernelWorkerInit } from './kernel-worker-loop.js';
 import {
   ARGS,
+  CLAIM,
+  claimWord,
   CONTROL_WORDS,
   DONE,
   FAILED,
   GENERATION,
   JOB_STOP,
+  jobShares,
   KIND,
-  NTHREADS,
   READY,
+  runClaimedShares,
   runShare,
 } from './thread-protocol.js';
 import type { ShareExports } from './wasm-exports.js';
@@ -89,14 +93,32 @@ function mainThreadCanBlock(probe: Int32Array): boolean {
   }
 }
 
-/** Polls of DONE before the main thread sleeps on it (where it may sleep). */
-const SPINS = 100000;
+/**
+ * Polls of DONE before the main thread sleeps on it (where it may sleep): about 100 µs, so that a
+ * main thread waiting for a preempted worker soon hands it the core.
+ */
+const SPINS = 10000;
+
+/**
+ * The main thread stalled when, after its own shares, it waited longer than this and longer than
+ * those shares took: a worker holding a share was not running (another process had its core).
+ * The pool then runs the next BACKOFF_MIN split-worthy jobs on this thread alone, doubling that up
+ * to BACKOFF_MAX while stalls continue and halving it after each job that did not stall. Any split
+ * gives the same numbers, so this changes only the time.
+ */
+const STALL_MS = 0.2;
+const BACKOFF_MIN = 8;
+const BACKOFF_MAX = 1024;
 
 export class KernelThreadPool {
   readonly threads: number;
   private readonly workers: Array<{ terminate(): void }> = [];
   private readonly canBlock: boolean;
   private closed = false;
+  /** Shares the last job was split into (1: it ran on this thread alone): for tests. */
+  lastShares = 0;
+  private backoffLeft = 0;
+  private backoffNext = 0;
 
   /**
    * @param control CONTROL_WORDS Int32 words in the shared memory, zeroed, owned by this pool
@@ -130,7 +152,8 @@ export class KernelThreadPool {
 
   /**
    * Run a job: its arguments (Int32: sizes, strides, byte offsets, in the order thread-protocol.ts
-   * reads them) go to control[ARGS…]; post it, compute share 0 on this thread, wait for the others.
+   * reads them) go to control[ARGS…]; split it into shares by its size (jobShares), post it,
+   * compute shares on this thread until none is left, then wait for those the workers took.
    * Fixed arity, so a call allocates nothing.
    */
   run(
@@ -157,29 +180,42 @@ export class KernelThreadPool {
     c[ARGS + 7] = a7;
     c[ARGS + 8] = a8;
     c[ARGS + 9] = a9;
-    const nt = this.readyThreads;
     c[KIND] = kind;
-    c[NTHREADS] = nt;
-    if (nt === 1) {
+    let shares = jobShares(c, this.readyThreads);
+    if (shares > 1 && this.backoffLeft > 0) {
+      this.backoffLeft--;
+      shares = 1;
+    }
+    this.lastShares = shares;
+    if (shares === 1) {
       runShare(this.exports, c, 0, 1);
       return;
     }
     Atomics.store(c, DONE, 0);
+    Atomics.store(c, CLAIM, claimWord(shares));
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
-    runShare(this.exports, c, 0, nt);
-    const others = nt - 1;
-    for (let i = 0; i < SPINS && Atomics.load(c, DONE) !== others; i++);
+    const start = performance.now();
+    runClaimedShares(this.exports, c);
+    const ownDone = performance.now();
+    for (let i = 0; i < SPINS && Atomics.load(c, DONE) !== shares; i++);
     for (;;) {
       const done = Atomics.load(c, DONE);
-      if (done === others) break;
+      if (done === shares) break;
       if (this.canBlock) Atomics.wait(c, DONE, done);
+    }
+    const waited = performance.now() - ownDone;
+    if (waited > STALL_MS && waited > ownDone - start) {
+      this.backoffNext = Math.min(BACKOFF_MAX, Math.max(BACKOFF_MIN, 2 * this.backoffNext));
+      this.backoffLeft = this.backoffNext;
+    } else {
+      this.backoffNext >>= 1;
     }
     if (Atomics.load(c, FAILED) !== 0) {
       Atomics.store(c, FAILED, 0);
       throw new LstmError(
         'KernelThreadPool',
-        'a kernel failed in a worker thread; the numbers of this product are wrong.',
+        'a kernel failed in a share of a split job; the numbers of this product are wrong.',
         'the sizes or strides passed to the kernel probably do not fit its arrays.',
       );
     }

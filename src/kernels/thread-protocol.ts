@@ -1,15 +1,20 @@
 /**
  * How the main thread and the kernel workers share a product: a control block of Int32 words in
- * the shared WebAssembly.Memory, and the rule that splits a job into per-thread shares.
+ * the shared WebAssembly.Memory, and the rule that splits a job into numbered shares.
  *
- * A job: the main thread writes KIND, NTHREADS and the arguments, zeroes DONE, then increments
- * GENERATION and notifies. Each worker with index < NTHREADS computes its share and increments
- * DONE; the main thread computes share 0 itself and waits until DONE = NTHREADS − 1. A worker
- * reads GENERATION before it announces itself in READY, so the first job that counts it is one it
- * sees. Workers get indices 1, 2, … in the order they become ready; until then the main thread
- * splits jobs among the threads that are ready (possibly only itself), and because a share is a
- * set of whole 8-column strips computed the same way whatever the split, the numbers do not depend
- * on how many threads took part.
+ * A job: the main thread writes KIND and the arguments, zeroes DONE, stores the share count in
+ * CLAIM, then increments GENERATION and notifies. Every thread (the main one included) then claims
+ * shares by incrementing CLAIM until none is left, computes each one and counts it in DONE; the
+ * main thread returns when DONE reaches the share count. So a share that no worker has started
+ * (a worker still waking, or preempted by another process) runs on the main thread instead of
+ * being waited for, and how many workers took part never matters. CLAIM holds the count in its
+ * high 16 bits and the next share in its low 16: a claim that lands on a finished job's word sees
+ * that job's count and takes nothing.
+ *
+ * A share is a set of whole 8-column strips (products) or batch rows (cell steps), computed the
+ * same way whatever the split, so the numbers do not depend on how many shares or threads there
+ * were. The share count comes from the job's size (jobShares): one thread per MIN_*_PER_THREAD of
+ * work, at most the ready threads, SHARES_PER_THREAD shares each.
  */
 import type { ShareExports } from './wasm-exports.js';
 
@@ -17,7 +22,8 @@ import type { ShareExports } from './wasm-exports.js';
 export const GENERATION = 0;
 export const DONE = 1;
 export const READY = 2;
-export const NTHREADS = 3;
+/** The job's share count (high 16 bits) and the next share to claim (low 16). */
+export const CLAIM = 3;
 export const KIND = 4;
 /** Set by a worker whose share threw (the job's numbers are then wrong; the main thread throws). */
 export const FAILED = 5;
@@ -35,6 +41,52 @@ export const JOB_GEMM_ABT_ROWS = 2;
 export const JOB_CELL_FORWARD = 3;
 /** lstmCellBackward(B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev) split by rows of the batch. */
 export const JOB_CELL_BACKWARD = 4;
+
+/** A thread is worth waking for at least this many multiply-adds of a product (tens of µs). */
+export const MIN_MACS_PER_THREAD = 1 << 19;
+/** … or this many batch rows × hidden units of a cell step. */
+export const MIN_CELLS_PER_THREAD = 2048;
+/** Shares per thread taking part: a late worker leaves whole shares to the others. */
+export const SHARES_PER_THREAD = 2;
+
+const SHARE_BITS = 16;
+const SHARE_MASK = (1 << SHARE_BITS) - 1;
+
+/** How many shares the job in the control block splits into on `threads` ready threads (1: no split). */
+export function jobShares(control: Int32Array, threads: number): number {
+  const a = ARGS;
+  const isCell = control[KIND] === JOB_CELL_FORWARD || control[KIND] === JOB_CELL_BACKWARD;
+  // cells: B rows × H units; products: M · N · K multiply-adds over ⌈N / 8⌉ strips
+  const work = isCell ? control[a] * control[a + 1] : control[a] * control[a + 1] * control[a + 2];
+  const units = isCell ? control[a] : Math.ceil(control[a + 1] / 8);
+  const worth = Math.min(threads, Math.floor(work / (isCell ? MIN_CELLS_PER_THREAD : MIN_MACS_PER_THREAD)));
+  return worth < 2 ? 1 : Math.min(units, worth * SHARES_PER_THREAD, SHARE_MASK);
+}
+
+/** The CLAIM word of a job of `shares` shares, none claimed yet. */
+export function claimWord(shares: number): number {
+  return shares << SHARE_BITS;
+}
+
+/**
+ * Claim and compute shares of the current job until none is left, counting each in DONE (and
+ * waking the main thread). A share that throws sets FAILED (the job's numbers are then wrong).
+ */
+export function runClaimedShares(w: ShareExports, control: Int32Array): void {
+  for (;;) {
+    const word = Atomics.add(control, CLAIM, 1);
+    const share = word & SHARE_MASK;
+    const shares = word >>> SHARE_BITS;
+    if (share >= shares) return;
+    try {
+      runShare(w, control, share, shares);
+    } catch {
+      Atomics.store(control, FAILED, 1);
+    }
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+  }
+}
 
 /** Columns [j0, j1) of N for share t of nt: whole strips of 8, the last share takes the rest. */
 export function shareColumns(N: number, t: number, nt: number): [number, number] {
