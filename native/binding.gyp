@@ -4,6 +4,7 @@
       "target_name": "lstm_native",
       "sources": [
         "src/addon.cc",
+        "src/addon_cells.cc",
         "src/gemm.cc",
         "src/gru_layer.cc",
         "src/gru_rnn_cell.cc",

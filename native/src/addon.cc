@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "addon_args.h"
+#include "addon_cells.h"
 #include "gemm.h"
-#include "gru_layer.h"
-#include "gru_rnn_cell.h"
 #include "lstm_layer.h"
 #include "lstm_options.h"
 #include "pointwise.h"
@@ -20,104 +20,6 @@
 
 namespace lstm {
 namespace {
-
-struct Context {
-  explicit Context(int threads) : pool(threads), threads(threads) {}
-  ThreadPool pool;
-  int threads;
-};
-
-// Reads the call's arguments in order; the first failure throws a JavaScript error and makes every
-// later read return a harmless value, so a binding checks `ok()` once before running its kernel.
-class Args {
- public:
-  Args(napi_env env, napi_callback_info info) : env_(env) {
-    napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr);
-  }
-  bool ok() const { return ok_; }
-
-  int i32() {
-    int32_t v = 0;
-    if (take() && napi_get_value_int32(env_, argv_[index_], &v) != napi_ok) fail("a number");
-    return v;
-  }
-  int64_t i64() {
-    int64_t v = 0;
-    if (take() && napi_get_value_int64(env_, argv_[index_], &v) != napi_ok) fail("a number");
-    return v;
-  }
-  double f64() {
-    double v = 0;
-    if (take() && napi_get_value_double(env_, argv_[index_], &v) != napi_ok) fail("a number");
-    return v;
-  }
-  bool flag() {
-    bool v = false;
-    if (take() && napi_get_value_bool(env_, argv_[index_], &v) != napi_ok) fail("a boolean");
-    return v;
-  }
-  float* floats() { return static_cast<float*>(array(napi_float32_array, "a Float32Array")); }
-  // a Float32Array, or null (nullptr)
-  float* floatsOrNull() {
-    napi_valuetype type = napi_undefined;
-    if (ok_ && static_cast<size_t>(index_ + 1) < argc_) napi_typeof(env_, argv_[index_ + 1], &type);
-    if (type == napi_null) {
-      index_++;
-      return nullptr;
-    }
-    return floats();
-  }
-  int32_t* ints() { return static_cast<int32_t*>(array(napi_int32_array, "an Int32Array")); }
-  Context* context() {
-    void* data = nullptr;
-    if (take() && napi_get_value_external(env_, argv_[index_], &data) != napi_ok) fail("a kernel context");
-    return ok_ ? static_cast<Context*>(data) : nullptr;
-  }
-
- private:
-  static constexpr size_t kMaxArgs = 16;
-
-  bool take() {
-    index_++;
-    if (!ok_) return false;
-    if (static_cast<size_t>(index_) >= argc_) {
-      fail("an argument");
-      return false;
-    }
-    return true;
-  }
-  void* array(napi_typedarray_type want, const char* what) {
-    if (!take()) return nullptr;
-    bool isTyped = false;
-    napi_is_typedarray(env_, argv_[index_], &isTyped);
-    if (!isTyped) {
-      fail(what);
-      return nullptr;
-    }
-    napi_typedarray_type type;
-    size_t length = 0;
-    void* data = nullptr;
-    napi_get_typedarray_info(env_, argv_[index_], &type, &length, &data, nullptr, nullptr);
-    if (type != want) {
-      fail(what);
-      return nullptr;
-    }
-    return data;
-  }
-  void fail(const char* expected) {
-    if (!ok_) return;
-    ok_ = false;
-    char message[96];
-    std::snprintf(message, sizeof message, "native kernels: argument %d must be %s", index_ + 1, expected);
-    napi_throw_type_error(env_, nullptr, message);
-  }
-
-  napi_env env_;
-  size_t argc_ = kMaxArgs;
-  napi_value argv_[kMaxArgs];
-  int index_ = -1;
-  bool ok_ = true;
-};
 
 napi_value number(napi_env env, double v) {
   napi_value out;
@@ -310,138 +212,6 @@ napi_value LstmLayerForward(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// The GRU and RNN cell steps (gru_rnn_cell.cc), on the calling thread (no context).
-napi_value GruGatesForward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const int B = a.i32(), H = a.i32();
-  const float* xp = a.floats();
-  const float* hp = a.floats();
-  const float* hRec = a.floats();
-  float* pre = a.floats();
-  float* act = a.floats();
-  float* rh = a.floats();
-  const float clip = static_cast<float>(a.f64());
-  const bool lbr = a.flag();
-  if (!a.ok()) return nullptr;
-  gru_gates_forward(B, H, xp, hp, hRec, pre, act, rh, clip, lbr);
-  return nullptr;
-}
-
-napi_value GruCandidateForward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const int B = a.i32(), H = a.i32();
-  const float* xp = a.floats();
-  const float* hp = a.floats();
-  const float* hPrev = a.floats();
-  float* pre = a.floats();
-  float* act = a.floats();
-  float* h = a.floats();
-  const float clip = static_cast<float>(a.f64());
-  const bool lbr = a.flag();
-  if (!a.ok()) return nullptr;
-  gru_candidate_forward(B, H, xp, hp, hPrev, pre, act, h, clip, lbr);
-  return nullptr;
-}
-
-napi_value GruCandidateBackward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const int B = a.i32(), H = a.i32();
-  const float* dh = a.floats();
-  const float* pre = a.floats();
-  const float* act = a.floats();
-  float* dXP = a.floats();
-  float* dHP = a.floats();
-  const float clip = static_cast<float>(a.f64());
-  const bool lbr = a.flag();
-  if (!a.ok()) return nullptr;
-  gru_candidate_backward(B, H, dh, pre, act, dXP, dHP, clip, lbr);
-  return nullptr;
-}
-
-napi_value GruGatesBackward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const int B = a.i32(), H = a.i32();
-  const float* dh = a.floats();
-  const float* hPrev = a.floats();
-  const float* hRec = a.floats();
-  const float* hp = a.floats();
-  const float* pre = a.floats();
-  const float* act = a.floats();
-  const float* dRh = a.floats();
-  float* dXP = a.floats();
-  float* dHP = a.floats();
-  const float clip = static_cast<float>(a.f64());
-  const bool lbr = a.flag();
-  if (!a.ok()) return nullptr;
-  gru_gates_backward(B, H, dh, hPrev, hRec, hp, pre, act, dRh, dXP, dHP, clip, lbr);
-  return nullptr;
-}
-
-napi_value GruStateBackward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const int B = a.i32(), H = a.i32();
-  const float* dh = a.floats();
-  const float* act = a.floats();
-  const float* dhRec = a.floats();
-  const float* dRh = a.floats();
-  const float* mask = a.floatsOrNull();
-  float* dhPrev = a.floats();
-  const bool lbr = a.flag();
-  if (!a.ok()) return nullptr;
-  gru_state_backward(B, H, dh, act, dhRec, dRh, mask, dhPrev, lbr);
-  return nullptr;
-}
-
-napi_value RnnCellForward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const int B = a.i32(), H = a.i32();
-  const float* pre = a.floats();
-  float* h = a.floats();
-  const bool relu = a.flag();
-  const float clip = static_cast<float>(a.f64());
-  if (!a.ok()) return nullptr;
-  rnn_cell_forward(B, H, pre, h, relu, clip);
-  return nullptr;
-}
-
-napi_value RnnCellBackward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const int B = a.i32(), H = a.i32();
-  const float* dh = a.floats();
-  const float* pre = a.floats();
-  const float* h = a.floats();
-  float* dPre = a.floats();
-  const bool relu = a.flag();
-  const float clip = static_cast<float>(a.f64());
-  if (!a.ok()) return nullptr;
-  rnn_cell_backward(B, H, dh, pre, h, dPre, relu, clip);
-  return nullptr;
-}
-
-// gruLayerForward(ctx, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, linearBeforeReset) →
-// whether it ran; packedWhh may be null (a single step, W read in place)
-napi_value GruLayerForward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  Context* ctx = a.context();
-  const int T = a.i32(), B = a.i32(), H = a.i32();
-  const float* xp = a.floats();
-  const float* wHh = a.floats();
-  const float* packedWhh = a.floatsOrNull();
-  const float* bHh = a.floats();
-  float* hp = a.floats();
-  float* pre = a.floats();
-  float* act = a.floats();
-  float* h = a.floats();
-  const float clip = static_cast<float>(a.f64());
-  const bool lbr = a.flag();
-  if (!a.ok()) return nullptr;
-  napi_value out;
-  napi_get_boolean(
-      env, gru_layer_forward(ctx->pool, ctx->threads, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, lbr),
-      &out);
-  return out;
-}
-
 napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   Args a(env, info);
   Context* ctx = a.context();
@@ -509,51 +279,6 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
   const bool nesterov = a.flag();
   if (!a.ok()) return nullptr;
   sgd_update(ctx->pool, ctx->threads, n, p, g, buf, lr, momentum, l2, nesterov);
-  return nullptr;
-}
-
-// lstmCellOptionsForward(ctx, B, H, pre, act, cPrev, c, tanhC, h, peep | null, clip, coupled)
-napi_value LstmCellOptionsForward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  Context* ctx = a.context();
-  const int B = a.i32(), H = a.i32();
-  float* pre = a.floats();
-  float* act = a.floats();
-  const float* cPrev = a.floats();
-  float* c = a.floats();
-  float* tanhC = a.floats();
-  float* h = a.floats();
-  const float* peep = a.floatsOrNull();
-  const double clip = a.f64();
-  const bool coupled = a.flag();
-  if (!a.ok()) return nullptr;
-  lstm_cell_options_forward(ctx->pool, ctx->threads, B, H, pre, act, cPrev, c, tanhC, h, peep,
-                            static_cast<float>(clip), coupled);
-  return nullptr;
-}
-
-// lstmCellOptionsBackward(ctx, B, H, dh, dc, pre, act, cPrev, c, tanhC, peep | null, clip, coupled, dPre, dcPrev,
-// dPeep | null)
-napi_value LstmCellOptionsBackward(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  Context* ctx = a.context();
-  const int B = a.i32(), H = a.i32();
-  const float* dh = a.floats();
-  const float* dc = a.floats();
-  const float* pre = a.floats();
-  const float* act = a.floats();
-  const float* cPrev = a.floats();
-  const float* c = a.floats();
-  const float* tanhC = a.floats();
-  const float* peep = a.floatsOrNull();
-  const double clip = a.f64();
-  const bool coupled = a.flag();
-  float* dPre = a.floats();
-  float* dcPrev = a.floats();
-  float* dPeep = a.floatsOrNull();
-  if (!a.ok()) return nullptr;
-  lstm_cell_options_backward(ctx->pool, ctx->threads, B, H, dh, dc, pre, act, cPrev, c, tanhC, peep,
-                             static_cast<float>(clip), coupled, dPre, dcPrev, dPeep);
   return nullptr;
 }
 
