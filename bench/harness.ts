@@ -41,6 +41,13 @@ export interface Budget {
    * repetitions would last longer than this, measure() throws TooSlow instead (quick runs).
    */
   skipAboveSeconds?: number;
+  /**
+   * With fixedOps and a warm-up of known share: when the warm-up predicts that one operation
+   * lasts at most this long, one operation runs untimed before the repetitions (its first call
+   * at full size grows buffers and touches fresh pages; with few repetitions that cost would
+   * weigh on the median).
+   */
+  fullWarmupUpToSeconds?: number;
 }
 
 /** A measurement not taken because its warm-up predicted more time than the budget allows. */
@@ -92,6 +99,13 @@ export async function measure(w: Workload, budget: Budget): Promise<Timing> {
     const repTime = (fastest / w.warmupShare) * opsPerRep;
     const reps = Math.min(budget.reps, Math.max(1, Math.ceil((budget.maxSeconds ?? Infinity) / repTime)));
     if (reps * repTime > budget.skipAboveSeconds) throw new TooSlow(reps * repTime, budget.skipAboveSeconds);
+  }
+  if (budget.fixedOps !== undefined && budget.fullWarmupUpToSeconds !== undefined && w.warmup !== undefined) {
+    const share = w.warmupShare ?? 1;
+    if (fastest / share <= budget.fullWarmupUpToSeconds) {
+      const pending = w.run();
+      if (pending !== undefined) await pending;
+    }
   }
   if (budget.fixedOps === undefined) {
     // time one real operation (the warm-up call may be a cheaper one) and size the repetition

@@ -31,6 +31,10 @@ def measure(run, warmup, share, budget):
         reps = min(budget["reps"], max(1, math.ceil(max_seconds / rep_time)))
         if reps * rep_time > budget["skipAboveSeconds"]:
             raise TooSlow(reps * rep_time, budget["skipAboveSeconds"])
+    full_up_to = budget.get("fullWarmupUpToSeconds")
+    if fixed is not None and full_up_to is not None and warmup is not None:
+        if fastest / (share or 1) <= full_up_to:
+            run()
     if fixed is None:
         if warmup is not None:
             t0 = time.perf_counter()
