@@ -5,6 +5,7 @@
  * until the main thread posts JOB_STOP.
  */
 import { CONTROL_WORDS, GENERATION, JOB_STOP, KIND, READY, runClaimedShares } from './thread-protocol.js';
+import { pollWhileEqual } from './spin.js';
 import { kernelAborted, type ShareExports } from './wasm-exports.js';
 
 /** What a worker receives when it starts. */
@@ -14,12 +15,6 @@ export interface KernelWorkerInit {
   /** Byte offset of the control block in the memory. */
   control: number;
 }
-
-/**
- * Polls before sleeping (about 100 µs): a job posted soon after the last one (the next time step)
- * starts sooner, and a worker left idle soon stops taking a core from the threads that have work.
- */
-const SPINS = 10000;
 
 export function serveKernels(init: KernelWorkerInit): void {
   const instance = new WebAssembly.Instance(init.module, {
@@ -35,8 +30,9 @@ export function serveKernels(init: KernelWorkerInit): void {
   let seen = Atomics.load(control, GENERATION); // before READY: see protocol
   Atomics.add(control, READY, 1);
   for (;;) {
-    for (let i = 0; i < SPINS && Atomics.load(control, GENERATION) === seen; i++);
-    if (Atomics.load(control, GENERATION) === seen) Atomics.wait(control, GENERATION, seen);
+    // polling about 100 µs before sleeping: a job posted soon after the last one (the next time
+    // step) starts sooner, and a worker left idle soon stops taking a core from busy threads
+    if (pollWhileEqual(control, GENERATION, seen) === seen) Atomics.wait(control, GENERATION, seen);
     const generation = Atomics.load(control, GENERATION);
     if (generation === seen) continue;
     seen = generation;

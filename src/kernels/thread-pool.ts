@@ -27,6 +27,7 @@ import {
   runClaimedShares,
   runShare,
 } from './thread-protocol.js';
+import { pollWhileEqual } from './spin.js';
 import type { ShareExports } from './wasm-exports.js';
 
 export type { KernelWorkerInit } from './kernel-worker-loop.js';
@@ -92,12 +93,6 @@ function mainThreadCanBlock(probe: Int32Array): boolean {
     return false; // a browser's main thread may not block
   }
 }
-
-/**
- * Polls of DONE before the main thread sleeps on it (where it may sleep): about 100 µs, so that a
- * main thread waiting for a preempted worker soon hands it the core.
- */
-const SPINS = 10000;
 
 /**
  * The main thread stalled when, after its own shares, it waited longer than this and longer than
@@ -198,7 +193,9 @@ export class KernelThreadPool {
     const start = performance.now();
     runClaimedShares(this.exports, c);
     const ownDone = performance.now();
-    for (let i = 0; i < SPINS && Atomics.load(c, DONE) !== shares; i++);
+    // about 100 µs of polling (pollWhileEqual returns early when DONE changes), then sleeps, so
+    // that a main thread waiting for a preempted worker soon hands it the core
+    for (let done = Atomics.load(c, DONE); done !== shares; ) done = pollWhileEqual(c, DONE, done);
     for (;;) {
       const done = Atomics.load(c, DONE);
       if (done === shares) break;
