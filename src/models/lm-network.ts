@@ -16,7 +16,7 @@ import { Linear } from '../nn/linear.js';
 import type { ParamArena, ParamSpec } from '../nn/params.js';
 import { Recurrent, type RecurrentInit, type RecurrentOptions } from '../nn/recurrent.js';
 import { Scratch } from '../nn/scratch.js';
-import { dropoutMask, multiply } from '../nn/sequence-order.js';
+import { dropoutMask } from '../nn/sequence-order.js';
 import type { Rng } from '../rng.js';
 
 export interface NetworkShape {
@@ -143,7 +143,7 @@ export class LMNetwork {
       const mask = this.scratch.get('outputMask', y.length);
       dropoutMask(this.rng, this.outputDropout, mask);
       const dropped = this.scratch.get('dropped', y.length);
-      multiply(y, mask, dropped);
+      this.k.multiply(y.length, y, mask, dropped);
       y = dropped;
       this.outputMask = mask;
     }
@@ -173,7 +173,7 @@ export class LMNetwork {
       throw new ConfigError('LMNetwork.backward', 'no loss to go back from.', 'call loss() first.');
     }
     const dy = this.head.backward(this.dLogits);
-    if (this.outputMask !== null) multiply(dy, this.outputMask, dy);
+    if (this.outputMask !== null) this.k.multiply(dy.length, dy, this.outputMask, dy);
     const { dx, dh0, dc0 } = this.recurrent.backward(dy, dhN, this.recurrent.kind === 'lstm' ? dcN : null);
     this.embedding.backward(dx);
     this.dLogits = undefined;

@@ -22,7 +22,7 @@ import { initOrthogonal, initUniform, initXavierUniform } from './init.js';
 import type { ParamArena, ParamSpec } from './params.js';
 import { checkMemory } from './memory-budget.js';
 import { Scratch } from './scratch.js';
-import { concatColumns, dropoutMask, multiply, reverseWithinLengths, takeColumns } from './sequence-order.js';
+import { concatColumns, dropoutMask, reverseWithinLengths, takeColumns } from './sequence-order.js';
 
 /** Initialisation schemes of Recurrent.init. */
 export type RecurrentInit = 'pytorch' | 'orthogonal';
@@ -246,7 +246,7 @@ export class Recurrent {
         const mask = this.scratch.get(`dropMask${l}`, input.length);
         dropoutMask(this.rng, this.dropout, mask);
         const dropped = this.scratch.get(`dropped${l}`, input.length);
-        multiply(input, mask, dropped);
+        this.k.multiply(input.length, input, mask, dropped);
         input = dropped;
       }
       last.inputs.push(input);
@@ -352,7 +352,7 @@ export class Recurrent {
         } else k.addInPlace(T * B * D, dxd, dx);
       }
       if (l > 0 && this.training && this.dropout > 0) {
-        multiply(dx, this.scratch.get(`dropMask${l}`, dx.length), dx);
+        this.k.multiply(dx.length, dx, this.scratch.get(`dropMask${l}`, dx.length), dx);
       }
       dOut = dx;
     }
