@@ -18,7 +18,8 @@ const [id = 'C2', backendName = 'native-mt'] = positionals;
 const ops = Number(values.ops);
 if (!Number.isInteger(ops) || ops < 1) throw new Error(`--ops: expected a positive integer, got '${values.ops}'.`);
 const config = CONFIGS.find((c) => c.id === id);
-if (config === undefined) throw new Error(`no configuration '${id}'; expected one of ${CONFIGS.map((c) => c.id).join(', ')}.`);
+if (config === undefined)
+  throw new Error(`no configuration '${id}'; expected one of ${CONFIGS.map((c) => c.id).join(', ')}.`);
 const backend = BACKENDS.find((b) => b.name === backendName);
 if (backend === undefined) {
   throw new Error(`no backend '${backendName}'; expected one of ${BACKENDS.map((b) => b.name).join(', ')}.`);

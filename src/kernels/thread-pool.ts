@@ -195,7 +195,7 @@ export class KernelThreadPool {
     const ownDone = performance.now();
     // about 100 µs of polling (pollWhileEqual returns early when DONE changes), then sleeps, so
     // that a main thread waiting for a preempted worker soon hands it the core
-    for (let done = Atomics.load(c, DONE); done !== shares; ) done = pollWhileEqual(c, DONE, done);
+    for (let done = Atomics.load(c, DONE); done !== shares;) done = pollWhileEqual(c, DONE, done);
     for (;;) {
       const done = Atomics.load(c, DONE);
       if (done === shares) break;

@@ -19,6 +19,14 @@
  */
 import type { Floats, Kernels } from '../../kernels/index.js';
 
+/**
+ * Batches of at most this many rows run the input projection as one product over all steps (see
+ * lstmForward). At 4 rows a step's share of that product (4 · D · 4H multiply-adds) takes about as
+ * long as reading W_ih from the L3 cache on this machine; the native products also switch from
+ * row dot products to their tiled kernel above 4 rows.
+ */
+const FEW_ROWS = 4;
+
 /** One layer's weights (views into the arena). */
 export interface LSTMWeights {
   wIh: Floats; // (4H, D)
@@ -97,7 +105,11 @@ export function lstmForward(
   // packing W_hhᵀ pays when it is reused; a single step (generation) multiplies in place
   const reuse = T > 1;
   if (reuse) k.packB(true, H, G, w.wHh, H, packedWhh);
-  if (k.lstmLayerForward !== undefined) {
+  // The backend's layer forward multiplies x_t · W_ihᵀ inside each step, which reads all of W_ih
+  // for the step's B rows. With a few rows and many steps (streaming evaluation at batch 1) that
+  // read costs more than the product: one product over every step (below) reads W_ih once.
+  const fewRows = B <= FEW_ROWS && T > 1;
+  if (k.lstmLayerForward !== undefined && !fewRows) {
     // the backend runs every step in one call (the same numbers as the calls below)
     if (reuse) k.packB(true, D, G, w.wIh, D, packedWih);
     const pIh = reuse ? packedWih : null; // a single step reads the weights in place
