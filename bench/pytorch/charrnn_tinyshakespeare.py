@@ -8,9 +8,17 @@ validation protocol) is spelled out below and must match the TS trainer exactly.
 Usage:
   python3 charrnn_tinyshakespeare.py [--text PATH] [--seed N] [--updates 3000]
                                      [--eval-every 500] [--threads 1]
+                                     [--hidden 128] [--layers 2] [--embedding 64]
+                                     [--dropout 0] [--seq-len 50] [--batch 50]
+                                     [--lr 2e-3] [--minutes M] [--target NATS]
                                      [--results PATH]
 Prints one JSON line per evaluation and appends a run record to the results
-file (a JSON list of runs).
+file (a JSON list of runs, one per seed and recipe).
+
+Learning on the clock (issue 18): --hidden 512 --dropout 0.5 --minutes 12 --target 1.47
+stops at the first evaluation at or below the target, or once the training time (evaluations
+not counted) reaches the budget. Dropout is applied as in lstm: between the layers (nn.LSTM's
+dropout) and on the last layer's output before the linear head.
 """
 import argparse
 import json
@@ -27,7 +35,7 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 DEFAULT_TEXT = os.path.join(REPO, "..", "shared", "data", "tinyshakespeare", "input.txt")
 DEFAULT_RESULTS = os.path.join(HERE, "charrnn_tinyshakespeare_results.json")
 
-# Fixed recipe hyper-parameters.
+# The recipe's defaults (the update-for-update comparison); the options override them.
 EMBED = 64
 HIDDEN = 128
 LAYERS = 2
@@ -39,22 +47,23 @@ VAL_CHUNK = 1000
 
 
 class CharRNN(nn.Module):
-    """Embedding -> 2-layer LSTM (time-major) -> Linear head. Default init."""
+    """Embedding -> L-layer LSTM (time-major) -> dropout -> Linear head. Default init."""
 
-    def __init__(self, vocab):
+    def __init__(self, vocab, embed, hidden, layers, dropout):
         super().__init__()
-        self.embedding = nn.Embedding(vocab, EMBED)
-        self.lstm = nn.LSTM(EMBED, HIDDEN, num_layers=LAYERS)  # batch_first=False
-        self.head = nn.Linear(HIDDEN, vocab)
+        self.layers, self.hidden = layers, hidden
+        self.embedding = nn.Embedding(vocab, embed)
+        self.lstm = nn.LSTM(embed, hidden, num_layers=layers, dropout=dropout if layers > 1 else 0.0)
+        self.drop = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden, vocab)
 
     def forward(self, tokens, state):
         # tokens: (T, B) int64; state: (h, c) each (L, B, H)
         y, state = self.lstm(self.embedding(tokens), state)
-        return self.head(y), state  # logits (T, B, V)
+        return self.head(self.drop(y)), state  # logits (T, B, V)
 
-
-def zero_state(batch):
-    return (torch.zeros(LAYERS, batch, HIDDEN), torch.zeros(LAYERS, batch, HIDDEN))
+    def zero_state(self, batch):
+        return (torch.zeros(self.layers, batch, self.hidden), torch.zeros(self.layers, batch, self.hidden))
 
 
 @torch.no_grad()
@@ -66,7 +75,7 @@ def validate(model, val):
     per predicted character.
     """
     model.eval()
-    state = zero_state(1)
+    state = model.zero_state(1)
     inputs, targets = val[:-1], val[1:]
     total_nats = 0.0
     count = inputs.numel()
@@ -80,6 +89,27 @@ def validate(model, val):
     return total_nats / count
 
 
+def learning_rate_at(schedule, lr):
+    """lstm's schedules (src/optim/schedule.ts), the rate of update u (0-based)."""
+    parts = schedule.split(":")
+    if parts[0] == "constant":
+        return lambda u: lr
+    if parts[0] == "step":
+        every, gamma = int(parts[1]), float(parts[2])
+        return lambda u: lr * gamma ** (u // every)
+    if parts[0] == "cosine":
+        warmup, total = int(parts[1]), int(parts[2])
+        min_lr = float(parts[3]) if len(parts) > 3 else 0.0
+
+        def cosine(u):
+            if u < warmup:
+                return lr * (u + 1) / warmup
+            progress = min(1.0, (u - warmup) / (total - warmup))
+            return min_lr + (lr - min_lr) * (1 + math.cos(math.pi * progress)) / 2
+        return cosine
+    raise SystemExit(f"--schedule: expected constant, step:EVERY:GAMMA or cosine:WARMUP:TOTAL[:MINLR], got {schedule!r}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--text", default=DEFAULT_TEXT)
@@ -87,8 +117,25 @@ def main():
     ap.add_argument("--updates", type=int, default=3000)
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--hidden", type=int, default=HIDDEN)
+    ap.add_argument("--layers", type=int, default=LAYERS)
+    ap.add_argument("--embedding", type=int, default=EMBED)
+    ap.add_argument("--dropout", type=float, default=0.0)
+    ap.add_argument("--seq-len", type=int, default=T)
+    ap.add_argument("--batch", type=int, default=B)
+    ap.add_argument("--lr", type=float, default=LR)
+    ap.add_argument("--schedule", default="constant",
+                    help="constant | step:EVERY:GAMMA | cosine:WARMUP:TOTAL[:MINLR] (src/optim/schedule.ts)")
+    ap.add_argument("--minutes", type=float, default=math.inf)
+    ap.add_argument("--target", type=float, default=-math.inf)
     ap.add_argument("--results", default=DEFAULT_RESULTS)
     args = ap.parse_args()
+    batch, seq_len = args.batch, args.seq_len
+    recipe = dict(embedding=args.embedding, hidden=args.hidden, layers=args.layers,
+                  dropout=args.dropout, seqLength=seq_len, batchSize=batch,
+                  learningRate=args.lr, clip=CLIP, optimizer="adam")
+    if args.schedule != "constant":
+        recipe["schedule"] = args.schedule
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -104,41 +151,48 @@ def main():
 
     # B contiguous streams of length S; stream b = train[b*S:(b+1)*S].
     N = train.numel()
-    S = N // B
-    streams = train[:B * S].view(B, S).t().contiguous()   # (S, B), time-major
-    W = (S - 1) // T                                       # windows per epoch
+    S = N // batch
+    streams = train[:batch * S].view(batch, S).t().contiguous()   # (S, B), time-major
+    W = (S - 1) // seq_len                                 # windows per epoch
 
-    model = CharRNN(len(chars))
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    model = CharRNN(len(chars), args.embedding, args.hidden, args.layers, args.dropout)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    rate_at = learning_rate_at(args.schedule, args.lr)
     params = list(model.parameters())
 
     info = dict(vocab=len(chars), n=n, train=N, val=val.numel(), S=S, W=W)
-    print(json.dumps({"info": info, "seed": args.seed, "torch": torch.__version__}), flush=True)
+    print(json.dumps({"info": info, "seed": args.seed, "torch": torch.__version__, "recipe": recipe}), flush=True)
 
     t0 = time.time()
     train_seconds = 0.0      # time spent in training updates only (no eval)
-    state = zero_state(B)
+    state = model.zero_state(batch)
     losses = []
     evals = []
+    reached = None
+    budget = args.minutes * 60
     for u in range(args.updates):
+        if train_seconds >= budget:
+            break
         ts = time.time()
         w = u % W
         if w == 0:
-            state = zero_state(B)                          # reset every epoch
-        x = streams[w * T:w * T + T]                       # (T, B)
-        y = streams[w * T + 1:w * T + T + 1]               # (T, B) next chars
+            state = model.zero_state(batch)                # reset every epoch
+        x = streams[w * seq_len:w * seq_len + seq_len]     # (T, B)
+        y = streams[w * seq_len + 1:w * seq_len + seq_len + 1]   # (T, B) next chars
         state = (state[0].detach(), state[1].detach())     # truncate BPTT
         logits, state = model(x, state)
         loss = F.cross_entropy(logits.view(-1, logits.size(-1)), y.reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, CLIP)
+        for group in opt.param_groups:
+            group["lr"] = rate_at(u)
         opt.step()
         losses.append(loss.item())
         train_seconds += time.time() - ts
 
         done = u + 1
-        if done % args.eval_every == 0 or done == args.updates:
+        if done % args.eval_every == 0 or done == args.updates or train_seconds >= budget:
             nats = validate(model, val)
             rec = {
                 "update": done,
@@ -150,26 +204,38 @@ def main():
             }
             evals.append(rec)
             print(json.dumps(rec), flush=True)
+            if nats <= args.target:
+                reached = {"update": done, "train_seconds": train_seconds}
+                break
 
     total = time.time() - t0
     run = {
         "seed": args.seed,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "recipe": recipe,
+        "target": args.target if math.isfinite(args.target) else None,
+        "reached": reached,
+        "train_seconds": train_seconds,
         "info": info,
         "evals": evals,
         "total_seconds": total,
-        "train_seconds_per_update": train_seconds / args.updates,
+        "train_seconds_per_update": train_seconds / max(1, len(losses)),
     }
     runs = []
     if os.path.exists(args.results):
         with open(args.results) as f:
             runs = json.load(f)
-    runs = [r for r in runs if r.get("seed") != args.seed]   # replace same seed
+    # replace the run of the same seed and recipe (records before the options had no recipe)
+    default = dict(embedding=EMBED, hidden=HIDDEN, layers=LAYERS, dropout=0.0, seqLength=T,
+                   batchSize=B, learningRate=LR, clip=CLIP, optimizer="adam")
+    runs = [r for r in runs if (r.get("seed"), r.get("recipe", default)) != (args.seed, recipe)]
     runs.append(run)
-    runs.sort(key=lambda r: r["seed"])
-    with open(args.results, "w") as f:
+    runs.sort(key=lambda r: (r.get("recipe", default)["hidden"], r["seed"]))
+    tmp = f"{args.results}.tmp"
+    with open(tmp, "w") as f:
         json.dump(runs, f, indent=1)
+    os.replace(tmp, args.results)
     print(json.dumps({"total_seconds": total}), flush=True)
 
 
