@@ -78,7 +78,16 @@ const model = LanguageModel.create({
   init,
   ...(dropout > 0 ? { dropout } : {}),
 });
-const evaluations: unknown[] = [];
+interface EvaluationLine {
+  update: number;
+  val_nats: number;
+  val_bpc: number;
+  train_loss: number;
+  train_seconds: number;
+  eval_seconds: number;
+  seconds: number;
+}
+const evaluations: EvaluationLine[] = [];
 // every validation pass goes through model.evaluate: time it, so training time excludes it
 let evalSeconds = 0;
 const evaluate = model.evaluate.bind(model);
@@ -94,6 +103,23 @@ const started = performance.now();
 const trainSeconds = (): number => (performance.now() - started) / 1000 - evalSeconds;
 const stop = new AbortController();
 let reached: { update: number; train_seconds: number } | undefined;
+
+/** Keep and print one evaluation; note the first that reaches the target. */
+function record(update: number, nats: number, bitsPerChar: number, trainLoss: number, trained: number): void {
+  const line: EvaluationLine = {
+    update,
+    val_nats: nats,
+    val_bpc: bitsPerChar,
+    train_loss: trainLoss,
+    train_seconds: trained,
+    eval_seconds: evalSeconds,
+    seconds: (performance.now() - started) / 1000,
+  };
+  evaluations.push(line);
+  console.log(JSON.stringify(line));
+  if (reached === undefined && nats <= target) reached = { update, train_seconds: trained };
+}
+
 const run = await fit(model, text, {
   seqLength,
   batchSize,
@@ -110,40 +136,15 @@ const run = await fit(model, text, {
     // the training-time budget, checked at each progress report (about every 250 ms)
     if (trainSeconds() >= maxTrainSeconds) stop.abort();
     if (p.kind !== 'eval' || p.validation === undefined) return;
-    const line = {
-      update: p.step,
-      val_nats: p.validation.nats,
-      val_bpc: p.validation.bitsPerChar,
-      train_loss: p.loss,
-      train_seconds: trainSeconds(),
-      eval_seconds: evalSeconds,
-      seconds: (performance.now() - started) / 1000,
-    };
-    evaluations.push(line);
-    console.log(JSON.stringify(line));
-    if (reached === undefined && p.validation.nats <= target) {
-      reached = { update: p.step, train_seconds: line.train_seconds };
-      stop.abort();
-    }
+    record(p.step, p.validation.nats, p.validation.bitsPerChar, p.loss, trainSeconds());
+    if (reached !== undefined) stop.abort();
   },
 });
 // a run stopped by the time budget ends with an evaluation of where it stopped
-const lastEvaluated = (evaluations[evaluations.length - 1] as { update: number } | undefined)?.update ?? 0;
-if (reached === undefined && run.steps > lastEvaluated) {
+if (reached === undefined && run.steps > (evaluations[evaluations.length - 1]?.update ?? 0)) {
   const trained = trainSeconds();
   const validation = model.evaluate(splitText(text, 0.1).validation);
-  const line = {
-    update: run.steps,
-    val_nats: validation.nats,
-    val_bpc: validation.bitsPerChar,
-    train_loss: run.trainLoss,
-    train_seconds: trained,
-    eval_seconds: evalSeconds,
-    seconds: (performance.now() - started) / 1000,
-  };
-  evaluations.push(line);
-  console.log(JSON.stringify(line));
-  if (validation.nats <= target) reached = { update: run.steps, train_seconds: trained };
+  record(run.steps, validation.nats, validation.bitsPerChar, run.trainLoss, trained);
 }
 const recipeTag = `${layers}x${hidden}-dropout${dropout}${values.schedule === 'constant' ? '' : `-${values.schedule.replaceAll(':', '_')}`}`;
 const tag = `${hidden === 128 && layers === 2 && dropout === 0 && values.schedule === 'constant' ? init : recipeTag}-seed${seed}`;
@@ -171,10 +172,7 @@ const result = {
   reached: reached ?? null,
   evaluations,
   stopped_by: reached !== undefined ? 'target' : run.stoppedBy,
-  train_seconds:
-    evaluations.length === 0
-      ? trainSeconds()
-      : (evaluations[evaluations.length - 1] as { train_seconds: number }).train_seconds,
+  train_seconds: evaluations[evaluations.length - 1]?.train_seconds ?? trainSeconds(),
   eval_seconds: evalSeconds,
   seconds: (performance.now() - started) / 1000,
   date: new Date().toISOString(),
