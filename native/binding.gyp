@@ -10,7 +10,9 @@
         "src/gru_rnn_cell.cc",
         "src/lstm_layer.cc",
         "src/lstm_options.cc",
+        "src/lstm_options_layer.cc",
         "src/pointwise.cc",
+        "src/rnn_layer.cc",
         "src/thread_pool.cc"
       ],
       "cflags!": ["-fno-exceptions"],

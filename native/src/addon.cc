@@ -337,6 +337,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"rnnCellForward", nullptr, RnnCellForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rnnCellBackward", nullptr, RnnCellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruLayerForward", nullptr, GruLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmOptionsLayerForward", nullptr, LstmOptionsLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"rnnLayerForward", nullptr, RnnLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"poolStats", nullptr, PoolStats, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);

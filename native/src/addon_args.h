@@ -48,16 +48,10 @@ class Args {
   }
   float* floats() { return static_cast<float*>(array(napi_float32_array, "a Float32Array")); }
   // a Float32Array, or null (nullptr)
-  float* floatsOrNull() {
-    napi_valuetype type = napi_undefined;
-    if (ok_ && static_cast<size_t>(index_ + 1) < argc_) napi_typeof(env_, argv_[index_ + 1], &type);
-    if (type == napi_null) {
-      index_++;
-      return nullptr;
-    }
-    return floats();
-  }
+  float* floatsOrNull() { return nextIsNull() ? nullptr : floats(); }
   int32_t* ints() { return static_cast<int32_t*>(array(napi_int32_array, "an Int32Array")); }
+  // an Int32Array, or null (nullptr)
+  int32_t* intsOrNull() { return nextIsNull() ? nullptr : ints(); }
   Context* context() {
     void* data = nullptr;
     if (take() && napi_get_value_external(env_, argv_[index_], &data) != napi_ok) fail("a kernel context");
@@ -65,7 +59,16 @@ class Args {
   }
 
  private:
-  static constexpr size_t kMaxArgs = 16;
+  static constexpr size_t kMaxArgs = 24;
+
+  // whether the next argument is null, then taken
+  bool nextIsNull() {
+    napi_valuetype type = napi_undefined;
+    if (ok_ && static_cast<size_t>(index_ + 1) < argc_) napi_typeof(env_, argv_[index_ + 1], &type);
+    if (type != napi_null) return false;
+    index_++;
+    return true;
+  }
 
   bool take() {
     index_++;

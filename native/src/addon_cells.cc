@@ -6,8 +6,18 @@
 #include "gru_layer.h"
 #include "gru_rnn_cell.h"
 #include "lstm_options.h"
+#include "lstm_options_layer.h"
+#include "rnn_layer.h"
 
 namespace lstm {
+
+namespace {
+napi_value boolean(napi_env env, bool value) {
+  napi_value out;
+  napi_get_boolean(env, value, &out);
+  return out;
+}
+}  // namespace
 
 // The GRU and RNN cell steps (gru_rnn_cell.cc), on the calling thread (no context).
 napi_value GruGatesForward(napi_env env, napi_callback_info info) {
@@ -117,8 +127,9 @@ napi_value RnnCellBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// gruLayerForward(ctx, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, linearBeforeReset) →
-// whether it ran; packedWhh may be null (a single step, W read in place)
+// gruLayerForward(ctx, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, lengths, recMask, hRec, clip,
+// linearBeforeReset) → whether it ran; packedWhh may be null (a single step, W read in place), lengths
+// (an Int32Array) and recMask null (none), hRec then too
 napi_value GruLayerForward(napi_env env, napi_callback_info info) {
   Args a(env, info);
   Context* ctx = a.context();
@@ -131,14 +142,61 @@ napi_value GruLayerForward(napi_env env, napi_callback_info info) {
   float* pre = a.floats();
   float* act = a.floats();
   float* h = a.floats();
+  const int32_t* lengths = a.intsOrNull();
+  const float* recMask = a.floatsOrNull();
+  float* hRec = a.floatsOrNull();
   const float clip = static_cast<float>(a.f64());
   const bool lbr = a.flag();
   if (!a.ok()) return nullptr;
-  napi_value out;
-  napi_get_boolean(
-      env, gru_layer_forward(ctx->pool, ctx->threads, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h, clip, lbr),
-      &out);
-  return out;
+  if (recMask != nullptr && hRec == nullptr) return boolean(env, false);
+  return boolean(env, gru_layer_forward(ctx->pool, ctx->threads, T, B, H, xp, wHh, packedWhh, bHh, hp, pre, act, h,
+                                        lengths, recMask, hRec, clip, lbr));
+}
+
+// lstmOptionsLayerForward(ctx, T, B, H, pre, act, wHh, packedWhh, h, c, hAct, lengths, recMask, hRec, peep,
+// clip, coupled) → whether it ran; packedWhh, lengths, recMask, hRec and peep may be null
+napi_value LstmOptionsLayerForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int T = a.i32(), B = a.i32(), H = a.i32();
+  float* pre = a.floats();
+  float* act = a.floats();
+  const float* wHh = a.floats();
+  const float* packedWhh = a.floatsOrNull();
+  float* h = a.floats();
+  float* c = a.floats();
+  float* hAct = a.floats();
+  const int32_t* lengths = a.intsOrNull();
+  const float* recMask = a.floatsOrNull();
+  float* hRec = a.floatsOrNull();
+  const float* peep = a.floatsOrNull();
+  const float clip = static_cast<float>(a.f64());
+  const bool coupled = a.flag();
+  if (!a.ok()) return nullptr;
+  if (recMask != nullptr && hRec == nullptr) return boolean(env, false);
+  return boolean(env, lstm_options_layer_forward(ctx->pool, ctx->threads, T, B, H, pre, act, wHh, packedWhh, h, c,
+                                                 hAct, lengths, recMask, hRec, peep, clip, coupled));
+}
+
+// rnnLayerForward(ctx, T, B, H, pre, wHh, packedWhh, h, lengths, recMask, hRec, relu, clip) → whether it ran;
+// packedWhh, lengths, recMask and hRec may be null
+napi_value RnnLayerForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int T = a.i32(), B = a.i32(), H = a.i32();
+  float* pre = a.floats();
+  const float* wHh = a.floats();
+  const float* packedWhh = a.floatsOrNull();
+  float* h = a.floats();
+  const int32_t* lengths = a.intsOrNull();
+  const float* recMask = a.floatsOrNull();
+  float* hRec = a.floatsOrNull();
+  const bool relu = a.flag();
+  const float clip = static_cast<float>(a.f64());
+  if (!a.ok()) return nullptr;
+  if (recMask != nullptr && hRec == nullptr) return boolean(env, false);
+  return boolean(env, rnn_layer_forward(ctx->pool, ctx->threads, T, B, H, pre, wHh, packedWhh, h, lengths, recMask,
+                                        hRec, relu, clip));
 }
 
 // lstmCellOptionsForward(ctx, B, H, pre, act, cPrev, c, tanhC, h, peep | null, clip, coupled)

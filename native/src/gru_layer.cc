@@ -4,6 +4,7 @@
 
 #include "gemm.h"
 #include "gru_rnn_cell.h"
+#include "sequence_rows.h"
 #include "simd.h"
 #include "thread_pool.h"
 
@@ -15,8 +16,8 @@ constexpr double kParallelMinStepMacs = 1 << 17;
 }  // namespace
 
 bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const float* xp, const float* wHh,
-                       const float* packedWhh, const float* bHh, float* hp, float* pre, float* act, float* h, float clip,
-                       bool linearBeforeReset) {
+                       const float* packedWhh, const float* bHh, float* hp, float* pre, float* act, float* h, const int32_t* lengths,
+                       const float* recMask, float* hRec, float clip, bool linearBeforeReset) {
   if (!linearBeforeReset || H % kTileCols != 0) return false;
   // gemm takes products of at most 4 rows (A · Bᵀ) as row dot products: match it exactly
   const bool rowDots = packedWhh == nullptr;
@@ -35,24 +36,31 @@ bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const
       n0[g] = g * H + u0;
       n1[g] = g * H + u1;
     }
+    const size_t bh = static_cast<size_t>(B) * H;
+    if (recMask != nullptr) {
+      masked_units(B, H, u0, u1, h, recMask, hRec);
+      if (count > 1) barrier.wait();  // the whole first operand before any product reads it
+    }
     for (int t = 0; t < T; t++) {
-      const size_t bh = static_cast<size_t>(B) * H;
       const size_t off = static_cast<size_t>(t) * B * G;
       float* hpT = hp + off;
       const float* hPrev = h + t * bh;
+      const float* operand = recMask != nullptr ? hRec + t * bh : hPrev;
       if (rowDots) {
         for (int g = 0; g < 3; g++) {
           for (int b = 0; b < B; b++)
             std::copy(bHh + n0[g], bHh + n1[g], hpT + static_cast<size_t>(b) * G + n0[g]);
-          gemm_rows_dot_range(hPrev, H, wHh, H, B, H, n0[g], n1[g], hpT, G, 1);
+          gemm_rows_dot_range(operand, H, wHh, H, B, H, n0[g], n1[g], hpT, G, 1);
         }
       } else {
         // hp_t = b_hh + h_t · W_hhᵀ (the bias enters in the store, not copied in first)
-        gemm_prepacked_ranges(Matrix{hPrev, H, false}, packedWhh, H, 0, B, n0, n1, 3, hpT, G, 1, bHh);
+        gemm_prepacked_ranges(Matrix{operand, H, false}, packedWhh, H, 0, B, n0, n1, 3, hpT, G, 1, bHh);
       }
-      gru_gates_forward_units(B, H, xp + off, hpT, hPrev, pre + off, act + off, nullptr, clip, true, u0, u1);
+      gru_gates_forward_units(B, H, xp + off, hpT, operand, pre + off, act + off, nullptr, clip, true, u0, u1);
       gru_candidate_forward_units(B, H, xp + off, hpT, hPrev, pre + off, act + off, h + (t + 1) * bh, clip, true, u0,
                                   u1);
+      carry_past_end(lengths, B, t, H, u0, u1, hPrev, h + (t + 1) * bh);
+      if (recMask != nullptr && t + 1 < T) masked_units(B, H, u0, u1, h + (t + 1) * bh, recMask, hRec + (t + 1) * bh);
       if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
     }
   });

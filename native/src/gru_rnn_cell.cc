@@ -138,6 +138,17 @@ void rnn_cell_forward(int B, int H, const float* pre, float* h, bool relu, float
   }
 }
 
+void rnn_cell_forward_units(int B, int H, const float* pre, float* h, bool relu, float clip, int u0, int u1) {
+  for (int b = 0; b < B; b++) {
+    const size_t s = static_cast<size_t>(b) * H;
+    for (int j = u0; j < u1; j += kLanes) {
+      const Lanes l{u1 - j < kLanes ? u1 - j : kLanes};
+      const vf a = clipped(l.in(pre + s + j), clip);
+      l.out(h + s + j, relu ? (a > 0.0f ? a : splat(0.0f)) : tanh(a));
+    }
+  }
+}
+
 void rnn_cell_backward(int B, int H, const float* dh, const float* pre, const float* h, float* dPre, bool relu,
                        float clip) {
   const int n = B * H;

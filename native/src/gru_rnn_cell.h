@@ -25,6 +25,7 @@ void gru_gates_backward(int B, int H, const float* dh, const float* hPrev, const
 void gru_state_backward(int B, int H, const float* dh, const float* act, const float* dhRec, const float* dRh,
                         const float* mask, float* dhPrev, bool linearBeforeReset);
 void rnn_cell_forward(int B, int H, const float* pre, float* h, bool relu, float clip);
+void rnn_cell_forward_units(int B, int H, const float* pre, float* h, bool relu, float clip, int u0, int u1);
 void rnn_cell_backward(int B, int H, const float* dh, const float* pre, const float* h, float* dPre, bool relu,
                        float clip);
 

@@ -48,45 +48,50 @@ inline vf slope(vf a, vf bound) { return (vf)((vi)(abs(a) <= bound) & (vi)splat(
 
 }  // namespace
 
+void lstm_cell_options_forward_units(int B, int H, float* pre, float* act, const float* cPrev, float* c, float* tanhC,
+                                     float* h, const float* peep, float clip, bool coupled, int u0, int u1) {
+  const vf bound = splat(clip > 0 ? clip : std::numeric_limits<float>::infinity());
+  for (int64_t b = 0; b < B; b++) {
+    float* a = pre + b * 4 * H;  // this row's [i | f | g | o] blocks of H
+    float* y = act + b * 4 * H;
+    const size_t s = static_cast<size_t>(b) * H;
+    for (int j = u0; j < u1; j += kLanes) {
+      const Lanes L{std::min(kLanes, u1 - j)};
+      const vf cp = L.in(cPrev + s + j);
+      vf ai = L.in(a + j), af = L.in(a + H + j), ao = L.in(a + 3 * H + j);
+      const vf ag = L.in(a + 2 * H + j);
+      if (peep != nullptr) {
+        ai += L.in(peep + j) * cp;
+        af += L.in(peep + H + j) * cp;
+        L.out(a + j, ai);
+        L.out(a + H + j, af);
+      }
+      const vf i = sigmoid(clamp(ai, bound));
+      const vf f = coupled ? 1.0f - i : sigmoid(clamp(af, bound));
+      const vf g = tanh(clamp(ag, bound));
+      const vf ct = f * cp + i * g;
+      if (peep != nullptr) {
+        ao += L.in(peep + 2 * H + j) * ct;
+        L.out(a + 3 * H + j, ao);
+      }
+      const vf o = sigmoid(clamp(ao, bound));
+      const vf th = tanh(ct);
+      L.out(y + j, i);  // after pre's stores: act may alias pre
+      L.out(y + H + j, f);
+      L.out(y + 2 * H + j, g);
+      L.out(y + 3 * H + j, o);
+      L.out(c + s + j, ct);
+      L.out(tanhC + s + j, th);
+      L.out(h + s + j, o * th);
+    }
+  }
+}
+
 void lstm_cell_options_forward(ThreadPool& pool, int threads, int B, int H, float* pre, float* act,
                                const float* cPrev, float* c, float* tanhC, float* h, const float* peep, float clip,
                                bool coupled) {
-  const vf bound = splat(clip > 0 ? clip : std::numeric_limits<float>::infinity());
   split_units(pool, threads, B, H, [&](int u0, int u1) {
-    for (int64_t b = 0; b < B; b++) {
-      float* a = pre + b * 4 * H;  // this row's [i | f | g | o] blocks of H
-      float* y = act + b * 4 * H;
-      const size_t s = static_cast<size_t>(b) * H;
-      for (int j = u0; j < u1; j += kLanes) {
-        const Lanes L{std::min(kLanes, u1 - j)};
-        const vf cp = L.in(cPrev + s + j);
-        vf ai = L.in(a + j), af = L.in(a + H + j), ao = L.in(a + 3 * H + j);
-        const vf ag = L.in(a + 2 * H + j);
-        if (peep != nullptr) {
-          ai += L.in(peep + j) * cp;
-          af += L.in(peep + H + j) * cp;
-          L.out(a + j, ai);
-          L.out(a + H + j, af);
-        }
-        const vf i = sigmoid(clamp(ai, bound));
-        const vf f = coupled ? 1.0f - i : sigmoid(clamp(af, bound));
-        const vf g = tanh(clamp(ag, bound));
-        const vf ct = f * cp + i * g;
-        if (peep != nullptr) {
-          ao += L.in(peep + 2 * H + j) * ct;
-          L.out(a + 3 * H + j, ao);
-        }
-        const vf o = sigmoid(clamp(ao, bound));
-        const vf th = tanh(ct);
-        L.out(y + j, i);  // after pre's stores: act may alias pre
-        L.out(y + H + j, f);
-        L.out(y + 2 * H + j, g);
-        L.out(y + 3 * H + j, o);
-        L.out(c + s + j, ct);
-        L.out(tanhC + s + j, th);
-        L.out(h + s + j, o * th);
-      }
-    }
+    lstm_cell_options_forward_units(B, H, pre, act, cPrev, c, tanhC, h, peep, clip, coupled, u0, u1);
   });
 }
 

@@ -35,6 +35,8 @@ type Threaded =
   | 'lstmCellBackward'
   | 'lstmLayerForward'
   | 'gruLayerForward'
+  | 'lstmOptionsLayerForward'
+  | 'rnnLayerForward'
   | 'softmaxCrossEntropy'
   | 'sumSquares'
   | 'adamUpdate'
@@ -180,7 +182,22 @@ export class NativeKernels implements Kernels {
   /** Every step of a GRU layer in one call; what native/src/gru_layer.h does not take returns false. */
   readonly gruLayerForward: KernelFunction<'gruLayerForward'> = (T, B, H, xp, wHh, pHh, bHh, hp, pre, act, h, ...o) => {
     this.mem.check('gruLayerForward', 'xp, wHh, packedWhh, bHh, hp, pre, act, h', xp, wHh, pHh, bHh, hp, pre, act, h);
+    this.mem.check('gruLayerForward', 'recMask, hRec', o[1], o[2]);
     return this.addon.gruLayerForward(this.ctx, T, B, H, xp, wHh, pHh, bHh, hp, pre, act, h, ...o);
+  };
+
+  /** Every step of an LSTM-with-options layer in one call (native/src/lstm_options_layer.h). */
+  readonly lstmOptionsLayerForward: KernelFunction<'lstmOptionsLayerForward'> = (T, B, H, pre, act, wHh, ...o) => {
+    const [pHh, h, c, hAct, , recMask, hRec, peep] = o;
+    this.mem.check('lstmOptionsLayerForward', 'pre, act, wHh, packedWhh, h, c, hAct', pre, act, wHh, pHh, h, c, hAct);
+    this.mem.check('lstmOptionsLayerForward', 'recMask, hRec, peep', recMask, hRec, peep);
+    return this.addon.lstmOptionsLayerForward(this.ctx, T, B, H, pre, act, wHh, ...o);
+  };
+
+  /** Every step of a plain RNN layer in one call (native/src/rnn_layer.h). */
+  readonly rnnLayerForward: KernelFunction<'rnnLayerForward'> = (T, B, H, pre, wHh, pHh, h, lengths, ...o) => {
+    this.mem.check('rnnLayerForward', 'pre, wHh, packedWhh, h, recMask, hRec', pre, wHh, pHh, h, o[0], o[1]);
+    return this.addon.rnnLayerForward(this.ctx, T, B, H, pre, wHh, pHh, h, lengths, ...o);
   };
 
   readonly fillRows: Kernels['fillRows'] = (M, N, bias, C, ldc) => {

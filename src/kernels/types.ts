@@ -394,12 +394,13 @@ export interface Kernels {
    * Optional: one GRU layer's recurrence over T steps in one call (σ, tanh), for backends that
    * gain by keeping each step's work together (the native addon: one barrier per step). After the
    * caller's input projection xp (T, B, 3H), it must compute exactly what the separate calls do:
-   *   for t < T: hp_t = b_hh + h_t · W_hhᵀ (fillRows, then the product), gruGatesForward,
-   *              gruCandidateForward → h_{t+1}
+   *   for t < T: hp_t = b_hh + (h_t ⊙ m) · W_hhᵀ (fillRows, then the product), gruGatesForward,
+   *              gruCandidateForward → h_{t+1}, then rows past their length carry h_t
    * wHh (3H, H) as stored; packedWhh = packB(true, H, 3H, wHh), or null for a single step, where
    * the separate call reads W in place; bHh (3H); hp, pre, act (T, B, 3H) out; h (T + 1, B, H)
-   * with h_0 set. Returns false, having written nothing, for what it leaves to the separate calls
-   * (the original form among them).
+   * with h_0 set; lengths (B) or null; recMask m (B, H) or null, and then hRec (T, B, H) out, the
+   * operands h_t ⊙ m. Returns false, having written nothing, for what it leaves to the separate
+   * calls (the original form among them).
    */
   gruLayerForward?(
     T: number,
@@ -413,8 +414,66 @@ export interface Kernels {
     pre: Floats,
     act: Floats,
     h: Floats,
+    lengths: Int32Array | null,
+    recMask: Floats | null,
+    hRec: Floats | null,
     clip: number,
     linearBeforeReset: boolean,
+  ): boolean;
+
+  /**
+   * Optional: one layer of the LSTM with options (lengths, recurrent dropout, peepholes, clip,
+   * coupled gates; no projection) over T steps in one call, as gruLayerForward. After the caller's
+   * input projection pre (T, B, 4H) = bias + x · W_ihᵀ, it must compute exactly what the separate
+   * calls in src/nn/cells/lstm-cell.ts compute:
+   *   for t < T: on the rows from the first to the last still running, pre_t += (h_t ⊙ m) · W_hhᵀ,
+   *              then lstmCellOptionsForward → c_{t+1}, h_{t+1}, hAct_t; rows past their length
+   *              carry h and c
+   * act (T, B, 4H) out (may be pre itself); wHh (4H, H); packedWhh = packB(true, H, 4H, wHh) or
+   * null for a single step; h, c (T + 1, B, H) with h_0, c_0 set; hAct (T, B, H) out; lengths,
+   * recMask and hRec as gruLayerForward's; peep (3H) or null. Returns false, having written
+   * nothing, for what it leaves to the separate calls.
+   */
+  lstmOptionsLayerForward?(
+    T: number,
+    B: number,
+    H: number,
+    pre: Floats,
+    act: Floats,
+    wHh: Floats,
+    packedWhh: Floats | null,
+    h: Floats,
+    c: Floats,
+    hAct: Floats,
+    lengths: Int32Array | null,
+    recMask: Floats | null,
+    hRec: Floats | null,
+    peep: Floats | null,
+    clip: number,
+    inputForget: boolean,
+  ): boolean;
+
+  /**
+   * Optional: one plain RNN layer (tanh or relu) over T steps in one call, as gruLayerForward.
+   * After the caller's input projection pre (T, B, H) = bias + x · W_ihᵀ:
+   *   for t < T: pre_t += (h_t ⊙ m) · W_hhᵀ, rnnCellForward → h_{t+1}, rows past their length carry h_t
+   * wHh (H, H); packedWhh = packB(true, H, H, wHh) or null for a single step; h (T + 1, B, H) with
+   * h_0 set; lengths, recMask and hRec as gruLayerForward's. Returns false, having written nothing,
+   * for what it leaves to the separate calls.
+   */
+  rnnLayerForward?(
+    T: number,
+    B: number,
+    H: number,
+    pre: Floats,
+    wHh: Floats,
+    packedWhh: Floats | null,
+    h: Floats,
+    lengths: Int32Array | null,
+    recMask: Floats | null,
+    hRec: Floats | null,
+    relu: boolean,
+    clip: number,
   ): boolean;
 }
 

@@ -41,7 +41,32 @@ const CALLS: Calls = {
     const [T, B, H] = [1, 1, 64];
     const rows = (): Floats => k.alloc(T * B * 3 * H);
     const [wHh, bHh, h] = [k.alloc(3 * H * H), k.alloc(3 * H), k.alloc((T + 1) * B * H)];
-    return [T, B, H, rows(), wHh, null, bHh, rows(), rows(), rows(), h, 0, true];
+    const [mask, hRec] = [k.alloc(B * H), k.alloc(T * B * H)];
+    return [T, B, H, rows(), wHh, null, bHh, rows(), rows(), rows(), h, null, mask, hRec, 0, true];
+  },
+  lstmOptionsLayerForward: (k) => {
+    const [T, B, H] = [1, 1, 64];
+    const rows = (): Floats => k.alloc(T * B * 4 * H);
+    const states = (): Floats => k.alloc((T + 1) * B * H);
+    const [wHh, hAct, mask, hRec, peep] = [
+      k.alloc(4 * H * H),
+      k.alloc(T * B * H),
+      k.alloc(B * H),
+      k.alloc(T * B * H),
+      k.alloc(3 * H),
+    ];
+    return [T, B, H, rows(), rows(), wHh, null, states(), states(), hAct, null, mask, hRec, peep, 0.5, false];
+  },
+  rnnLayerForward: (k) => {
+    const [T, B, H] = [1, 1, 64];
+    const [pre, wHh, h, mask, hRec] = [
+      k.alloc(T * B * H),
+      k.alloc(H * H),
+      k.alloc((T + 1) * B * H),
+      k.alloc(B * H),
+      k.alloc(T * B * H),
+    ];
+    return [T, B, H, pre, wHh, null, h, null, mask, hRec, false, 0];
   },
   fillRows: (k) => [2, 2, k.alloc(2), k.alloc(4), 2],
   addColumnSums: (k) => [2, 2, k.alloc(4), k.alloc(2)],

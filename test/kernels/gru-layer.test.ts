@@ -78,7 +78,24 @@ describe('native whole-layer GRU forward', { skip: nativeUnavailableReason() }, 
       h.fill(0.5);
       const p = packed ? k.alloc(k.packedLength(H, 3 * H)) : null;
       const before = Array.from(h);
-      const done = k.gruLayerForward(T, B, H, rows, k.alloc(3 * H * H), p, k.alloc(3 * H), rows, rows, rows, h, 0, lbr);
+      const done = k.gruLayerForward(
+        T,
+        B,
+        H,
+        rows,
+        k.alloc(3 * H * H),
+        p,
+        k.alloc(3 * H),
+        rows,
+        rows,
+        rows,
+        h,
+        null,
+        null,
+        null,
+        0,
+        lbr,
+      );
       return { done, untouched: Array.from(h).every((v, i) => v === before[i]) };
     };
     for (const [T, B, H, packed, lbr] of [

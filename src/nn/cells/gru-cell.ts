@@ -66,8 +66,9 @@ export const gruCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0,
   const whn = w.wHh.subarray(2 * H * H);
   const rowsRec = cfg.linearBeforeReset ? G3 : 2 * H; // W_hh rows in the first per-step product
   const packed = packRecurrentWeight(k, buf, 'packedWhh', T, true, H, rowsRec, w.wHh, H);
-  const whole = fused && run.lengths === null && run.recMask === null && k.gruLayerForward !== undefined;
-  if (whole && k.gruLayerForward?.(T, B, H, xp, w.wHh, packed, w.bHh, hp, pre, act, h, clip, lbr) === true) {
+  const [lengths, mask, rec] = [run.lengths, run.recMask, run.recMask === null ? null : hRec];
+  const whole = fused && k.gruLayerForward !== undefined;
+  if (whole && k.gruLayerForward?.(T, B, H, xp, w.wHh, packed, w.bHh, hp, pre, act, h, lengths, mask, rec, clip, lbr)) {
     // the backend ran every step in one call (the same numbers as the calls below)
     for (let t = 0; t < T; t++) emitOutput(run, H, t, h.subarray((t + 1) * B * H, (t + 2) * B * H), y);
     return;

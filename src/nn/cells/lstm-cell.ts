@@ -74,6 +74,42 @@ function gateCaches(cfg: CellConfig, buf: Buffers, n: number): { pre: Floats; ac
   return { pre, act: shared ? pre : buf('act', n) };
 }
 
+/** The backend's lstmOptionsLayerForward over the forward's cache, if it has one: whether it ran. */
+function wholeLayer(
+  k: Kernels,
+  run: SequenceRun,
+  cfg: CellConfig,
+  w: CellWeights,
+  packedWhh: Floats | null,
+  buf: Buffers,
+): boolean {
+  if (k.lstmOptionsLayerForward === undefined) return false;
+  const { T, B } = run;
+  const H = cfg.H;
+  const { pre, act } = gateCaches(cfg, buf, T * B * 4 * H);
+  const [h, c, hAct] = [buf('h', (T + 1) * B * H), buf('c', (T + 1) * B * H), buf('hAct', T * B * H)];
+  const hRec = run.recMask === null ? null : buf('hRec', T * B * H);
+  const { lengths, recMask } = run;
+  return k.lstmOptionsLayerForward(
+    T,
+    B,
+    H,
+    pre,
+    act,
+    w.wHh,
+    packedWhh,
+    h,
+    c,
+    hAct,
+    lengths,
+    recMask,
+    hRec,
+    w.peep,
+    cfg.clip,
+    cfg.inputForget,
+  );
+}
+
 /** Forward; outputs y (T, B, R) in buf('y'), final state in h[T], c[T]. */
 export function lstmCellSequenceForward(
   k: Kernels,
@@ -104,6 +140,11 @@ export function lstmCellSequenceForward(
   const packedWhh = packRecurrentWeight(k, buf, 'packedWhh', T, true, R, GH, w.wHh, R);
   const packedWhr = P > 0 ? packRecurrentWeight(k, buf, 'packedWhr', T, true, H, P, w.wHr as Floats, H) : null;
   const kernels = onKernels(cfg);
+  if (kernels && P === 0 && wholeLayer(k, run, cfg, w, packedWhh, buf)) {
+    // the backend ran every step in one call (the same numbers as the calls below)
+    for (let t = 0; t < T; t++) emitOutput(run, R, t, h.subarray((t + 1) * B * R, (t + 2) * B * R), y);
+    return;
+  }
   for (let t = 0; t < T; t++) {
     const preT = pre.subarray(t * B * GH, (t + 1) * B * GH);
     const actT = act.subarray(t * B * GH, (t + 1) * B * GH);

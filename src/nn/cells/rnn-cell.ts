@@ -51,6 +51,12 @@ export const rnnCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0,
   const packed = packRecurrentWeight(k, buf, 'packedWhh', T, true, H, H, w.wHh, H);
   const fused = fusedActivation(f);
   const relu = f.spec.name === 'relu';
+  const rec = run.recMask === null ? null : hRec;
+  if (fused && k.rnnLayerForward?.(T, B, H, pre, w.wHh, packed, h, run.lengths, run.recMask, rec, relu, clip)) {
+    // the backend ran every step in one call (the same numbers as the calls below)
+    for (let t = 0; t < T; t++) emitOutput(run, H, t, h.subarray((t + 1) * B * H, (t + 2) * B * H), y);
+    return;
+  }
   for (let t = 0; t < T; t++) {
     const preT = pre.subarray(t * B * H, (t + 1) * B * H);
     const hPrev = h.subarray(t * B * H, (t + 1) * B * H);
