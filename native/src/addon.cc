@@ -338,6 +338,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"rnnCellBackward", nullptr, RnnCellBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruLayerForward", nullptr, GruLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmOptionsLayerForward", nullptr, LstmOptionsLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmOptionsLayerBackward", nullptr, LstmOptionsLayerBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"rnnLayerForward", nullptr, RnnLayerForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"poolStats", nullptr, PoolStats, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

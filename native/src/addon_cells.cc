@@ -178,6 +178,34 @@ napi_value LstmOptionsLayerForward(napi_env env, napi_callback_info info) {
                                                  hAct, lengths, recMask, hRec, peep, clip, coupled));
 }
 
+// lstmOptionsLayerBackward(ctx, T, B, H, dy, dhNext, dcNext, pre, act, c, hAct, packedWhhBack, dPre, lengths,
+// recMask, peep, clip, coupled, dPeep) → whether it ran; dy, packedWhhBack, lengths, recMask, peep and dPeep
+// may be null
+napi_value LstmOptionsLayerBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int T = a.i32(), B = a.i32(), H = a.i32();
+  const float* dy = a.floatsOrNull();
+  float* dhNext = a.floats();
+  float* dcNext = a.floats();
+  const float* pre = a.floats();
+  const float* act = a.floats();
+  const float* c = a.floats();
+  const float* hAct = a.floats();
+  const float* packedWhhBack = a.floatsOrNull();
+  float* dPre = a.floats();
+  const int32_t* lengths = a.intsOrNull();
+  const float* recMask = a.floatsOrNull();
+  const float* peep = a.floatsOrNull();
+  const float clip = static_cast<float>(a.f64());
+  const bool coupled = a.flag();
+  float* dPeep = a.floatsOrNull();
+  if (!a.ok()) return nullptr;
+  return boolean(env, lstm_options_layer_backward(ctx->pool, ctx->threads, T, B, H, dy, dhNext, dcNext, pre, act, c,
+                                                  hAct, packedWhhBack, dPre, lengths, recMask, peep, clip, coupled,
+                                                  dPeep));
+}
+
 // rnnLayerForward(ctx, T, B, H, pre, wHh, packedWhh, h, lengths, recMask, hRec, relu, clip) → whether it ran;
 // packedWhh, lengths, recMask and hRec may be null
 napi_value RnnLayerForward(napi_env env, napi_callback_info info) {

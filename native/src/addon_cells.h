@@ -14,6 +14,7 @@ napi_value RnnCellForward(napi_env env, napi_callback_info info);
 napi_value RnnCellBackward(napi_env env, napi_callback_info info);
 napi_value GruLayerForward(napi_env env, napi_callback_info info);
 napi_value LstmOptionsLayerForward(napi_env env, napi_callback_info info);
+napi_value LstmOptionsLayerBackward(napi_env env, napi_callback_info info);
 napi_value RnnLayerForward(napi_env env, napi_callback_info info);
 napi_value LstmCellOptionsForward(napi_env env, napi_callback_info info);
 napi_value LstmCellOptionsBackward(napi_env env, napi_callback_info info);

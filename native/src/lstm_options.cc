@@ -95,49 +95,57 @@ void lstm_cell_options_forward(ThreadPool& pool, int threads, int B, int H, floa
   });
 }
 
+void lstm_cell_options_backward_units(int B, int H, const float* dh, const float* dc, const float* pre,
+                                      const float* act, const float* cPrev, const float* c, const float* tanhC,
+                                      const float* peep, float clip, bool coupled, float* dPre, float* dcPrev,
+                                      float* dPeep, int u0, int u1) {
+  const vf bound = splat(clip > 0 ? clip : std::numeric_limits<float>::infinity());
+  for (int64_t b = 0; b < B; b++) {
+    const float* a = pre + b * 4 * H;
+    const float* y = act + b * 4 * H;
+    float* d = dPre + b * 4 * H;
+    const size_t s = static_cast<size_t>(b) * H;
+    for (int j = u0; j < u1; j += kLanes) {
+      const Lanes L{std::min(kLanes, u1 - j)};
+      const vf i = L.in(y + j), f = L.in(y + H + j), g = L.in(y + 2 * H + j), o = L.in(y + 3 * H + j);
+      const vf cp = L.in(cPrev + s + j);
+      const vf th = L.in(tanhC + s + j);
+      const vf dhj = L.in(dh + s + j);
+      const vf dao = dhj * th * (o * (1.0f - o)) * slope(L.in(a + 3 * H + j), bound);
+      vf dcTotal = L.in(dc + s + j) + dhj * o * (1.0f - th * th);
+      if (peep != nullptr) dcTotal += dao * L.in(peep + 2 * H + j);
+      const vf dag = dcTotal * i * (1.0f - g * g) * slope(L.in(a + 2 * H + j), bound);
+      const vf dfGate = dcTotal * cp;
+      vf di = dcTotal * g;
+      vf daf{};
+      if (coupled) di -= dfGate;
+      else daf = dfGate * (f * (1.0f - f)) * slope(L.in(a + H + j), bound);
+      const vf dai = di * (i * (1.0f - i)) * slope(L.in(a + j), bound);
+      vf dcp = dcTotal * f;
+      if (peep != nullptr) {
+        dcp += dai * L.in(peep + j) + daf * L.in(peep + H + j);
+        if (dPeep != nullptr) {
+          L.out(dPeep + j, L.in(dPeep + j) + dai * cp);
+          L.out(dPeep + H + j, L.in(dPeep + H + j) + daf * cp);
+          L.out(dPeep + 2 * H + j, L.in(dPeep + 2 * H + j) + dao * L.in(c + s + j));
+        }
+      }
+      L.out(d + j, dai);
+      L.out(d + H + j, daf);
+      L.out(d + 2 * H + j, dag);
+      L.out(d + 3 * H + j, dao);
+      L.out(dcPrev + s + j, dcp);  // last: dcPrev may alias dc
+    }
+  }
+}
+
 void lstm_cell_options_backward(ThreadPool& pool, int threads, int B, int H, const float* dh, const float* dc,
                                 const float* pre, const float* act, const float* cPrev, const float* c,
                                 const float* tanhC, const float* peep, float clip, bool coupled, float* dPre,
                                 float* dcPrev, float* dPeep) {
-  const vf bound = splat(clip > 0 ? clip : std::numeric_limits<float>::infinity());
   split_units(pool, threads, B, H, [&](int u0, int u1) {
-    for (int64_t b = 0; b < B; b++) {
-      const float* a = pre + b * 4 * H;
-      const float* y = act + b * 4 * H;
-      float* d = dPre + b * 4 * H;
-      const size_t s = static_cast<size_t>(b) * H;
-      for (int j = u0; j < u1; j += kLanes) {
-        const Lanes L{std::min(kLanes, u1 - j)};
-        const vf i = L.in(y + j), f = L.in(y + H + j), g = L.in(y + 2 * H + j), o = L.in(y + 3 * H + j);
-        const vf cp = L.in(cPrev + s + j);
-        const vf th = L.in(tanhC + s + j);
-        const vf dhj = L.in(dh + s + j);
-        const vf dao = dhj * th * (o * (1.0f - o)) * slope(L.in(a + 3 * H + j), bound);
-        vf dcTotal = L.in(dc + s + j) + dhj * o * (1.0f - th * th);
-        if (peep != nullptr) dcTotal += dao * L.in(peep + 2 * H + j);
-        const vf dag = dcTotal * i * (1.0f - g * g) * slope(L.in(a + 2 * H + j), bound);
-        const vf dfGate = dcTotal * cp;
-        vf di = dcTotal * g;
-        vf daf{};
-        if (coupled) di -= dfGate;
-        else daf = dfGate * (f * (1.0f - f)) * slope(L.in(a + H + j), bound);
-        const vf dai = di * (i * (1.0f - i)) * slope(L.in(a + j), bound);
-        vf dcp = dcTotal * f;
-        if (peep != nullptr) {
-          dcp += dai * L.in(peep + j) + daf * L.in(peep + H + j);
-          if (dPeep != nullptr) {
-            L.out(dPeep + j, L.in(dPeep + j) + dai * cp);
-            L.out(dPeep + H + j, L.in(dPeep + H + j) + daf * cp);
-            L.out(dPeep + 2 * H + j, L.in(dPeep + 2 * H + j) + dao * L.in(c + s + j));
-          }
-        }
-        L.out(d + j, dai);
-        L.out(d + H + j, daf);
-        L.out(d + 2 * H + j, dag);
-        L.out(d + 3 * H + j, dao);
-        L.out(dcPrev + s + j, dcp);  // last: dcPrev may alias dc
-      }
-    }
+    lstm_cell_options_backward_units(B, H, dh, dc, pre, act, cPrev, c, tanhC, peep, clip, coupled, dPre, dcPrev,
+                                     dPeep, u0, u1);
   });
 }
 

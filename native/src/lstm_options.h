@@ -21,6 +21,12 @@ void lstm_cell_options_backward(ThreadPool& pool, int threads, int B, int H, con
                                 const float* pre, const float* act, const float* cPrev, const float* c,
                                 const float* tanhC, const float* peep, float clip, bool coupled, float* dPre,
                                 float* dcPrev, float* dPeep);
+// The backward on the hidden units [u0, u1) of every row only, as the forward's units form; a unit's
+// peephole gradient is summed over the rows in row order, as the whole call sums it.
+void lstm_cell_options_backward_units(int B, int H, const float* dh, const float* dc, const float* pre,
+                                      const float* act, const float* cPrev, const float* c, const float* tanhC,
+                                      const float* peep, float clip, bool coupled, float* dPre, float* dcPrev,
+                                      float* dPeep, int u0, int u1);
 void multiply(int64_t n, const float* x, const float* y, float* out);
 
 }  // namespace lstm

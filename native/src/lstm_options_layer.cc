@@ -1,6 +1,7 @@
 #include "lstm_options_layer.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "gemm.h"
 #include "lstm_options.h"
@@ -67,6 +68,74 @@ bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int
       carry_past_end(lengths, B, t, H, u0, u1, cPrev, cCur);
       if (recMask != nullptr && t + 1 < T) masked_units(B, H, u0, u1, hCur, recMask, hRec + (t + 1) * bh);
       if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
+    }
+  });
+  return true;
+}
+
+bool lstm_options_layer_backward(ThreadPool& pool, int threads, int T, int B, int H, const float* dy, float* dhNext,
+                                 float* dcNext, const float* pre, const float* act, const float* c,
+                                 const float* hAct, const float* packedWhhBack, float* dPre, const int32_t* lengths,
+                                 const float* recMask, const float* peep, float clip, bool coupled, float* dPeep) {
+  if (H % kTileCols != 0 || packedWhhBack == nullptr) return false;
+  const int G = 4 * H;
+  const int panels = H / kTileCols;
+  const double stepMacs = static_cast<double>(B) * G * H;
+  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
+  SpinBarrier barrier(n);
+  const size_t bh = static_cast<size_t>(B) * H;
+  // dh into the step; with ended rows inside the running range, dh and dc with those rows zeroed
+  std::vector<float> dhTot(bh), dhCell(bh), dcIncoming(bh);
+  pool.parallel(n, [&](int thread, int count) {
+    const int u0 = panels * thread / count * kTileCols;
+    const int u1 = panels * (thread + 1) / count * kTileCols;
+    for (int t = T - 1; t >= 0; t--) {
+      const RunningRows rows = running_rows(lengths, B, t);
+      const int m = std::max(0, rows.end - rows.first);
+      bool endedInside = false;
+      for (int b = rows.first; b < rows.end && lengths != nullptr; b++) endedInside = endedInside || t >= lengths[b];
+      const float* dyT = dy == nullptr ? nullptr : dy + t * bh;
+      for (int b = 0; b < B; b++) {
+        const size_t row = static_cast<size_t>(b) * H;
+        const bool ended = lengths != nullptr && t >= lengths[b];
+        for (int j = u0; j < u1; j++) dhTot[row + j] = dyT == nullptr || ended ? dhNext[row + j] : dhNext[row + j] + dyT[row + j];
+        if (!endedInside) continue;
+        for (int j = u0; j < u1; j++) {
+          dhCell[row + j] = ended ? 0.0f : dhTot[row + j];
+          dcIncoming[row + j] = dcNext[row + j];
+          if (ended) dcNext[row + j] = 0.0f;
+        }
+      }
+      const float* dhF = endedInside ? dhCell.data() : dhTot.data();
+      float* dPreT = dPre + t * B * static_cast<size_t>(G);
+      const int zeroFrom = std::max(rows.first, rows.end);
+      for (int b = 0; b < B; b++) {
+        if (b >= rows.first && b < zeroFrom) continue;  // rows outside [first, end): no gate gradient
+        for (int g = 0; g < 4; g++) {
+          float* d = dPreT + static_cast<size_t>(b) * G + g * H;
+          std::fill(d + u0, d + u1, 0.0f);
+        }
+      }
+      const size_t g0 = static_cast<size_t>(rows.first) * G, h0 = static_cast<size_t>(rows.first) * H;
+      if (m > 0) {
+        const float* preT = pre + t * B * static_cast<size_t>(G);
+        const float* actT = act + t * B * static_cast<size_t>(G);
+        lstm_cell_options_backward_units(m, H, dhF + h0, dcNext + h0, preT + g0, actT + g0, c + t * bh + h0,
+                                         c + (t + 1) * bh + h0, hAct + t * bh + h0, peep, clip, coupled, dPreT + g0,
+                                         dcNext + h0, dPeep, u0, u1);
+      }
+      if (endedInside) carry_past_end(lengths, B, t, H, u0, u1, dcIncoming.data(), dcNext);
+      if (count > 1) barrier.wait();  // the product below reads whole rows of dPre_t
+      if (m > 0) {
+        gemm_prepacked_ranges(Matrix{dPreT + g0, G, false}, packedWhhBack, G, 0, m, &u0, &u1, 1, dhNext + h0, H, 0);
+        if (recMask != nullptr) {
+          for (int b = rows.first; b < rows.end; b++) {
+            const size_t row = static_cast<size_t>(b) * H;
+            for (int j = u0; j < u1; j++) dhNext[row + j] = dhNext[row + j] * recMask[row + j];
+          }
+        }
+      }
+      carry_past_end(lengths, B, t, H, u0, u1, dhTot.data(), dhNext);
     }
   });
   return true;

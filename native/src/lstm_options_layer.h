@@ -28,4 +28,19 @@ bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int
                                 const int32_t* lengths, const float* recMask, float* hRec, const float* peep,
                                 float clip, bool coupled);
 
+// The backward through that forward's steps in one call, from t = T − 1 down to 0, as the step loop of
+// lstmCellSequenceBackward (src/nn/cells/lstm-cell.ts) computes it:
+//   dh = dhNext + dy_t (rows still running);  on rows [first, end): lstm_cell_options_backward → dPre_t,
+//   dc_{t}; dhNext = (dPre_t · W_hh) ⊙ m;  rows that have ended pass dh and dc through, and get no
+//   gate gradient (dPre_t zero; an ended row inside [first, end) runs with zero state gradients)
+// dy (T, B, H) or null; dhNext, dcNext (B, H): the gradients into h_T, c_T in, into h_0, c_0 out;
+// dPre (T, B, 4H) out; dPeep (3H) accumulated (+=) when there are peepholes. packedWhhBack =
+// pack_b of W_hh (4H, H) as stored. Threads own hidden units as in the forward; a step needs one
+// barrier (dPre_t complete before the product reads whole rows of it).
+// False (and nothing written) for H not a multiple of kTileCols or without the packing (one step).
+bool lstm_options_layer_backward(ThreadPool& pool, int threads, int T, int B, int H, const float* dy, float* dhNext,
+                                 float* dcNext, const float* pre, const float* act, const float* c,
+                                 const float* hAct, const float* packedWhhBack, float* dPre, const int32_t* lengths,
+                                 const float* recMask, const float* peep, float clip, bool coupled, float* dPeep);
+
 }  // namespace lstm

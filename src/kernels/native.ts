@@ -36,6 +36,7 @@ type Threaded =
   | 'lstmLayerForward'
   | 'gruLayerForward'
   | 'lstmOptionsLayerForward'
+  | 'lstmOptionsLayerBackward'
   | 'rnnLayerForward'
   | 'softmaxCrossEntropy'
   | 'sumSquares'
@@ -192,6 +193,32 @@ export class NativeKernels implements Kernels {
     this.mem.check('lstmOptionsLayerForward', 'pre, act, wHh, packedWhh, h, c, hAct', pre, act, wHh, pHh, h, c, hAct);
     this.mem.check('lstmOptionsLayerForward', 'recMask, hRec, peep', recMask, hRec, peep);
     return this.addon.lstmOptionsLayerForward(this.ctx, T, B, H, pre, act, wHh, ...o);
+  };
+
+  /** The backward of every step of an LSTM-with-options layer in one call (lstm_options_layer.h). */
+  readonly lstmOptionsLayerBackward: KernelFunction<'lstmOptionsLayerBackward'> = (T, B, H, dy, dhN, dcN, ...o) => {
+    const [pre, act, c, hAct, pHh, dPre, , recMask, peep, , , dPeep] = o;
+    this.mem.check(
+      'lstmOptionsLayerBackward',
+      'dy, dhNext, dcNext, pre, act, c, hAct',
+      dy,
+      dhN,
+      dcN,
+      pre,
+      act,
+      c,
+      hAct,
+    );
+    this.mem.check(
+      'lstmOptionsLayerBackward',
+      'packedWhhBack, dPre, recMask, peep, dPeep',
+      pHh,
+      dPre,
+      recMask,
+      peep,
+      dPeep,
+    );
+    return this.addon.lstmOptionsLayerBackward(this.ctx, T, B, H, dy, dhN, dcN, ...o);
   };
 
   /** Every step of a plain RNN layer in one call (native/src/rnn_layer.h). */

@@ -454,6 +454,38 @@ export interface Kernels {
   ): boolean;
 
   /**
+   * Optional: the backward of that layer's steps in one call (the step loop of
+   * lstmCellSequenceBackward in src/nn/cells/lstm-cell.ts, which it must match exactly), from
+   * t = T − 1 down to 0: dh = dhNext + dy_t on the rows still running; lstmCellOptionsBackward on
+   * the rows from the first to the last still running (an ended row among them with zero state
+   * gradients) → dPre_t, dc; dhNext = (dPre_t · W_hh) ⊙ m; ended rows pass dh and dc through and
+   * get a zero dPre_t. dy (T, B, H) or null; dhNext, dcNext (B, H) the gradients into h_T, c_T in
+   * and into h_0, c_0 out; pre, act, c, hAct the forward's; packedWhhBack = packB(false, 4H, H,
+   * wHh) or null (one step); dPre (T, B, 4H) out; dPeep (3H) accumulated, or null. Returns false,
+   * having written nothing, for what it leaves to the separate calls.
+   */
+  lstmOptionsLayerBackward?(
+    T: number,
+    B: number,
+    H: number,
+    dy: Floats | null,
+    dhNext: Floats,
+    dcNext: Floats,
+    pre: Floats,
+    act: Floats,
+    c: Floats,
+    hAct: Floats,
+    packedWhhBack: Floats | null,
+    dPre: Floats,
+    lengths: Int32Array | null,
+    recMask: Floats | null,
+    peep: Floats | null,
+    clip: number,
+    inputForget: boolean,
+    dPeep: Floats | null,
+  ): boolean;
+
+  /**
    * Optional: one plain RNN layer (tanh or relu) over T steps in one call, as gruLayerForward.
    * After the caller's input projection pre (T, B, H) = bias + x · W_ihᵀ:
    *   for t < T: pre_t += (h_t ⊙ m) · W_hhᵀ, rnnCellForward → h_{t+1}, rows past their length carry h_t

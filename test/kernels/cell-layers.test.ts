@@ -1,5 +1,6 @@
 /**
- * The native whole-layer forwards of the LSTM with options (lstmOptionsLayerForward), the plain RNN
+ * The native whole-layer forwards of the LSTM with options (lstmOptionsLayerForward, and its
+ * backward lstmOptionsLayerBackward), the plain RNN
  * (rnnLayerForward) and the GRU with lengths and recurrent dropout (gruLayerForward) inside
  * `Recurrent`: the same bits as the separate calls (recurrent product, cell step, carried rows,
  * masked operands) on 1, 2 and 3 threads, for batches sorted by length, unsorted and with empty
@@ -14,7 +15,7 @@ import { Recurrent, type RecurrentOptions } from '../../src/nn/recurrent.js';
 import '../../src/node/native-addon.js';
 import { Rng } from '../../src/rng.js';
 
-type LayerKernel = 'lstmOptionsLayerForward' | 'rnnLayerForward' | 'gruLayerForward';
+type LayerKernel = 'lstmOptionsLayerForward' | 'lstmOptionsLayerBackward' | 'rnnLayerForward' | 'gruLayerForward';
 
 function filled(k: Kernels, n: number, seed: number): Floats {
   const a = k.alloc(n);
@@ -41,24 +42,26 @@ function run(k: Kernels, opts: RecurrentOptions, T: number, B: number, lengths: 
   return [...y, ...dx, ...arena.grads];
 }
 
-/** The backend with its whole-layer calls counted (those that ran the layer). */
-function counting(k: NativeKernels, name: LayerKernel): { k: NativeKernels; ran: () => number } {
-  let ran = 0;
-  const whole = k[name] as (...args: unknown[]) => boolean;
-  Object.defineProperty(k, name, {
-    value: (...args: unknown[]) => {
-      const done = whole(...args);
-      if (done) ran++;
-      return done;
-    },
+/** The backend with its whole-layer calls counted (those that ran the layer), per kernel. */
+function counting(k: NativeKernels, names: readonly LayerKernel[]): { k: NativeKernels; ran: () => number[] } {
+  const ran = names.map(() => 0);
+  names.forEach((name, i) => {
+    const whole = k[name] as (...args: unknown[]) => boolean;
+    Object.defineProperty(k, name, {
+      value: (...args: unknown[]) => {
+        const done = whole(...args);
+        if (done) ran[i] = (ran[i] as number) + 1;
+        return done;
+      },
+    });
   });
   return { k, ran: () => ran };
 }
 
-const KERNEL: Record<RecurrentOptions['kind'], LayerKernel> = {
-  lstm: 'lstmOptionsLayerForward',
-  rnn: 'rnnLayerForward',
-  gru: 'gruLayerForward',
+const KERNELS: Record<RecurrentOptions['kind'], readonly LayerKernel[]> = {
+  lstm: ['lstmOptionsLayerForward', 'lstmOptionsLayerBackward'],
+  rnn: ['rnnLayerForward'],
+  gru: ['gruLayerForward'],
 };
 
 /** Each cell and option on a whole number of register tiles (H 64). */
@@ -93,19 +96,23 @@ function describeCase(o: RecurrentOptions): string {
 describe('native whole-layer forwards with lengths and options', { skip: nativeUnavailableReason() }, () => {
   for (const opts of CASES) {
     it(`the same bits as the separate calls on 1, 2 and 3 threads: ${describeCase(opts)}`, () => {
-      const name = KERNEL[opts.kind];
+      const names = KERNELS[opts.kind];
       const layers = (opts.numLayers ?? 1) * (opts.bidirectional === true ? 2 : 1);
       for (const threads of [1, 2, 3]) {
         const separate = new NativeKernels({ threads });
-        Object.defineProperty(separate, name, { value: undefined });
+        for (const name of names) Object.defineProperty(separate, name, { value: undefined });
         for (const [T, B, lens] of SHAPES) {
           const lengths = lens === null ? null : Int32Array.from(lens);
-          const { k, ran } = counting(new NativeKernels({ threads }), name);
+          const { k, ran } = counting(new NativeKernels({ threads }), names);
           const what = `T ${T}, B ${B}, lengths ${lens}, ${threads} threads`;
           assert.deepEqual(run(k, opts, T, B, lengths), run(separate, opts, T, B, lengths), what);
-          // the plain LSTM over full lengths takes the fused path (lstmLayerForward) instead
+          // the plain LSTM over full lengths takes the fused path (lstmLayerForward) instead; a
+          // single step's backward has no packing and runs the separate calls
           const fused = opts.kind === 'lstm' && isPlain(opts) && lengths === null;
-          assert.equal(ran(), fused ? 0 : layers, `every layer and direction in one call each: ${what}`);
+          const expected = names.map((name) =>
+            fused || (name === 'lstmOptionsLayerBackward' && T === 1) ? 0 : layers,
+          );
+          assert.deepEqual(ran(), expected, `every layer and direction in one call each: ${what}`);
         }
       }
     });
@@ -113,7 +120,13 @@ describe('native whole-layer forwards with lengths and options', { skip: nativeU
 
   it('leaves partial tiles and unpacked multi-step or wide layers to the separate calls', () => {
     const k = new NativeKernels({ threads: 2 });
-    const tryLayer = (name: LayerKernel, T: number, B: number, H: number, packed: boolean) => {
+    const tryLayer = (
+      name: Exclude<LayerKernel, 'lstmOptionsLayerBackward'>,
+      T: number,
+      B: number,
+      H: number,
+      packed: boolean,
+    ) => {
       const G = name === 'lstmOptionsLayerForward' ? 4 : name === 'gruLayerForward' ? 3 : 1;
       const rows = k.alloc(T * B * G * H);
       const h = k.alloc((T + 1) * B * H);

@@ -57,6 +57,37 @@ const CALLS: Calls = {
     ];
     return [T, B, H, rows(), rows(), wHh, null, states(), states(), hAct, null, mask, hRec, peep, 0.5, false];
   },
+  lstmOptionsLayerBackward: (k) => {
+    const [T, B, H] = [1, 1, 64];
+    const rows = (): Floats => k.alloc(T * B * 4 * H);
+    const state = (): Floats => k.alloc(B * H);
+    const [c, hAct, packed, peep] = [
+      k.alloc((T + 1) * B * H),
+      k.alloc(T * B * H),
+      k.alloc(k.packedLength(4 * H, H)),
+      k.alloc(3 * H),
+    ];
+    return [
+      T,
+      B,
+      H,
+      k.alloc(T * B * H),
+      state(),
+      state(),
+      rows(),
+      rows(),
+      c,
+      hAct,
+      packed,
+      rows(),
+      null,
+      state(),
+      peep,
+      0,
+      false,
+      k.alloc(3 * H),
+    ];
+  },
   rnnLayerForward: (k) => {
     const [T, B, H] = [1, 1, 64];
     const [pre, wHh, h, mask, hRec] = [

@@ -36,6 +36,7 @@ import {
   type Buffers,
   type SequenceRun,
   type CellSequenceBackward,
+  type CellGrads,
   anyPastEndWithin,
   carryPastEnd,
   emitOutput,
@@ -108,6 +109,29 @@ function wholeLayer(
     cfg.clip,
     cfg.inputForget,
   );
+}
+
+/** The backend's lstmOptionsLayerBackward over the forward's cache, if it has one: whether it ran. */
+function wholeLayerBackward(
+  k: Kernels,
+  cfg: CellConfig,
+  w: CellWeights,
+  g: CellGrads,
+  run: SequenceRun,
+  dy: Floats | null,
+  dhNext: Floats,
+  dcNext: Floats,
+  packedWhhBack: Floats | null,
+  buf: Buffers,
+): boolean {
+  if (k.lstmOptionsLayerBackward === undefined) return false;
+  const { T, B } = run;
+  const H = cfg.H;
+  const { pre, act } = gateCaches(cfg, buf, T * B * 4 * H);
+  const [c, hAct, dPre] = [buf('c', (T + 1) * B * H), buf('hAct', T * B * H), buf('dPre', T * B * 4 * H)];
+  const gates = [pre, act, c, hAct, packedWhhBack, dPre] as const;
+  const options = [run.lengths, run.recMask, w.peep, cfg.clip, cfg.inputForget, g.peep] as const;
+  return k.lstmOptionsLayerBackward(T, B, H, dy, dhNext, dcNext, ...gates, ...options);
 }
 
 /** Forward; outputs y (T, B, R) in buf('y'), final state in h[T], c[T]. */
@@ -211,60 +235,64 @@ export const lstmCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run
   const packedWhh = packRecurrentWeight(k, buf, 'packedWhhBack', T, false, GH, R, w.wHh, R);
   const packedWhr = P > 0 ? packRecurrentWeight(k, buf, 'packedWhrBack', T, false, P, H, w.wHr as Floats, H) : null;
   const kernels = onKernels(cfg);
-  for (let t = T - 1; t >= 0; t--) {
-    totalStateGradient(run, R, t, dy, dhNext, dhTot, k);
-    const b0 = firstRunningRow(run, t);
-    const b1 = runningRowsEnd(run, t);
-    const n = Math.max(0, b1 - b0);
-    // rows in [b0, b1) that have ended (an unsorted batch): zero state gradients into the step
-    const endedInside = n > 0 && anyPastEndWithin(run, t, b0, b1);
-    const [gRows, hRows] = [b0 * GH, b0 * H];
-    let dhF = dhTot; // the gradient of o ⊙ h(c_t), (B, H)
-    if (P > 0) {
-      // through the projection: rows past their end carry h unchanged, so none reaches W_hr
-      const dhOutT = dhOut.subarray(t * B * P, (t + 1) * B * P);
-      dhOutT.set(dhTot);
-      noGateGradientPastEnd(run, t, P, dhOutT);
-      if (n > 0) {
-        const dhFullR = dhFullT.subarray(hRows);
-        recurrentProduct(k, packedWhr, false, n, H, P, dhOutT.subarray(b0 * P), P, w.wHr as Floats, H, dhFullR, H, 0);
+  const whole = kernels && P === 0 && wholeLayerBackward(k, cfg, w, g, run, dy, dhNext, dcNext, packedWhh, buf);
+  // unless the backend ran every step in one call (the same numbers as this loop)
+  if (!whole) {
+    for (let t = T - 1; t >= 0; t--) {
+      totalStateGradient(run, R, t, dy, dhNext, dhTot, k);
+      const b0 = firstRunningRow(run, t);
+      const b1 = runningRowsEnd(run, t);
+      const n = Math.max(0, b1 - b0);
+      // rows in [b0, b1) that have ended (an unsorted batch): zero state gradients into the step
+      const endedInside = n > 0 && anyPastEndWithin(run, t, b0, b1);
+      const [gRows, hRows] = [b0 * GH, b0 * H];
+      let dhF = dhTot; // the gradient of o ⊙ h(c_t), (B, H)
+      if (P > 0) {
+        // through the projection: rows past their end carry h unchanged, so none reaches W_hr
+        const dhOutT = dhOut.subarray(t * B * P, (t + 1) * B * P);
+        dhOutT.set(dhTot);
+        noGateGradientPastEnd(run, t, P, dhOutT);
+        if (n > 0) {
+          const dhFullR = dhFullT.subarray(hRows);
+          recurrentProduct(k, packedWhr, false, n, H, P, dhOutT.subarray(b0 * P), P, w.wHr as Floats, H, dhFullR, H, 0);
+        }
+        dhF = dhFullT;
+      } else if (endedInside) {
+        dhCell.set(dhTot);
+        zeroPastEnd(run, t, H, dhCell);
+        dhF = dhCell;
       }
-      dhF = dhFullT;
-    } else if (endedInside) {
-      dhCell.set(dhTot);
-      zeroPastEnd(run, t, H, dhCell);
-      dhF = dhCell;
+      if (endedInside) {
+        dcIncoming.set(dcNext);
+        zeroPastEnd(run, t, H, dcNext);
+      }
+      const preT = pre.subarray(t * B * GH, (t + 1) * B * GH);
+      const actT = act.subarray(t * B * GH, (t + 1) * B * GH);
+      const dPreT = dPre.subarray(t * B * GH, (t + 1) * B * GH);
+      // rows outside [b0, b1) have ended: no gate gradient, and dc passes through untouched
+      dPreT.fill(0, 0, gRows);
+      dPreT.fill(0, Math.max(gRows, b1 * GH));
+      if (n > 0) {
+        const [preR, actR, dPreR] = [preT.subarray(gRows), actT.subarray(gRows), dPreT.subarray(gRows)];
+        const cPrevR = c.subarray(t * B * H + hRows, (t + 1) * B * H);
+        const cCurR = c.subarray((t + 1) * B * H + hRows, (t + 2) * B * H);
+        const hAR = hA.subarray(t * B * H + hRows, (t + 1) * B * H);
+        const [dhR, dcR] = [dhF.subarray(hRows), dcNext.subarray(hRows)];
+        if (kernels) {
+          const opts = [w.peep, clip, cfg.inputForget, dPreR, dcR, g.peep] as const;
+          k.lstmCellOptionsBackward(n, H, dhR, dcR, preR, actR, cPrevR, cCurR, hAR, ...opts);
+        } else activationsBackward(cfg, n, dhR, dcR, preR, actR, cPrevR, cCurR, hAR, w.peep, dPreR, g.peep);
+      }
+      // rows past their end inside [b0, b1): the incoming dc passes through as it is
+      if (endedInside) carryPastEnd(run, t, H, dcIncoming, dcNext);
+      // dh_{t−1} = (dA_t · W_hh) ⊙ m; rows past their end keep the incoming gradient
+      if (n > 0) {
+        const dhNextR = dhNext.subarray(b0 * R);
+        recurrentProduct(k, packedWhh, false, n, R, GH, dPreT.subarray(gRows), GH, w.wHh, R, dhNextR, R, 0);
+        if (run.recMask !== null) k.multiply(n * R, dhNextR, run.recMask.subarray(b0 * R), dhNextR);
+      }
+      passThroughPastEnd(run, t, R, dhTot, dhNext);
     }
-    if (endedInside) {
-      dcIncoming.set(dcNext);
-      zeroPastEnd(run, t, H, dcNext);
-    }
-    const preT = pre.subarray(t * B * GH, (t + 1) * B * GH);
-    const actT = act.subarray(t * B * GH, (t + 1) * B * GH);
-    const dPreT = dPre.subarray(t * B * GH, (t + 1) * B * GH);
-    // rows outside [b0, b1) have ended: no gate gradient, and dc passes through untouched
-    dPreT.fill(0, 0, gRows);
-    dPreT.fill(0, Math.max(gRows, b1 * GH));
-    if (n > 0) {
-      const [preR, actR, dPreR] = [preT.subarray(gRows), actT.subarray(gRows), dPreT.subarray(gRows)];
-      const cPrevR = c.subarray(t * B * H + hRows, (t + 1) * B * H);
-      const cCurR = c.subarray((t + 1) * B * H + hRows, (t + 2) * B * H);
-      const hAR = hA.subarray(t * B * H + hRows, (t + 1) * B * H);
-      const [dhR, dcR] = [dhF.subarray(hRows), dcNext.subarray(hRows)];
-      if (kernels) {
-        const opts = [w.peep, clip, cfg.inputForget, dPreR, dcR, g.peep] as const;
-        k.lstmCellOptionsBackward(n, H, dhR, dcR, preR, actR, cPrevR, cCurR, hAR, ...opts);
-      } else activationsBackward(cfg, n, dhR, dcR, preR, actR, cPrevR, cCurR, hAR, w.peep, dPreR, g.peep);
-    }
-    // rows past their end inside [b0, b1): the incoming dc passes through as it is
-    if (endedInside) carryPastEnd(run, t, H, dcIncoming, dcNext);
-    // dh_{t−1} = (dA_t · W_hh) ⊙ m; rows past their end keep the incoming gradient
-    if (n > 0) {
-      const dhNextR = dhNext.subarray(b0 * R);
-      recurrentProduct(k, packedWhh, false, n, R, GH, dPreT.subarray(gRows), GH, w.wHh, R, dhNextR, R, 0);
-      if (run.recMask !== null) k.multiply(n * R, dhNextR, run.recMask.subarray(b0 * R), dhNextR);
-    }
-    passThroughPastEnd(run, t, R, dhTot, dhNext);
   }
   const operands = recurrentOperands(run, R, h, hRec);
   weightGradients(k, cfg, w, g, run, dPre, dPre, [{ row0: 0, rows: GH, operand: operands }], dx, buf('colSums', GH));
