@@ -293,6 +293,33 @@ napi_value Multiply(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gatherRows(N, E, table, ids, out): out row n = table row ids[n], rows of E; an id outside the table
+// or an out shorter than N rows throws a RangeError, having written nothing.
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int N = a.i32(), E = a.i32();
+  const float* table = a.floats();
+  const size_t tableRows = E > 0 ? a.lastLength() / static_cast<size_t>(E) : 0;
+  const int32_t* ids = a.ints();
+  const size_t idCount = a.lastLength();
+  float* out = a.floats();
+  const size_t outLength = a.lastLength();
+  if (!a.ok()) return nullptr;
+  if (N < 0 || E < 0 || idCount < static_cast<size_t>(N) || outLength < static_cast<size_t>(N) * E) {
+    napi_throw_range_error(env, nullptr, "native gatherRows: ids or out are shorter than N rows");
+    return nullptr;
+  }
+  for (int n = 0; n < N; n++) {
+    if (ids[n] < 0 || static_cast<size_t>(ids[n]) >= tableRows) {
+      napi_throw_range_error(env, nullptr, "native gatherRows: a row id is outside the table");
+      return nullptr;
+    }
+  }
+  for (int n = 0; n < N; n++)
+    std::memcpy(out + static_cast<size_t>(n) * E, table + static_cast<size_t>(ids[n]) * E, sizeof(float) * E);
+  return nullptr;
+}
+
 // simd() → { name, lanes, tileRows, tileCols }: what the build compiled for.
 napi_value Simd(napi_env env, napi_callback_info) {
   napi_value out;
@@ -328,6 +355,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"simd", nullptr, Simd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellOptionsForward", nullptr, LstmCellOptionsForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellOptionsBackward", nullptr, LstmCellOptionsBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"multiply", nullptr, Multiply, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruGatesForward", nullptr, GruGatesForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCandidateForward", nullptr, GruCandidateForward, nullptr, nullptr, nullptr, napi_default, nullptr},

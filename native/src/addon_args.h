@@ -52,6 +52,8 @@ class Args {
   int32_t* ints() { return static_cast<int32_t*>(array(napi_int32_array, "an Int32Array")); }
   // an Int32Array, or null (nullptr)
   int32_t* intsOrNull() { return nextIsNull() ? nullptr : ints(); }
+  // the number of elements of the typed array read last
+  size_t lastLength() const { return length_; }
   Context* context() {
     void* data = nullptr;
     if (take() && napi_get_value_external(env_, argv_[index_], &data) != napi_ok) fail("a kernel context");
@@ -95,6 +97,7 @@ class Args {
       fail(what);
       return nullptr;
     }
+    length_ = length;
     return data;
   }
   void fail(const char* expected) {
@@ -110,6 +113,7 @@ class Args {
   napi_value argv_[kMaxArgs];
   int index_ = -1;
   bool ok_ = true;
+  size_t length_ = 0;
 };
 
 }  // namespace lstm

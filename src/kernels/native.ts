@@ -7,8 +7,8 @@
  * Memory: `alloc` returns Float32Arrays over 64-byte-aligned memory the addon allocates (freed with
  * the array); kernels read and write the arrays' memory in place, so no call copies. Every kernel
  * refuses a float array that `alloc` did not hand out (BackendMemory), as the WebAssembly backend
- * does: code that runs here runs there. The kernels that copy rows rather than compute (gatherRows,
- * scatterAddRows, softmaxRow) are delegated, each visibly, to the reference this backend holds.
+ * does: code that runs here runs there. scatterAddRows and softmaxRow, which touch a few rows per
+ * token, are delegated, each visibly, to the reference this backend holds.
  */
 import { ConfigError } from '../errors.js';
 import { BackendMemory } from './backend-memory.js';
@@ -60,7 +60,8 @@ type Unthreaded =
   | 'gruStateBackward'
   | 'rnnCellForward'
   | 'rnnCellBackward'
-  | 'multiply';
+  | 'multiply'
+  | 'gatherRows';
 
 type WithContext<K extends KernelMethod> = (
   ctx: NativeContext,
@@ -248,8 +249,13 @@ export class NativeKernels implements Kernels {
     this.addon.lstmCellBackward(this.ctx, B, H, dh, dc, gates, cPrev, tanhC, dGates, dcPrev);
   };
 
-  /** Delegated to the reference: row copies and the one-row softmax (reference-rows.ts). */
-  readonly gatherRows = this.rows.gatherRows;
+  /** Row copies in C++: the permutations of a batch sorted by length move every row (length-order.ts). */
+  readonly gatherRows: Kernels['gatherRows'] = (N, E, table, ids, out) => {
+    this.mem.check('gatherRows', 'table, out', table, out);
+    this.addon.gatherRows(N, E, table, ids, out);
+  };
+
+  /** Delegated to the reference: scatter-add of rows and the one-row softmax (reference-rows.ts). */
   readonly scatterAddRows = this.rows.scatterAddRows;
   readonly softmaxRow = this.rows.softmaxRow;
 

@@ -1,6 +1,7 @@
 /**
- * The kernels both compiled backends delegate to the TypeScript reference by design: row copies
- * (gatherRows, scatterAddRows) and the one-row softmax of sampling, which move or touch a few
+ * The kernels the compiled backends delegate to the TypeScript reference by design: row copies
+ * (gatherRows on WebAssembly; the native addon copies rows itself, for the bulk permutations of
+ * length-order.ts), scatterAddRows and the one-row softmax of sampling, which move or touch a few
  * numbers per token and gain nothing from a call into WebAssembly or C++. They run the reference's
  * loops on arrays checked to be in the backend's memory, so they refuse what every kernel refuses.
  */

@@ -21,6 +21,7 @@ import type { Buffers, SequenceRun } from './cells/sequence.js';
 import { initOrthogonal, initUniform, initXavierUniform } from './init.js';
 import type { ParamArena, ParamSpec } from './params.js';
 import { checkMemory } from './memory-budget.js';
+import { LengthOrder } from './length-order.js';
 import { Scratch } from './scratch.js';
 import { concatColumns, dropoutMask, reverseWithinLengths, takeColumns } from './sequence-order.js';
 
@@ -83,6 +84,8 @@ export class Recurrent {
   private readonly grads: CellWeights[] = [];
   private readonly scratch: Scratch;
   private last: LastForward | undefined;
+  // the order the last forward ran an unsorted batch in (null: as given)
+  private lastOrder: LengthOrder | null = null;
   private rng = new Rng(1);
 
   static paramSpecs(opts: RecurrentOptions): ParamSpec[] {
@@ -231,6 +234,48 @@ export class Recurrent {
     lengths: Int32Array | null = null,
   ): RecurrentOutput {
     this.checkForward(x, T, B, h0, c0, lengths);
+    const order = LengthOrder.of(lengths);
+    this.lastOrder = order;
+    if (order === null) return this.forwardInOrder(x, T, B, h0, c0, lengths);
+    // an unsorted batch runs sorted by length, and its results come back in the caller's order
+    const { k, scratch } = this;
+    const [D, R, H, states] = [this.inputSize, this.stateSize, this.hiddenSize, this.numLayers * this.dirs];
+    const sorted = (name: string, a: Floats | null, blocks: number, width: number): Floats | null => {
+      if (a === null) return null;
+      const out = scratch.get(name, a.length);
+      order.sort(k, a, blocks, width, out);
+      return out;
+    };
+    const xs = sorted('xSorted', x, T, D) as Floats;
+    const out = this.forwardInOrder(
+      xs,
+      T,
+      B,
+      sorted('h0Sorted', h0, states, R),
+      sorted('c0Sorted', c0, states, H),
+      order.lengths,
+    );
+    const y = scratch.get('yInOrder', out.y.length);
+    order.unsort(k, out.y, T, this.dirs * R, y);
+    const hN = scratch.get('hNInOrder', out.hN.length);
+    order.unsort(k, out.hN, states, R, hN);
+    let cN: Floats | null = null;
+    if (out.cN !== null) {
+      cN = scratch.get('cNInOrder', out.cN.length);
+      order.unsort(k, out.cN, states, H, cN);
+    }
+    return { y, hN, cN };
+  }
+
+  /** forward on a batch whose lengths (if any) are non-increasing, or that is run as it comes. */
+  private forwardInOrder(
+    x: Floats,
+    T: number,
+    B: number,
+    h0: Floats | null,
+    c0: Floats | null,
+    lengths: Int32Array | null,
+  ): RecurrentOutput {
     const { dirs, k } = this;
     const R = this.stateSize;
     const H = this.hiddenSize;
@@ -295,17 +340,53 @@ export class Recurrent {
     if (last === undefined) {
       throw new ShapeError('Recurrent.backward', 'no forward pass to go back through.', 'call forward first.');
     }
-    const { T, B, lengths } = last;
-    const { dirs, k } = this;
+    const { T, B } = last;
+    const { dirs, k, scratch } = this;
     const R = this.stateSize;
     const H = this.hiddenSize;
-    const isLstm = this.kind === 'lstm';
     if (dy !== null && dy.length !== T * B * dirs * R) {
       throw new ShapeError(
         'Recurrent.backward',
         `dy has ${dy.length} values, but (T, B, dirs·R) = (${T}, ${B}, ${dirs * R}) needs ${T * B * dirs * R}.`,
       );
     }
+    const order = this.lastOrder;
+    if (order === null) return this.backwardInOrder(last, dy, dhN, dcN);
+    // the forward ran sorted by length: so does the backward, and its results come back in order
+    const states = this.numLayers * dirs;
+    const sorted = (name: string, a: Floats | null, blocks: number, width: number): Floats | null => {
+      if (a === null) return null;
+      const out = scratch.get(name, blocks * B * width);
+      order.sort(k, a, blocks, width, out);
+      return out;
+    };
+    const dyS = sorted('dySorted', dy, T, dirs * R);
+    const dcS = this.kind === 'lstm' ? sorted('dcNSorted', dcN, states, H) : null;
+    const grads = this.backwardInOrder(last, dyS, sorted('dhNSorted', dhN, states, R), dcS);
+    const dx = scratch.get('dxInOrder', grads.dx.length);
+    order.unsort(k, grads.dx, T, this.inputSize, dx);
+    const dh0 = scratch.get('dh0InOrder', grads.dh0.length);
+    order.unsort(k, grads.dh0, states, R, dh0);
+    let dc0: Floats | null = null;
+    if (grads.dc0 !== null) {
+      dc0 = scratch.get('dc0InOrder', grads.dc0.length);
+      order.unsort(k, grads.dc0, states, H, dc0);
+    }
+    return { dx, dh0, dc0 };
+  }
+
+  /** backward through a forward run in the order its lengths (if any) were given to the cells. */
+  private backwardInOrder(
+    last: LastForward,
+    dy: Floats | null,
+    dhN: Floats | null,
+    dcN: Floats | null,
+  ): RecurrentInputGrads {
+    const { T, B, lengths } = last;
+    const { dirs, k } = this;
+    const R = this.stateSize;
+    const H = this.hiddenSize;
+    const isLstm = this.kind === 'lstm';
     const dh0 = this.scratch.get('dh0', this.numLayers * dirs * B * R);
     const dc0 = isLstm ? this.scratch.get('dc0', this.numLayers * dirs * B * H) : null;
     let dOut = dy;

@@ -8,6 +8,8 @@
  *                       (16 for the fused LSTM's 4 gates, 20 for the GRU's 3, 4 for the RNN; 1.6 times
  *                       that in the general cell: a projection, or sequences of their own lengths)
  *     WIDTH_ROW · (R + D)   its output y, the input gradient dx, dropout masks
+ *     with lengths, PACKED_ROW · (G·H + R) + (PACKED_ROW + 1) · D more: the real rows packed for the
+ *                       products over every step, and the batch sorted by length
  *   every other matrix (out, in) (embedding, linear head, input layer), per row of T·B:
  *     out + in          its output and its input gradient
  *   packed or transposed copies of every weight matrix: its size once
@@ -30,6 +32,8 @@ const PER_UNIT_OTHER = 20;
 /** The general cell (sequences of their own lengths, a projection) keeps more than the fused path. */
 const GENERAL_CELL = 1.6;
 const WIDTH_ROW = 5;
+/** Sequences of their own lengths: packed and sorted copies per row, per value of a row's width. */
+const PACKED_ROW = 3;
 
 /** The batch shape a training step or an evaluation runs at: B sequences of T steps. */
 export interface BatchShape {
@@ -66,7 +70,11 @@ export function trainingStepValues(specs: readonly ParamSpec[], shape: BatchShap
       const general = projectedFrom !== undefined || shape.variableLengths === true;
       const perUnit = (PER_UNIT[out / H] ?? PER_UNIT_OTHER) * (general ? GENERAL_CELL : 1);
       values += stepRows * (perUnit * H + WIDTH_ROW * inner);
-    } else if (m[2] === 'ih') values += stepRows * WIDTH_ROW * inner;
+      // packed copies of the real rows (packed-rows.ts) and the batch sorted by length (length-order.ts)
+      if (shape.variableLengths === true) values += stepRows * PACKED_ROW * (out + inner);
+    } else if (m[2] === 'ih') {
+      values += stepRows * (WIDTH_ROW + (shape.variableLengths === true ? PACKED_ROW + 1 : 0)) * inner;
+    }
   }
   return Math.ceil((shape.forwardOnly === true ? values / 2 : values) + copies);
 }

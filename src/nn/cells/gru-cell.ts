@@ -61,7 +61,7 @@ export const gruCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0,
   const rh = buf('rh', cfg.linearBeforeReset ? 0 : T * B * H);
   const hRec = buf('hRec', run.recMask === null ? 0 : T * B * H);
   const y = buf('y', T * B * H);
-  inputProjection(k, run, D, G3, w.wIh, w.bIh, xp);
+  inputProjection(k, run, D, G3, w.wIh, w.bIh, xp, buf);
   h.set(h0.subarray(0, B * H));
   const whn = w.wHh.subarray(2 * H * H);
   const rowsRec = cfg.linearBeforeReset ? G3 : 2 * H; // W_hh rows in the first per-step product
@@ -222,7 +222,7 @@ export const gruCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run,
     { row0: 0, rows: 2 * H, operand: operands },
     { row0: 2 * H, rows: H, operand: lbr ? operands : rh },
   ];
-  weightGradients(k, cfg, w, g, run, dXP, dHP, blocks, dx, buf('colSums', G3));
+  weightGradients(k, cfg, w, g, run, dXP, dHP, blocks, dx, buf);
   dh0.set(dhNext);
 };
 

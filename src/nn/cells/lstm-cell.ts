@@ -158,7 +158,7 @@ export function lstmCellSequenceForward(
   const bias = buf('bias', GH);
   bias.set(w.bIh);
   k.addInPlace(GH, w.bHh, bias);
-  inputProjection(k, run, D, GH, w.wIh, bias, pre);
+  inputProjection(k, run, D, GH, w.wIh, bias, pre, buf);
   h.set(h0.subarray(0, B * R));
   c.set(c0.subarray(0, B * H));
   const packedWhh = packRecurrentWeight(k, buf, 'packedWhh', T, true, R, GH, w.wHh, R);
@@ -295,7 +295,7 @@ export const lstmCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run
     }
   }
   const operands = recurrentOperands(run, R, h, hRec);
-  weightGradients(k, cfg, w, g, run, dPre, dPre, [{ row0: 0, rows: GH, operand: operands }], dx, buf('colSums', GH));
+  weightGradients(k, cfg, w, g, run, dPre, dPre, [{ row0: 0, rows: GH, operand: operands }], dx, buf);
   if (P > 0) k.gemm(true, false, P, H, T * B, dhOut, P, hFull, H, g.wHr as Floats, H, 1);
   dh0.set(dhNext);
   dc0.set(dcNext);

@@ -46,7 +46,7 @@ export const rnnCellSequenceForward: StatelessCellForward = (k, cfg, w, run, h0,
   const bias = buf('bias', H);
   bias.set(w.bIh);
   k.addInPlace(H, w.bHh, bias);
-  inputProjection(k, run, D, H, w.wIh, bias, pre);
+  inputProjection(k, run, D, H, w.wIh, bias, pre, buf);
   h.set(h0.subarray(0, B * H));
   const packed = packRecurrentWeight(k, buf, 'packedWhh', T, true, H, H, w.wHh, H);
   const fused = fusedActivation(f);
@@ -112,6 +112,6 @@ export const rnnCellSequenceBackward: CellSequenceBackward = (k, cfg, w, g, run,
     passThroughPastEnd(run, t, H, dhTot, dhNext);
   }
   const operands = recurrentOperands(run, H, h, hRec);
-  weightGradients(k, cfg, w, g, run, dPre, dPre, [{ row0: 0, rows: H, operand: operands }], dx, buf('colSums', H));
+  weightGradients(k, cfg, w, g, run, dPre, dPre, [{ row0: 0, rows: H, operand: operands }], dx, buf);
   dh0.set(dhNext);
 };

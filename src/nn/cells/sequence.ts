@@ -9,6 +9,7 @@
  */
 import type { Floats, Kernels } from '../../kernels/index.js';
 import type { CellConfig, CellWeights } from '../cell-config.js';
+import { type PackedRows, findPackedRows } from './packed-rows.js';
 
 /** Named storage for one cell's forward cache and backward work, kept between the two calls. */
 export type Buffers = (name: string, length: number) => Floats;
@@ -22,6 +23,8 @@ export interface SequenceRun {
   lengths: Int32Array | null;
   /** Variational recurrent dropout (B, R): h_{t−1} ⊙ mask enters the recurrent products; null = none. */
   recMask: Floats | null;
+  /** The real rows of a padded batch (packed-rows.ts), found on first use; null = none packed. */
+  packed?: PackedRows | null;
 }
 
 /** Gradients of one cell's parameters, accumulated with +=; the same shapes as CellWeights. */
@@ -143,7 +146,18 @@ export function recurrentOperands(run: SequenceRun, R: number, h: Floats, hRec: 
   return run.recMask === null ? h.subarray(0, n) : hRec.subarray(0, n);
 }
 
-/** out (T·B, N) = bias broadcast + x (T·B, D) · Wᵀ (W is (N, D)). */
+/** The run's real rows (packed-rows.ts), found once per run. */
+function packedRows(run: SequenceRun): PackedRows | null {
+  if (run.packed === undefined) run.packed = findPackedRows(run.T, run.B, run.lengths);
+  return run.packed;
+}
+
+/**
+ * out (T·B, N) = bias broadcast + x (T·B, D) · Wᵀ (W is (N, D)). In a padded batch the product
+ * runs over the real rows only (packed-rows.ts), and padding rows get the bias alone: a cell that
+ * computes an ended row (the GRU and RNN compute every row) reads finite numbers, and then carries
+ * the state past it.
+ */
 export function inputProjection(
   k: Kernels,
   run: SequenceRun,
@@ -152,10 +166,22 @@ export function inputProjection(
   w: Floats,
   bias: Floats,
   out: Floats,
+  buf: Buffers,
 ): void {
   const rows = run.T * run.B;
-  k.fillRows(rows, N, bias, out, N);
-  k.gemm(false, true, rows, N, D, run.x, D, w, D, out, N, 1);
+  const packed = packedRows(run);
+  if (packed === null) {
+    k.fillRows(rows, N, bias, out, N);
+    k.gemm(false, true, rows, N, D, run.x, D, w, D, out, N, 1);
+    return;
+  }
+  const n = packed.rows.length;
+  const xPacked = buf('xPacked', n * D);
+  k.gatherRows(n, D, run.x, packed.rows, xPacked);
+  const outPacked = buf('projectionPacked', (n + 1) * N); // row n: the padding rows' bias
+  k.fillRows(n + 1, N, bias, outPacked, N);
+  k.gemm(false, true, n, N, D, xPacked, D, w, D, outPacked, N, 1);
+  k.gatherRows(rows, N, outPacked, packed.slots, out);
 }
 
 /** The output rows of step t (B, R): h_t, or zero past a sequence's end. */
@@ -216,7 +242,9 @@ export interface RecurrentBlock {
  *   dW_ih += dXPᵀ (G·H, T·B) · x;  db_ih += Σ dXP;  db_hh += Σ dHP;
  *   dW_hh[block] += dHP[:, block]ᵀ · operand (per block);  dx = dXP · W_ih (when asked).
  * dXP (T, B, G·H) is the gradient of the input projection, dHP of the recurrent one (the same
- * array for LSTM and RNN, where both enter the gates as one sum).
+ * array for LSTM and RNN, where both enter the gates as one sum). Padding rows carry no gradient
+ * (zero dXP, dHP): in a padded batch the products run over the real rows only (packed-rows.ts),
+ * and dx is zero on the padding.
  */
 export function weightGradients(
   k: Kernels,
@@ -228,25 +256,72 @@ export function weightGradients(
   dHP: Floats,
   blocks: readonly RecurrentBlock[],
   dx: Floats | null,
-  columnSums: Floats, // (G·H) scratch
+  buf: Buffers,
 ): void {
   const GH = c.G * c.H;
-  const TB = run.T * run.B;
-  k.gemm(true, false, GH, c.D, TB, dXP, GH, run.x, c.D, g.wIh, c.D, 1);
+  const packed = packedRows(run);
+  if (packed === null) {
+    productsOverRows(k, c, w, g, run.T * run.B, run.x, dXP, dHP, blocks, dx, buf);
+    return;
+  }
+  // the same products over the n real rows, on packed copies (x's from the forward)
+  const n = packed.rows.length;
+  const gather = (name: string, a: Floats, width: number): Floats => {
+    const out = buf(name, n * width);
+    k.gatherRows(n, width, a, packed.rows, out);
+    return out;
+  };
+  const dXPPacked = gather('dXPPacked', dXP, GH);
+  const dHPPacked = dHP === dXP ? dXPPacked : gather('dHPPacked', dHP, GH);
+  const operands = new Map<Floats, Floats>(); // blocks that share an operand share its copy
+  const packedBlocks = blocks.map((blk) => {
+    let operand = operands.get(blk.operand);
+    if (operand === undefined) {
+      operand = gather(`operandPacked${operands.size}`, blk.operand, c.R);
+      operands.set(blk.operand, operand);
+    }
+    return { ...blk, operand };
+  });
+  const xPacked = buf('xPacked', n * c.D);
+  const dxPacked = dx === null ? null : buf('dxPacked', (n + 1) * c.D); // row n: the padding's zero
+  productsOverRows(k, c, w, g, n, xPacked, dXPPacked, dHPPacked, packedBlocks, dxPacked, buf);
+  if (dx !== null && dxPacked !== null) {
+    dxPacked.fill(0, n * c.D);
+    k.gatherRows(run.T * run.B, c.D, dxPacked, packed.slots, dx);
+  }
+}
+
+/** weightGradients' products over `rows` rows of x (rows, D), dXP, dHP and the blocks' operands. */
+function productsOverRows(
+  k: Kernels,
+  c: CellConfig,
+  w: CellWeights,
+  g: CellGrads,
+  rows: number,
+  x: Floats,
+  dXP: Floats,
+  dHP: Floats,
+  blocks: readonly RecurrentBlock[],
+  dx: Floats | null,
+  buf: Buffers,
+): void {
+  const GH = c.G * c.H;
+  k.gemm(true, false, GH, c.D, rows, dXP, GH, x, c.D, g.wIh, c.D, 1);
   for (const blk of blocks) {
     const dHPBlock = dHP.subarray(blk.row0);
     const dW = g.wHh.subarray(blk.row0 * c.R);
-    k.gemm(true, false, blk.rows, c.R, TB, dHPBlock, GH, blk.operand, c.R, dW, c.R, 1);
+    k.gemm(true, false, blk.rows, c.R, rows, dHPBlock, GH, blk.operand, c.R, dW, c.R, 1);
   }
+  const columnSums = buf('colSums', GH);
   columnSums.fill(0);
-  k.addColumnSums(TB, GH, dXP, columnSums);
+  k.addColumnSums(rows, GH, dXP, columnSums);
   k.addInPlace(GH, columnSums, g.bIh);
   if (dHP !== dXP) {
     columnSums.fill(0);
-    k.addColumnSums(TB, GH, dHP, columnSums);
+    k.addColumnSums(rows, GH, dHP, columnSums);
   }
   k.addInPlace(GH, columnSums, g.bHh);
-  if (dx !== null) k.gemm(false, false, TB, c.D, GH, dXP, GH, w.wIh, c.D, dx, c.D, 0);
+  if (dx !== null) k.gemm(false, false, rows, c.D, GH, dXP, GH, w.wIh, c.D, dx, c.D, 0);
 }
 
 /** After step t's backward: rows past their end pass the incoming state gradient through. */
