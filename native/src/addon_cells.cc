@@ -153,12 +153,17 @@ napi_value GruLayerForward(napi_env env, napi_callback_info info) {
                                         lengths, recMask, hRec, clip, lbr));
 }
 
-// lstmOptionsLayerForward(ctx, T, B, H, pre, act, wHh, packedWhh, h, c, hAct, lengths, recMask, hRec, peep,
-// clip, coupled) → whether it ran; packedWhh, lengths, recMask, hRec and peep may be null
+// lstmOptionsLayerForward(ctx, T, B, D, H, x, wIh, packedWih, bias, pre, act, wHh, packedWhh, h, c, hAct,
+// lengths, recMask, hRec, peep, clip, coupled) → whether it ran; packedWih, packedWhh, lengths, recMask,
+// hRec and peep may be null
 napi_value LstmOptionsLayerForward(napi_env env, napi_callback_info info) {
   Args a(env, info);
   Context* ctx = a.context();
-  const int T = a.i32(), B = a.i32(), H = a.i32();
+  const int T = a.i32(), B = a.i32(), D = a.i32(), H = a.i32();
+  const float* x = a.floats();
+  const float* wIh = a.floats();
+  const float* packedWih = a.floatsOrNull();
+  const float* bias = a.floats();
   float* pre = a.floats();
   float* act = a.floats();
   const float* wHh = a.floats();
@@ -174,8 +179,9 @@ napi_value LstmOptionsLayerForward(napi_env env, napi_callback_info info) {
   const bool coupled = a.flag();
   if (!a.ok()) return nullptr;
   if (recMask != nullptr && hRec == nullptr) return boolean(env, false);
-  return boolean(env, lstm_options_layer_forward(ctx->pool, ctx->threads, T, B, H, pre, act, wHh, packedWhh, h, c,
-                                                 hAct, lengths, recMask, hRec, peep, clip, coupled));
+  return boolean(env, lstm_options_layer_forward(ctx->pool, ctx->threads, T, B, D, H, x, wIh, packedWih, bias, pre,
+                                                 act, wHh, packedWhh, h, c, hAct, lengths, recMask, hRec, peep, clip,
+                                                 coupled));
 }
 
 // lstmOptionsLayerBackward(ctx, T, B, H, dy, dhNext, dcNext, pre, act, c, hAct, packedWhhBack, dPre, lengths,

@@ -16,17 +16,18 @@ namespace {
 constexpr double kParallelMinStepMacs = 1 << 17;
 }  // namespace
 
-bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, float* pre, float* act,
+bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int H, const float* x,
+                                const float* wIh, const float* packedWih, const float* bias, float* pre, float* act,
                                 const float* wHh, const float* packedWhh, float* h, float* c, float* hAct,
                                 const int32_t* lengths, const float* recMask, float* hRec, const float* peep,
                                 float clip, bool coupled) {
   if (H % kTileCols != 0) return false;
   // gemm takes products of at most 4 rows (A · Bᵀ) as row dot products: match it exactly
-  const bool rowDots = packedWhh == nullptr;
-  if (rowDots && (T != 1 || B > 4)) return false;
+  const bool rowDots = packedWih == nullptr || packedWhh == nullptr;
+  if (rowDots ? (T != 1 || B > 4) : T * B <= 4) return false;
   const int G = 4 * H;
   const int panels = H / kTileCols;
-  const double stepMacs = static_cast<double>(B) * G * H;
+  const double stepMacs = static_cast<double>(B) * G * (D + H);
   // shares wait for each other at every step: at most pool.size() of them (shares_for's limit)
   const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
   SpinBarrier barrier(n);
@@ -55,10 +56,17 @@ bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int
       float* cCur = c + (t + 1) * bh;
       const float* operand = recMask != nullptr ? hRec + t * bh : hPrev;
       if (m > 0) {
+        const float* xT = x + (static_cast<size_t>(t) * B + rows.first) * D;
         if (rowDots) {
-          for (int g = 0; g < 4; g++)
+          for (int g = 0; g < 4; g++) {
+            for (int b = 0; b < m; b++)
+              std::copy(bias + n0[g], bias + n1[g], preT + g0 + static_cast<size_t>(b) * G + n0[g]);
+            gemm_rows_dot_range(xT, D, wIh, D, m, D, n0[g], n1[g], preT + g0, G, 1);
             gemm_rows_dot_range(operand + h0, H, wHh, H, m, H, n0[g], n1[g], preT + g0, G, 1);
+          }
         } else {
+          // pre_t = bias + x_t · W_ihᵀ (the bias enters in the store), then + (h_t ⊙ m) · W_hhᵀ
+          gemm_prepacked_ranges(Matrix{xT, D, false}, packedWih, D, 0, m, n0, n1, 4, preT + g0, G, 1, bias);
           gemm_prepacked_ranges(Matrix{operand + h0, H, false}, packedWhh, H, 0, m, n0, n1, 4, preT + g0, G, 1);
         }
         lstm_cell_options_forward_units(m, H, preT + g0, actT + g0, cPrev + h0, cCur + h0, hAct + t * bh + h0,

@@ -189,11 +189,12 @@ export class NativeKernels implements Kernels {
   };
 
   /** Every step of an LSTM-with-options layer in one call (native/src/lstm_options_layer.h). */
-  readonly lstmOptionsLayerForward: KernelFunction<'lstmOptionsLayerForward'> = (T, B, H, pre, act, wHh, ...o) => {
-    const [pHh, h, c, hAct, , recMask, hRec, peep] = o;
-    this.mem.check('lstmOptionsLayerForward', 'pre, act, wHh, packedWhh, h, c, hAct', pre, act, wHh, pHh, h, c, hAct);
+  readonly lstmOptionsLayerForward: KernelFunction<'lstmOptionsLayerForward'> = (T, B, D, H, x, wIh, pIh, ...o) => {
+    const [bias, pre, act, wHh, pHh, h, c, hAct, , recMask, hRec, peep] = o;
+    this.mem.check('lstmOptionsLayerForward', 'x, wIh, packedWih, bias, pre, act', x, wIh, pIh, bias, pre, act);
+    this.mem.check('lstmOptionsLayerForward', 'wHh, packedWhh, h, c, hAct', wHh, pHh, h, c, hAct);
     this.mem.check('lstmOptionsLayerForward', 'recMask, hRec, peep', recMask, hRec, peep);
-    return this.addon.lstmOptionsLayerForward(this.ctx, T, B, H, pre, act, wHh, ...o);
+    return this.addon.lstmOptionsLayerForward(this.ctx, T, B, D, H, x, wIh, pIh, ...o);
   };
 
   /** The backward of every step of an LSTM-with-options layer in one call (lstm_options_layer.h). */

@@ -423,21 +423,27 @@ export interface Kernels {
 
   /**
    * Optional: one layer of the LSTM with options (lengths, recurrent dropout, peepholes, clip,
-   * coupled gates; no projection) over T steps in one call, as gruLayerForward. After the caller's
-   * input projection pre (T, B, 4H) = bias + x · W_ihᵀ, it must compute exactly what the separate
-   * calls in src/nn/cells/lstm-cell.ts compute:
-   *   for t < T: on the rows from the first to the last still running, pre_t += (h_t ⊙ m) · W_hhᵀ,
-   *              then lstmCellOptionsForward → c_{t+1}, h_{t+1}, hAct_t; rows past their length
-   *              carry h and c
-   * act (T, B, 4H) out (may be pre itself); wHh (4H, H); packedWhh = packB(true, H, 4H, wHh) or
-   * null for a single step; h, c (T + 1, B, H) with h_0, c_0 set; hAct (T, B, H) out; lengths,
-   * recMask and hRec as gruLayerForward's; peep (3H) or null. Returns false, having written
-   * nothing, for what it leaves to the separate calls.
+   * coupled gates; no projection) over T steps in one call, as gruLayerForward, input products
+   * included (as lstmLayerForward). It must compute exactly what the separate calls in
+   * src/nn/cells/lstm-cell.ts compute (the input projection bias + x · W_ihᵀ first, then):
+   *   for t < T: on the rows from the first to the last still running, pre_t = bias + x_t · W_ihᵀ
+   *              + (h_t ⊙ m) · W_hhᵀ, then lstmCellOptionsForward → c_{t+1}, h_{t+1}, hAct_t;
+   *              rows past their length carry h and c (their pre is left unwritten)
+   * x (T, B, D); wIh (4H, D), wHh (4H, H); packedWih = packB(true, D, 4H, wIh) and packedWhh =
+   * packB(true, H, 4H, wHh), or both null for a single step; bias (4H) = b_ih + b_hh; pre, act
+   * (T, B, 4H) out (act may be pre itself); h, c (T + 1, B, H) with h_0, c_0 set; hAct (T, B, H)
+   * out; lengths, recMask and hRec as gruLayerForward's; peep (3H) or null. Returns false, having
+   * written nothing, for what it leaves to the separate calls.
    */
   lstmOptionsLayerForward?(
     T: number,
     B: number,
+    D: number,
     H: number,
+    x: Floats,
+    wIh: Floats,
+    packedWih: Floats | null,
+    bias: Floats,
     pre: Floats,
     act: Floats,
     wHh: Floats,

@@ -45,17 +45,32 @@ const CALLS: Calls = {
     return [T, B, H, rows(), wHh, null, bHh, rows(), rows(), rows(), h, null, mask, hRec, 0, true];
   },
   lstmOptionsLayerForward: (k) => {
-    const [T, B, H] = [1, 1, 64];
+    const [T, B, D, H] = [1, 1, 2, 64];
     const rows = (): Floats => k.alloc(T * B * 4 * H);
     const states = (): Floats => k.alloc((T + 1) * B * H);
-    const [wHh, hAct, mask, hRec, peep] = [
-      k.alloc(4 * H * H),
-      k.alloc(T * B * H),
-      k.alloc(B * H),
-      k.alloc(T * B * H),
-      k.alloc(3 * H),
+    const [x, wIh, bias, wHh] = [k.alloc(T * B * D), k.alloc(4 * H * D), k.alloc(4 * H), k.alloc(4 * H * H)];
+    const [hAct, mask, hRec, peep] = [k.alloc(T * B * H), k.alloc(B * H), k.alloc(T * B * H), k.alloc(3 * H)];
+    const input = [x, wIh, null, bias] as const;
+    return [
+      T,
+      B,
+      D,
+      H,
+      ...input,
+      rows(),
+      rows(),
+      wHh,
+      null,
+      states(),
+      states(),
+      hAct,
+      null,
+      mask,
+      hRec,
+      peep,
+      0.5,
+      false,
     ];
-    return [T, B, H, rows(), rows(), wHh, null, states(), states(), hAct, null, mask, hRec, peep, 0.5, false];
   },
   lstmOptionsLayerBackward: (k) => {
     const [T, B, H] = [1, 1, 64];

@@ -81,34 +81,21 @@ function wholeLayer(
   run: SequenceRun,
   cfg: CellConfig,
   w: CellWeights,
+  bias: Floats,
   packedWhh: Floats | null,
   buf: Buffers,
 ): boolean {
   if (k.lstmOptionsLayerForward === undefined) return false;
   const { T, B } = run;
-  const H = cfg.H;
+  const { D, H } = cfg;
+  const packedWih = packRecurrentWeight(k, buf, 'packedWih', T, true, D, 4 * H, w.wIh, D);
   const { pre, act } = gateCaches(cfg, buf, T * B * 4 * H);
   const [h, c, hAct] = [buf('h', (T + 1) * B * H), buf('c', (T + 1) * B * H), buf('hAct', T * B * H)];
   const hRec = run.recMask === null ? null : buf('hRec', T * B * H);
-  const { lengths, recMask } = run;
-  return k.lstmOptionsLayerForward(
-    T,
-    B,
-    H,
-    pre,
-    act,
-    w.wHh,
-    packedWhh,
-    h,
-    c,
-    hAct,
-    lengths,
-    recMask,
-    hRec,
-    w.peep,
-    cfg.clip,
-    cfg.inputForget,
-  );
+  const input = [run.x, w.wIh, packedWih, bias] as const;
+  const state = [pre, act, w.wHh, packedWhh, h, c, hAct] as const;
+  const options = [run.lengths, run.recMask, hRec, w.peep, cfg.clip, cfg.inputForget] as const;
+  return k.lstmOptionsLayerForward(T, B, D, H, ...input, ...state, ...options);
 }
 
 /** The backend's lstmOptionsLayerBackward over the forward's cache, if it has one: whether it ran. */
@@ -158,17 +145,17 @@ export function lstmCellSequenceForward(
   const bias = buf('bias', GH);
   bias.set(w.bIh);
   k.addInPlace(GH, w.bHh, bias);
-  inputProjection(k, run, D, GH, w.wIh, bias, pre, buf);
   h.set(h0.subarray(0, B * R));
   c.set(c0.subarray(0, B * H));
   const packedWhh = packRecurrentWeight(k, buf, 'packedWhh', T, true, R, GH, w.wHh, R);
-  const packedWhr = P > 0 ? packRecurrentWeight(k, buf, 'packedWhr', T, true, H, P, w.wHr as Floats, H) : null;
   const kernels = onKernels(cfg);
-  if (kernels && P === 0 && wholeLayer(k, run, cfg, w, packedWhh, buf)) {
+  if (kernels && P === 0 && wholeLayer(k, run, cfg, w, bias, packedWhh, buf)) {
     // the backend ran every step in one call (the same numbers as the calls below)
     for (let t = 0; t < T; t++) emitOutput(run, R, t, h.subarray((t + 1) * B * R, (t + 2) * B * R), y);
     return;
   }
+  inputProjection(k, run, D, GH, w.wIh, bias, pre, buf);
+  const packedWhr = P > 0 ? packRecurrentWeight(k, buf, 'packedWhr', T, true, H, P, w.wHr as Floats, H) : null;
   for (let t = 0; t < T; t++) {
     const preT = pre.subarray(t * B * GH, (t + 1) * B * GH);
     const actT = act.subarray(t * B * GH, (t + 1) * B * GH);

@@ -264,7 +264,7 @@ export function weightGradients(
     productsOverRows(k, c, w, g, run.T * run.B, run.x, dXP, dHP, blocks, dx, buf);
     return;
   }
-  // the same products over the n real rows, on packed copies (x's from the forward)
+  // the same products over the n real rows, on packed copies
   const n = packed.rows.length;
   const gather = (name: string, a: Floats, width: number): Floats => {
     const out = buf(name, n * width);
@@ -282,7 +282,7 @@ export function weightGradients(
     }
     return { ...blk, operand };
   });
-  const xPacked = buf('xPacked', n * c.D);
+  const xPacked = gather('xPacked', run.x, c.D);
   const dxPacked = dx === null ? null : buf('dxPacked', (n + 1) * c.D); // row n: the padding's zero
   productsOverRows(k, c, w, g, n, xPacked, dXPPacked, dHPPacked, packedBlocks, dxPacked, buf);
   if (dx !== null && dxPacked !== null) {
