@@ -266,7 +266,9 @@ export class RefKernels implements Kernels {
     for (let n = 0; n < N; n++) {
       const src = ids[n] * E;
       const dst = n * E;
-      for (let e = 0; e < E; e++) out[dst + e] = table[src + e];
+      // wide rows in one copy (the batch permutations of length-order.ts), narrow ones by element
+      if (E >= 16 && src >= 0 && src + E <= table.length) out.set(table.subarray(src, src + E), dst);
+      else for (let e = 0; e < E; e++) out[dst + e] = table[src + e];
     }
   }
 
