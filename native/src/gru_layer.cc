@@ -7,13 +7,9 @@
 #include "sequence_rows.h"
 #include "simd.h"
 #include "thread_pool.h"
+#include "unit_split.h"
 
 namespace lstm {
-
-namespace {
-// A step smaller than this many multiply-adds runs on one thread (as lstm_layer.cc).
-constexpr double kParallelMinStepMacs = 1 << 17;
-}  // namespace
 
 bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const float* xp, const float* wHh,
                        const float* packedWhh, const float* bHh, float* hp, float* pre, float* act, float* h, const int32_t* lengths,
@@ -23,14 +19,8 @@ bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const
   const bool rowDots = packedWhh == nullptr;
   if (rowDots && (T != 1 || B > 4)) return false;
   const int G = 3 * H;
-  const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * G * H;
-  // shares wait for each other at every step: at most pool.size() of them (shares_for's limit)
-  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
-  SpinBarrier barrier(n);
-  pool.parallel(n, [&](int thread, int count) {
-    const int u0 = panels * thread / count * kTileCols;
-    const int u1 = panels * (thread + 1) / count * kTileCols;
+  split_hidden_units(pool, threads, H, stepMacs, [&](int u0, int u1, auto sync) {
     int n0[3], n1[3];  // this thread's columns in each gate block
     for (int g = 0; g < 3; g++) {
       n0[g] = g * H + u0;
@@ -39,7 +29,7 @@ bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const
     const size_t bh = static_cast<size_t>(B) * H;
     if (recMask != nullptr) {
       masked_units(B, H, u0, u1, h, recMask, hRec);
-      if (count > 1) barrier.wait();  // the whole first operand before any product reads it
+      sync();  // the whole first operand before any product reads it
     }
     for (int t = 0; t < T; t++) {
       const size_t off = static_cast<size_t>(t) * B * G;
@@ -61,7 +51,7 @@ bool gru_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, const
                                   u1);
       carry_past_end(lengths, B, t, H, u0, u1, hPrev, h + (t + 1) * bh);
       if (recMask != nullptr && t + 1 < T) masked_units(B, H, u0, u1, h + (t + 1) * bh, recMask, hRec + (t + 1) * bh);
-      if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
+      sync();  // every unit of h_{t+1} is written before any thread reads it
     }
   });
   return true;

@@ -6,13 +6,9 @@
 #include "pointwise.h"
 #include "simd.h"
 #include "thread_pool.h"
+#include "unit_split.h"
 
 namespace lstm {
-
-namespace {
-// A step smaller than this many multiply-adds runs on one thread.
-constexpr double kParallelMinStepMacs = 1 << 17;
-}  // namespace
 
 bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int H, const float* x, const float* wIh,
                         const float* wHh, const float* packedWih, const float* packedWhh, const float* bias,
@@ -22,14 +18,8 @@ bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int 
   const bool rowDots = packedWih == nullptr || packedWhh == nullptr;
   if (rowDots ? (T != 1 || B > 4) : T * B <= 4) return false;
   const int G = 4 * H;
-  const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * G * (D + H);
-  // shares wait for each other at every step: at most pool.size() of them (shares_for's limit)
-  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
-  SpinBarrier barrier(n);
-  pool.parallel(n, [&](int thread, int count) {
-    const int u0 = panels * thread / count * kTileCols;
-    const int u1 = panels * (thread + 1) / count * kTileCols;
+  split_hidden_units(pool, threads, H, stepMacs, [&](int u0, int u1, auto sync) {
     for (int t = 0; t < T; t++) {
       const size_t bh = static_cast<size_t>(B) * H;
       float* gatesT = gates + static_cast<size_t>(t) * B * G;
@@ -53,7 +43,7 @@ bool lstm_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int 
         gemm_prepacked_ranges(Matrix{hPrev, H, false}, packedWhh, H, 0, B, n0, n1, 4, gatesT, G, 1);
       }
       lstm_cell_forward_units(B, H, gatesT, c + t * bh, c + (t + 1) * bh, tanhC + t * bh, h + (t + 1) * bh, u0, u1);
-      if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
+      sync();  // every unit of h_{t+1} is written before any thread reads it
     }
   });
   return true;

@@ -8,13 +8,9 @@
 #include "sequence_rows.h"
 #include "simd.h"
 #include "thread_pool.h"
+#include "unit_split.h"
 
 namespace lstm {
-
-namespace {
-// A step smaller than this many multiply-adds runs on one thread (as lstm_layer.cc).
-constexpr double kParallelMinStepMacs = 1 << 17;
-}  // namespace
 
 bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int D, int H, const float* x,
                                 const float* wIh, const float* packedWih, const float* bias, float* pre, float* act,
@@ -26,15 +22,9 @@ bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int
   const bool rowDots = packedWih == nullptr || packedWhh == nullptr;
   if (rowDots ? (T != 1 || B > 4) : T * B <= 4) return false;
   const int G = 4 * H;
-  const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * G * (D + H);
-  // shares wait for each other at every step: at most pool.size() of them (shares_for's limit)
-  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
-  SpinBarrier barrier(n);
   const size_t bh = static_cast<size_t>(B) * H;
-  pool.parallel(n, [&](int thread, int count) {
-    const int u0 = panels * thread / count * kTileCols;
-    const int u1 = panels * (thread + 1) / count * kTileCols;
+  split_hidden_units(pool, threads, H, stepMacs, [&](int u0, int u1, auto sync) {
     int n0[4], n1[4];  // this thread's columns in each gate block
     for (int g = 0; g < 4; g++) {
       n0[g] = g * H + u0;
@@ -42,7 +32,7 @@ bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int
     }
     if (recMask != nullptr) {
       masked_units(B, H, u0, u1, h, recMask, hRec);
-      if (count > 1) barrier.wait();  // the whole first operand before any product reads it
+      sync();  // the whole first operand before any product reads it
     }
     for (int t = 0; t < T; t++) {
       const RunningRows rows = running_rows(lengths, B, t);
@@ -75,7 +65,7 @@ bool lstm_options_layer_forward(ThreadPool& pool, int threads, int T, int B, int
       carry_past_end(lengths, B, t, H, u0, u1, hPrev, hCur);
       carry_past_end(lengths, B, t, H, u0, u1, cPrev, cCur);
       if (recMask != nullptr && t + 1 < T) masked_units(B, H, u0, u1, hCur, recMask, hRec + (t + 1) * bh);
-      if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
+      sync();  // every unit of h_{t+1} is written before any thread reads it
     }
   });
   return true;
@@ -87,16 +77,11 @@ bool lstm_options_layer_backward(ThreadPool& pool, int threads, int T, int B, in
                                  const float* recMask, const float* peep, float clip, bool coupled, float* dPeep) {
   if (H % kTileCols != 0 || packedWhhBack == nullptr) return false;
   const int G = 4 * H;
-  const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * G * H;
-  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
-  SpinBarrier barrier(n);
   const size_t bh = static_cast<size_t>(B) * H;
   // dh into the step; with ended rows inside the running range, dh and dc with those rows zeroed
   std::vector<float> dhTot(bh), dhCell(bh), dcIncoming(bh);
-  pool.parallel(n, [&](int thread, int count) {
-    const int u0 = panels * thread / count * kTileCols;
-    const int u1 = panels * (thread + 1) / count * kTileCols;
+  split_hidden_units(pool, threads, H, stepMacs, [&](int u0, int u1, auto sync) {
     for (int t = T - 1; t >= 0; t--) {
       const RunningRows rows = running_rows(lengths, B, t);
       const int m = std::max(0, rows.end - rows.first);
@@ -133,7 +118,7 @@ bool lstm_options_layer_backward(ThreadPool& pool, int threads, int T, int B, in
                                          dcNext + h0, dPeep, u0, u1);
       }
       if (endedInside) carry_past_end(lengths, B, t, H, u0, u1, dcIncoming.data(), dcNext);
-      if (count > 1) barrier.wait();  // the product below reads whole rows of dPre_t
+      sync();  // the product below reads whole rows of dPre_t
       if (m > 0) {
         gemm_prepacked_ranges(Matrix{dPreT + g0, G, false}, packedWhhBack, G, 0, m, &u0, &u1, 1, dhNext + h0, H, 0);
         if (recMask != nullptr) {

@@ -7,13 +7,9 @@
 #include "sequence_rows.h"
 #include "simd.h"
 #include "thread_pool.h"
+#include "unit_split.h"
 
 namespace lstm {
-
-namespace {
-// A step smaller than this many multiply-adds runs on one thread (as lstm_layer.cc).
-constexpr double kParallelMinStepMacs = 1 << 17;
-}  // namespace
 
 bool rnn_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, float* pre, const float* wHh,
                        const float* packedWhh, float* h, const int32_t* lengths, const float* recMask, float* hRec,
@@ -22,18 +18,12 @@ bool rnn_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, float
   // gemm takes products of at most 4 rows (A · Bᵀ) as row dot products: match it exactly
   const bool rowDots = packedWhh == nullptr;
   if (rowDots && (T != 1 || B > 4)) return false;
-  const int panels = H / kTileCols;
   const double stepMacs = static_cast<double>(B) * H * H;
-  // shares wait for each other at every step: at most pool.size() of them (shares_for's limit)
-  const int n = std::min(panels, pool.shares_for(stepMacs, kParallelMinStepMacs / 2, threads));
-  SpinBarrier barrier(n);
   const size_t bh = static_cast<size_t>(B) * H;
-  pool.parallel(n, [&](int thread, int count) {
-    const int u0 = panels * thread / count * kTileCols;
-    const int u1 = panels * (thread + 1) / count * kTileCols;
+  split_hidden_units(pool, threads, H, stepMacs, [&](int u0, int u1, auto sync) {
     if (recMask != nullptr) {
       masked_units(B, H, u0, u1, h, recMask, hRec);
-      if (count > 1) barrier.wait();  // the whole first operand before any product reads it
+      sync();  // the whole first operand before any product reads it
     }
     for (int t = 0; t < T; t++) {
       float* preT = pre + t * bh;
@@ -45,7 +35,7 @@ bool rnn_layer_forward(ThreadPool& pool, int threads, int T, int B, int H, float
       rnn_cell_forward_units(B, H, preT, hCur, relu, clip, u0, u1);
       carry_past_end(lengths, B, t, H, u0, u1, hPrev, hCur);
       if (recMask != nullptr && t + 1 < T) masked_units(B, H, u0, u1, hCur, recMask, hRec + (t + 1) * bh);
-      if (count > 1) barrier.wait();  // every unit of h_{t+1} is written before any thread reads it
+      sync();  // every unit of h_{t+1} is written before any thread reads it
     }
   });
   return true;

@@ -9,6 +9,7 @@
  * outputs, (L·dirs, B, R) states. The order is stable: rows of equal length keep theirs.
  */
 import type { Floats, Kernels } from '../kernels/index.js';
+import type { Scratch } from './scratch.js';
 
 export class LengthOrder {
   private readonly order: Int32Array; // sorted row i is the caller's row order[i]
@@ -46,6 +47,36 @@ export class LengthOrder {
   /** out (blocks, B, width) = src's rows (in the sorted order) back in the caller's order. */
   unsort(k: Kernels, src: Floats, blocks: number, width: number, out: Floats): void {
     k.gatherRows(blocks * this.order.length, width, src, this.rowIds(blocks, false), out);
+  }
+
+  /** scratch[name] = a (blocks, B, width) in the sorted order; null for a missing (null) array. */
+  sortedCopy(
+    k: Kernels,
+    scratch: Scratch,
+    name: string,
+    a: Floats | null,
+    blocks: number,
+    width: number,
+  ): Floats | null {
+    if (a === null) return null;
+    const out = scratch.get(name, blocks * this.order.length * width);
+    this.sort(k, a, blocks, width, out);
+    return out;
+  }
+
+  /** scratch[name] = a (blocks, B, width) back in the caller's order; null for a missing array. */
+  unsortedCopy(
+    k: Kernels,
+    scratch: Scratch,
+    name: string,
+    a: Floats | null,
+    blocks: number,
+    width: number,
+  ): Floats | null {
+    if (a === null) return null;
+    const out = scratch.get(name, blocks * this.order.length * width);
+    this.unsort(k, a, blocks, width, out);
+    return out;
   }
 
   /** Row indices into (blocks, B): block-major, each block's B rows through order or its inverse. */

@@ -238,14 +238,10 @@ export class Recurrent {
     this.lastOrder = order;
     if (order === null) return this.forwardInOrder(x, T, B, h0, c0, lengths);
     // an unsorted batch runs sorted by length, and its results come back in the caller's order
-    const { k, scratch } = this;
-    const [D, R, H, states] = [this.inputSize, this.stateSize, this.hiddenSize, this.numLayers * this.dirs];
-    const sorted = (name: string, a: Floats | null, blocks: number, width: number): Floats | null => {
-      if (a === null) return null;
-      const out = scratch.get(name, a.length);
-      order.sort(k, a, blocks, width, out);
-      return out;
-    };
+    const { k, scratch, dirs } = this;
+    const [D, R, H, states] = [this.inputSize, this.stateSize, this.hiddenSize, this.numLayers * dirs];
+    const sorted = (name: string, a: Floats | null, blocks: number, width: number): Floats | null =>
+      order.sortedCopy(k, scratch, name, a, blocks, width);
     const xs = sorted('xSorted', x, T, D) as Floats;
     const out = this.forwardInOrder(
       xs,
@@ -255,16 +251,11 @@ export class Recurrent {
       sorted('c0Sorted', c0, states, H),
       order.lengths,
     );
-    const y = scratch.get('yInOrder', out.y.length);
-    order.unsort(k, out.y, T, this.dirs * R, y);
-    const hN = scratch.get('hNInOrder', out.hN.length);
-    order.unsort(k, out.hN, states, R, hN);
-    let cN: Floats | null = null;
-    if (out.cN !== null) {
-      cN = scratch.get('cNInOrder', out.cN.length);
-      order.unsort(k, out.cN, states, H, cN);
-    }
-    return { y, hN, cN };
+    return {
+      y: order.unsortedCopy(k, scratch, 'yInOrder', out.y, T, dirs * R) as Floats,
+      hN: order.unsortedCopy(k, scratch, 'hNInOrder', out.hN, states, R) as Floats,
+      cN: order.unsortedCopy(k, scratch, 'cNInOrder', out.cN, states, H),
+    };
   }
 
   /** forward on a batch whose lengths (if any) are non-increasing, or that is run as it comes. */
@@ -354,25 +345,16 @@ export class Recurrent {
     if (order === null) return this.backwardInOrder(last, dy, dhN, dcN);
     // the forward ran sorted by length: so does the backward, and its results come back in order
     const states = this.numLayers * dirs;
-    const sorted = (name: string, a: Floats | null, blocks: number, width: number): Floats | null => {
-      if (a === null) return null;
-      const out = scratch.get(name, blocks * B * width);
-      order.sort(k, a, blocks, width, out);
-      return out;
-    };
+    const sorted = (name: string, a: Floats | null, blocks: number, width: number): Floats | null =>
+      order.sortedCopy(k, scratch, name, a, blocks, width);
     const dyS = sorted('dySorted', dy, T, dirs * R);
     const dcS = this.kind === 'lstm' ? sorted('dcNSorted', dcN, states, H) : null;
     const grads = this.backwardInOrder(last, dyS, sorted('dhNSorted', dhN, states, R), dcS);
-    const dx = scratch.get('dxInOrder', grads.dx.length);
-    order.unsort(k, grads.dx, T, this.inputSize, dx);
-    const dh0 = scratch.get('dh0InOrder', grads.dh0.length);
-    order.unsort(k, grads.dh0, states, R, dh0);
-    let dc0: Floats | null = null;
-    if (grads.dc0 !== null) {
-      dc0 = scratch.get('dc0InOrder', grads.dc0.length);
-      order.unsort(k, grads.dc0, states, H, dc0);
-    }
-    return { dx, dh0, dc0 };
+    return {
+      dx: order.unsortedCopy(k, scratch, 'dxInOrder', grads.dx, T, this.inputSize) as Floats,
+      dh0: order.unsortedCopy(k, scratch, 'dh0InOrder', grads.dh0, states, R) as Floats,
+      dc0: order.unsortedCopy(k, scratch, 'dc0InOrder', grads.dc0, states, H),
+    };
   }
 
   /** backward through a forward run in the order its lengths (if any) were given to the cells. */
