@@ -187,6 +187,17 @@ export class Recurrent {
     return w;
   }
 
+  /** The gradients of layer l, direction d, as views into the arena (weightsOf's shapes). */
+  gradsOf(layer: number, direction = 0): CellWeights {
+    this.weightsOf(layer, direction); // the same check
+    return this.grads[layer * this.dirs + direction] as CellWeights;
+  }
+
+  /** The random source of the dropout masks (RecurrentSteps draws its masks from it too). */
+  get dropoutRng(): Rng {
+    return this.rng;
+  }
+
   /**
    * Initialise the weights.
    *   'pytorch' (default): every weight and bias U(±1/√H), as PyTorch initialises its recurrent
