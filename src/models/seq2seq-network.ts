@@ -1,0 +1,419 @@
+/**
+ * The encoder–decoder network of Seq2Seq, with attention and input feeding (Luong et al. 2015):
+ *
+ *   source ids (Ts, B) → embedding (E) → encoder Recurrent (bidirectional by default) → memory
+ *     M (Ts, B, Hm = dirs·He), final states
+ *   bridge: decoder layer l starts from encoder layer min(l, Le − 1)'s final states, directions
+ *     concatenated: h0 = tanh(W_h [h→; h←] + b_h), c0 = W_c [c→; c←] + b_c
+ *   decoder, step t (RecurrentSteps, an LSTM stack): x_t = [embedding(y_{t−1}); h̃_{t−1}] (input
+ *     feeding; h̃_{−1} = 0) → h_t; context c_t = attention(h_t, M); h̃_t = tanh(W_a [c_t; h_t] + b_a)
+ *     (without attention h̃_t = h_t and nothing is fed)
+ *   logits_t = W_o dropout(h̃_t) + b_o  (Vt);  loss: label-smoothed cross-entropy over the real
+ *     target positions (padding −1)
+ *
+ * All arrays are time-major, as Recurrent's. The training step is forward then backward, which
+ * accumulates every parameter's gradient into the arena; decoding (greedy, beam) uses the same
+ * pieces step by step.
+ */
+import { ConfigError, ShapeError } from '../errors.js';
+import type { Floats, Kernels } from '../kernels/index.js';
+import { smoothedCrossEntropy } from '../loss/smoothed-cross-entropy.js';
+import { Attention, type AttentionKind } from '../nn/attention.js';
+import type { CellKind } from '../nn/cell-config.js';
+import { Embedding } from '../nn/embedding.js';
+import { initUniform } from '../nn/init.js';
+import { Linear } from '../nn/linear.js';
+import type { ParamArena, ParamSpec } from '../nn/params.js';
+import { Recurrent } from '../nn/recurrent.js';
+import { RecurrentSteps } from '../nn/recurrent-steps.js';
+import { Scratch } from '../nn/scratch.js';
+import { dropoutMask } from '../nn/sequence-order.js';
+import { Rng } from '../rng.js';
+
+export interface Seq2SeqNetworkOptions {
+  sourceVocab: number;
+  targetVocab: number;
+  embeddingSize: number;
+  encoderKind?: CellKind;
+  encoderHidden: number;
+  encoderLayers?: number;
+  /** Default true. */
+  bidirectional?: boolean;
+  decoderHidden: number;
+  decoderLayers?: number;
+  /** 'none' for a plain encoder–decoder (the final states only). */
+  attention: AttentionKind | 'none';
+  /** Dropout between recurrent layers and on h̃ before the output layer, while training. */
+  dropout?: number;
+}
+
+/** A batch: source (Ts, B) ids with lengths; decoder inputs and targets (Tt, B), targets −1 at padding. */
+export interface Seq2SeqBatch {
+  source: Int32Array;
+  sourceLengths: Int32Array;
+  Ts: number;
+  targetIn: Int32Array;
+  targetOut: Int32Array;
+  Tt: number;
+  B: number;
+}
+
+export class Seq2SeqNetwork {
+  readonly encoder: Recurrent;
+  readonly decoder: Recurrent;
+  readonly attention: Attention | null;
+  private readonly sourceEmbedding: Embedding;
+  private readonly targetEmbedding: Embedding;
+  private readonly bridgeH: Linear;
+  private readonly bridgeC: Linear;
+  private readonly output: Linear;
+  private readonly steps: RecurrentSteps;
+  private readonly scratch: Scratch;
+  private readonly combineW: Floats | null;
+  private readonly combineB: Floats | null;
+  private readonly dCombineW: Floats | null;
+  private readonly dCombineB: Floats | null;
+  private rng = new Rng(1);
+  private last: Seq2SeqBatch | undefined;
+  training = false;
+
+  static paramSpecs(o: Seq2SeqNetworkOptions): ParamSpec[] {
+    const { E, He, dirs, Hd, Ld, memory } = sizes(o);
+    const feed = o.attention === 'none' ? 0 : Hd;
+    const specs: ParamSpec[] = [
+      ...Embedding.paramSpecs('source.embedding', o.sourceVocab, E),
+      ...Recurrent.paramSpecs(encoderOptions(o)),
+      ...Linear.paramSpecs('bridge.h.', dirs * He, Hd),
+      ...Linear.paramSpecs('bridge.c.', dirs * He, Hd),
+      ...Embedding.paramSpecs('target.embedding', o.targetVocab, E),
+      ...Recurrent.paramSpecs({ kind: 'lstm', inputSize: E + feed, hiddenSize: Hd, numLayers: Ld, prefix: 'decoder.' }),
+    ];
+    if (o.attention !== 'none') {
+      specs.push(...Attention.paramSpecs('attention.', { kind: o.attention, querySize: Hd, memorySize: memory }));
+      specs.push({ name: 'combine.weight', shape: [Hd, memory + Hd] }, { name: 'combine.bias', shape: [Hd] });
+    }
+    specs.push(...Linear.paramSpecs('output.', Hd, o.targetVocab));
+    return specs;
+  }
+
+  constructor(
+    private readonly k: Kernels,
+    private readonly arena: ParamArena,
+    readonly options: Seq2SeqNetworkOptions,
+  ) {
+    const { E, He, dirs, Hd, Ld, memory } = sizes(options);
+    const feed = options.attention === 'none' ? 0 : Hd;
+    this.sourceEmbedding = new Embedding(k, arena, 'source.embedding', options.sourceVocab, E);
+    this.encoder = new Recurrent(k, arena, encoderOptions(options));
+    this.bridgeH = new Linear(k, arena, 'bridge.h.', dirs * He, Hd);
+    this.bridgeC = new Linear(k, arena, 'bridge.c.', dirs * He, Hd);
+    this.targetEmbedding = new Embedding(k, arena, 'target.embedding', options.targetVocab, E);
+    this.decoder = new Recurrent(k, arena, {
+      kind: 'lstm',
+      inputSize: E + feed,
+      hiddenSize: Hd,
+      numLayers: Ld,
+      dropout: options.dropout ?? 0,
+      prefix: 'decoder.',
+    });
+    this.steps = new RecurrentSteps(this.decoder);
+    const attention = options.attention;
+    this.attention =
+      attention === 'none'
+        ? null
+        : new Attention(k, arena, 'attention.', { kind: attention, querySize: Hd, memorySize: memory });
+    this.combineW = attention === 'none' ? null : arena.value('combine.weight');
+    this.combineB = attention === 'none' ? null : arena.value('combine.bias');
+    this.dCombineW = attention === 'none' ? null : arena.grad('combine.weight');
+    this.dCombineB = attention === 'none' ? null : arena.grad('combine.bias');
+    this.output = new Linear(k, arena, 'output.', Hd, options.targetVocab);
+    this.scratch = new Scratch(k);
+  }
+
+  /** PyTorch's defaults layer by layer (embeddings N(0, 1), recurrent and linear U(±1/√fan_in)). */
+  init(rng: Rng): void {
+    this.sourceEmbedding.init(rng);
+    this.targetEmbedding.init(rng);
+    this.encoder.init(rng);
+    this.decoder.init(rng);
+    this.bridgeH.init(rng);
+    this.bridgeC.init(rng);
+    this.attention?.init(rng);
+    if (this.combineW !== null && this.combineB !== null) {
+      const bound = 1 / Math.sqrt(this.combineW.length / this.combineB.length);
+      initUniform(this.combineW, rng, bound);
+      initUniform(this.combineB, rng, bound);
+    }
+    this.output.init(rng);
+  }
+
+  /** The random source of every dropout mask (seed it for reproducible training). */
+  setDropoutRng(rng: Rng): void {
+    this.rng = rng;
+    this.encoder.setDropoutRng(rng);
+    this.decoder.setDropoutRng(rng);
+  }
+
+  /**
+   * Forward of a batch with teacher forcing: the summed smoothed loss and the number of target
+   * positions (the mean is sum / count). Keeps what backward needs.
+   */
+  forward(batch: Seq2SeqBatch, smoothing = 0): { sum: number; count: number } {
+    checkBatch(batch, this.options);
+    this.last = batch;
+    const logits = this.decode(batch);
+    const { Tt, B } = batch;
+    const V = this.options.targetVocab;
+    return smoothedCrossEntropy(logits, batch.targetOut, Tt * B, V, smoothing);
+  }
+
+  /** Backward of the last forward's mean loss: accumulates every gradient into the arena. */
+  backward(smoothing = 0): void {
+    const batch = this.last;
+    if (batch === undefined) throw new ShapeError('Seq2SeqNetwork.backward', 'no forward pass to go back through.');
+    const { Tt, B } = batch;
+    const { Hd, Le, Ld, dirs, He, E, memory } = sizes(this.options);
+    const V = this.options.targetVocab;
+    const feed = this.attention !== null;
+    const logits = this.scratch.get('logits', Tt * B * V);
+    const dLogits = this.scratch.get('dLogits', Tt * B * V);
+    smoothedCrossEntropy(logits, batch.targetOut, Tt * B, V, smoothing, dLogits);
+    const dOut = this.output.backward(dLogits); // (Tt·B, Hd)
+    const hTilde = this.scratch.get('hTilde', Tt * B * Hd);
+    const dEmbT = this.scratch.get('dTargetEmbedded', Tt * B * E);
+    const dFed = this.scratch.zeros('dFed', B * Hd); // the gradient into h̃_t through x_{t+1}
+    const dh = this.scratch.get('dh', B * Hd);
+    const dIn = this.scratch.get('dCombineIn', B * (memory + Hd));
+    const D = E + (feed ? Hd : 0);
+    const masks = this.scratch.get('dropMasks', this.dropping() ? Tt * B * Hd : 0);
+    for (let t = Tt - 1; t >= 0; t--) {
+      const rows = t * B * Hd;
+      // dh̃_t = dropout'(dOut_t) + what step t + 1 read of it
+      for (let i = 0; i < B * Hd; i++) {
+        const mask = masks.length === 0 ? 1 : (masks[rows + i] as number);
+        dh[i] = (dOut[rows + i] as number) * mask + (dFed[i] as number);
+      }
+      let dy = dh;
+      if (this.attention !== null) {
+        // h̃ = tanh(W [c; h] + b): dz = dh̃ (1 − h̃²); dW += dzᵀ [c; h]; db += Σ dz; d[c; h] = dz W
+        for (let i = 0; i < B * Hd; i++) {
+          const v = hTilde[rows + i] as number;
+          dh[i] = (dh[i] as number) * (1 - v * v);
+        }
+        const cat = this.stepRows('combineIn', t, B * (memory + Hd));
+        this.k.gemm(
+          true,
+          false,
+          Hd,
+          memory + Hd,
+          B,
+          dh,
+          Hd,
+          cat,
+          memory + Hd,
+          this.dCombineW as Floats,
+          memory + Hd,
+          1,
+        );
+        this.k.addColumnSums(B, Hd, dh, this.dCombineB as Floats);
+        this.k.gemm(
+          false,
+          false,
+          B,
+          memory + Hd,
+          Hd,
+          dh,
+          Hd,
+          this.combineW as Floats,
+          memory + Hd,
+          dIn,
+          memory + Hd,
+          0,
+        );
+        const dContext = this.scratch.get('dContext', B * memory);
+        const dyStep = this.scratch.get('dyStep', B * Hd);
+        for (let b = 0; b < B; b++) {
+          dContext.set(dIn.subarray(b * (memory + Hd), b * (memory + Hd) + memory), b * memory);
+          dyStep.set(dIn.subarray(b * (memory + Hd) + memory, (b + 1) * (memory + Hd)), b * Hd);
+        }
+        const dq = this.attention.stepBackward(t, dContext);
+        this.k.addInPlace(B * Hd, dq, dyStep);
+        dy = dyStep;
+      }
+      const dx = this.steps.backward(t, dy); // (B, E [+ Hd])
+      for (let b = 0; b < B; b++) {
+        dEmbT.set(dx.subarray(b * D, b * D + E), (t * B + b) * E);
+        if (feed) dFed.set(dx.subarray(b * D + E, (b + 1) * D), b * Hd);
+      }
+    }
+    this.targetEmbedding.backward(dEmbT);
+    // the bridge: decoder layer l from encoder layer min(l, Le − 1)
+    const { dh0, dc0 } = this.steps.stateGradients();
+    const bridgeOut = this.scratch.get('bridgeH', Ld * B * Hd);
+    const dBridgeH = this.scratch.get('dBridgeH', Ld * B * Hd);
+    for (let i = 0; i < Ld * B * Hd; i++) {
+      const v = bridgeOut[i] as number;
+      dBridgeH[i] = (dh0[i] as number) * (1 - v * v);
+    }
+    const dFromH = this.bridgeH.backward(dBridgeH); // (Ld·B, dirs·He)
+    const dFromC = this.bridgeC.backward(dc0 as Floats);
+    const dhN = this.scratch.zeros('dEncoderH', Le * dirs * B * He);
+    const dcN = this.scratch.zeros('dEncoderC', Le * dirs * B * He);
+    for (let l = 0; l < Ld; l++) {
+      const le = Math.min(l, Le - 1);
+      for (let d = 0; d < dirs; d++) {
+        for (let b = 0; b < B; b++) {
+          const to = ((le * dirs + d) * B + b) * He;
+          const from = (l * B + b) * dirs * He + d * He;
+          for (let i = 0; i < He; i++) {
+            dhN[to + i] = (dhN[to + i] as number) + (dFromH[from + i] as number);
+            dcN[to + i] = (dcN[to + i] as number) + (dFromC[from + i] as number);
+          }
+        }
+      }
+    }
+    const dMemory = this.attention === null ? null : this.attention.memoryBackward();
+    const isLstm = this.encoder.kind === 'lstm';
+    const { dx } = this.encoder.backward(dMemory, dhN, isLstm ? dcN : null);
+    this.sourceEmbedding.backward(dx);
+  }
+
+  /** The logits (Tt·B, Vt) of a teacher-forced pass (kept in scratch for backward). */
+  private decode(batch: Seq2SeqBatch): Floats {
+    const { Ts, Tt, B } = batch;
+    const { E, He, dirs, Hd, Le, Ld, memory } = sizes(this.options);
+    const V = this.options.targetVocab;
+    this.encoder.training = this.training;
+    this.decoder.training = this.training;
+    const embS = this.sourceEmbedding.forward(batch.source);
+    const enc = this.encoder.forward(embS, Ts, B, null, null, batch.sourceLengths);
+    // the bridge's inputs: (Ld·B, dirs·He) from each decoder layer's encoder layer
+    const isLstm = this.encoder.kind === 'lstm';
+    const fromH = this.scratch.get('bridgeInH', Ld * B * dirs * He);
+    const fromC = this.scratch.get('bridgeInC', Ld * B * dirs * He);
+    for (let l = 0; l < Ld; l++) {
+      const le = Math.min(l, Le - 1);
+      for (let d = 0; d < dirs; d++) {
+        for (let b = 0; b < B; b++) {
+          const from = ((le * dirs + d) * B + b) * He;
+          const to = (l * B + b) * dirs * He + d * He;
+          fromH.set(enc.hN.subarray(from, from + He), to);
+          if (isLstm && enc.cN !== null) fromC.set(enc.cN.subarray(from, from + He), to);
+          else fromC.fill(0, to, to + He);
+        }
+      }
+    }
+    const h0 = this.scratch.get('bridgeH', Ld * B * Hd);
+    const bh = this.bridgeH.forward(fromH, Ld * B);
+    for (let i = 0; i < h0.length; i++) h0[i] = Math.tanh(bh[i] as number);
+    const c0 = this.scratch.get('bridgeC', Ld * B * Hd);
+    c0.set(this.bridgeC.forward(fromC, Ld * B));
+    if (this.attention !== null) this.attention.setMemory(enc.y, Ts, B, batch.sourceLengths, Tt);
+    const embT = this.targetEmbedding.forward(batch.targetIn); // (Tt·B, E)
+    const feed = this.attention !== null;
+    const D = E + (feed ? Hd : 0);
+    const x = this.scratch.get('decoderIn', B * D);
+    const hTilde = this.scratch.get('hTilde', Tt * B * Hd);
+    const dropped = this.scratch.get('hDropped', Tt * B * Hd);
+    this.steps.begin(B, h0, c0, Tt);
+    for (let t = 0; t < Tt; t++) {
+      for (let b = 0; b < B; b++) {
+        x.set(embT.subarray((t * B + b) * E, (t * B + b + 1) * E), b * D);
+        if (feed) {
+          if (t === 0) x.fill(0, b * D + E, (b + 1) * D);
+          else x.set(hTilde.subarray(((t - 1) * B + b) * Hd, ((t - 1) * B + b + 1) * Hd), b * D + E);
+        }
+      }
+      const h = this.steps.forward(t, x); // (B, Hd)
+      const out = hTilde.subarray(t * B * Hd, (t + 1) * B * Hd);
+      if (this.attention === null) out.set(h);
+      else {
+        const { context } = this.attention.step(t, h);
+        const cat = this.stepRows('combineIn', t, B * (memory + Hd));
+        for (let b = 0; b < B; b++) {
+          cat.set(context.subarray(b * memory, (b + 1) * memory), b * (memory + Hd));
+          cat.set(h.subarray(b * Hd, (b + 1) * Hd), b * (memory + Hd) + memory);
+        }
+        this.k.fillRows(B, Hd, this.combineB as Floats, out, Hd);
+        this.k.gemm(
+          false,
+          true,
+          B,
+          Hd,
+          memory + Hd,
+          cat,
+          memory + Hd,
+          this.combineW as Floats,
+          memory + Hd,
+          out,
+          Hd,
+          1,
+        );
+        for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i] as number);
+      }
+    }
+    // dropout on h̃ before the output layer (training only)
+    const masks = this.scratch.get('dropMasks', this.dropping() ? Tt * B * Hd : 0);
+    if (masks.length > 0) {
+      dropoutMask(this.rng, this.options.dropout ?? 0, masks);
+      this.k.multiply(masks.length, hTilde, masks, dropped);
+    } else dropped.set(hTilde);
+    const logits = this.scratch.get('logits', Tt * B * V);
+    logits.set(this.output.forward(dropped, Tt * B));
+    return logits;
+  }
+
+  private dropping(): boolean {
+    return this.training && (this.options.dropout ?? 0) > 0;
+  }
+
+  /** Step t's rows of a per-step cache (Tt, n) of the current batch. */
+  private stepRows(name: string, t: number, n: number): Floats {
+    const Tt = (this.last as Seq2SeqBatch).Tt;
+    return this.scratch.get(name, Tt * n).subarray(t * n, (t + 1) * n);
+  }
+
+  /** The arena (for optimizers and files). */
+  get parameters(): ParamArena {
+    return this.arena;
+  }
+}
+
+function sizes(o: Seq2SeqNetworkOptions) {
+  const dirs = o.bidirectional === false ? 1 : 2;
+  return {
+    E: o.embeddingSize,
+    He: o.encoderHidden,
+    Le: o.encoderLayers ?? 1,
+    dirs,
+    Hd: o.decoderHidden,
+    Ld: o.decoderLayers ?? 1,
+    memory: dirs * o.encoderHidden,
+  };
+}
+
+function encoderOptions(o: Seq2SeqNetworkOptions) {
+  return {
+    kind: o.encoderKind ?? 'lstm',
+    inputSize: o.embeddingSize,
+    hiddenSize: o.encoderHidden,
+    numLayers: o.encoderLayers ?? 1,
+    bidirectional: o.bidirectional !== false,
+    dropout: o.dropout ?? 0,
+    prefix: 'encoder.',
+  } as const;
+}
+
+function checkBatch(batch: Seq2SeqBatch, o: Seq2SeqNetworkOptions): void {
+  const { Ts, Tt, B } = batch;
+  const where = 'Seq2SeqNetwork.forward';
+  if (batch.source.length !== Ts * B || batch.sourceLengths.length !== B) {
+    throw new ShapeError(where, `source must be (Ts, B) = (${Ts}, ${B}) ids with ${B} lengths.`);
+  }
+  if (batch.targetIn.length !== Tt * B || batch.targetOut.length !== Tt * B) {
+    throw new ShapeError(where, `targetIn and targetOut must be (Tt, B) = (${Tt}, ${B}) ids.`);
+  }
+  if (o.attention !== 'none' && !['dot', 'general', 'additive'].includes(o.attention)) {
+    throw new ConfigError('Seq2Seq', `attention must be dot, general, additive or none; got '${o.attention}'.`);
+  }
+}
