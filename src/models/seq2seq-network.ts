@@ -24,7 +24,7 @@ import { Embedding } from '../nn/embedding.js';
 import { initUniform } from '../nn/init.js';
 import { Linear } from '../nn/linear.js';
 import type { ParamArena, ParamSpec } from '../nn/params.js';
-import { Recurrent } from '../nn/recurrent.js';
+import { Recurrent, type RecurrentState } from '../nn/recurrent.js';
 import { RecurrentSteps } from '../nn/recurrent-steps.js';
 import { Scratch } from '../nn/scratch.js';
 import { dropoutMask } from '../nn/sequence-order.js';
@@ -281,76 +281,28 @@ export class Seq2SeqNetwork {
   /** The logits (Tt·B, Vt) of a teacher-forced pass (kept in scratch for backward). */
   private decode(batch: Seq2SeqBatch): Floats {
     const { Ts, Tt, B } = batch;
-    const { E, He, dirs, Hd, Le, Ld, memory } = sizes(this.options);
+    const { E, Hd } = sizes(this.options);
     const V = this.options.targetVocab;
     this.encoder.training = this.training;
     this.decoder.training = this.training;
-    const embS = this.sourceEmbedding.forward(batch.source);
-    const enc = this.encoder.forward(embS, Ts, B, null, null, batch.sourceLengths);
-    // the bridge's inputs: (Ld·B, dirs·He) from each decoder layer's encoder layer
-    const isLstm = this.encoder.kind === 'lstm';
-    const fromH = this.scratch.get('bridgeInH', Ld * B * dirs * He);
-    const fromC = this.scratch.get('bridgeInC', Ld * B * dirs * He);
-    for (let l = 0; l < Ld; l++) {
-      const le = Math.min(l, Le - 1);
-      for (let d = 0; d < dirs; d++) {
-        for (let b = 0; b < B; b++) {
-          const from = ((le * dirs + d) * B + b) * He;
-          const to = (l * B + b) * dirs * He + d * He;
-          fromH.set(enc.hN.subarray(from, from + He), to);
-          if (isLstm && enc.cN !== null) fromC.set(enc.cN.subarray(from, from + He), to);
-          else fromC.fill(0, to, to + He);
-        }
-      }
-    }
-    const h0 = this.scratch.get('bridgeH', Ld * B * Hd);
-    const bh = this.bridgeH.forward(fromH, Ld * B);
-    for (let i = 0; i < h0.length; i++) h0[i] = Math.tanh(bh[i] as number);
-    const c0 = this.scratch.get('bridgeC', Ld * B * Hd);
-    c0.set(this.bridgeC.forward(fromC, Ld * B));
-    if (this.attention !== null) this.attention.setMemory(enc.y, Ts, B, batch.sourceLengths, Tt);
+    const { memory, h0, c0 } = this.encodeBatch(batch.source, batch.sourceLengths, Ts, B);
+    if (this.attention !== null) this.attention.setMemory(memory, Ts, B, batch.sourceLengths, Tt);
     const embT = this.targetEmbedding.forward(batch.targetIn); // (Tt·B, E)
-    const feed = this.attention !== null;
-    const D = E + (feed ? Hd : 0);
-    const x = this.scratch.get('decoderIn', B * D);
+    const x = this.scratch.get('decoderIn', B * this.decoder.inputSize);
     const hTilde = this.scratch.get('hTilde', Tt * B * Hd);
     const dropped = this.scratch.get('hDropped', Tt * B * Hd);
     this.steps.begin(B, h0, c0, Tt);
     for (let t = 0; t < Tt; t++) {
-      for (let b = 0; b < B; b++) {
-        x.set(embT.subarray((t * B + b) * E, (t * B + b + 1) * E), b * D);
-        if (feed) {
-          if (t === 0) x.fill(0, b * D + E, (b + 1) * D);
-          else x.set(hTilde.subarray(((t - 1) * B + b) * Hd, ((t - 1) * B + b + 1) * Hd), b * D + E);
-        }
-      }
+      const fed = t === 0 ? null : hTilde.subarray((t - 1) * B * Hd, t * B * Hd);
+      this.decoderInput(embT.subarray(t * B * E, (t + 1) * B * E), fed, B, x);
       const h = this.steps.forward(t, x); // (B, Hd)
-      const out = hTilde.subarray(t * B * Hd, (t + 1) * B * Hd);
-      if (this.attention === null) out.set(h);
-      else {
-        const { context } = this.attention.step(t, h);
-        const cat = this.stepRows('combineIn', t, B * (memory + Hd));
-        for (let b = 0; b < B; b++) {
-          cat.set(context.subarray(b * memory, (b + 1) * memory), b * (memory + Hd));
-          cat.set(h.subarray(b * Hd, (b + 1) * Hd), b * (memory + Hd) + memory);
-        }
-        this.k.fillRows(B, Hd, this.combineB as Floats, out, Hd);
-        this.k.gemm(
-          false,
-          true,
-          B,
-          Hd,
-          memory + Hd,
-          cat,
-          memory + Hd,
-          this.combineW as Floats,
-          memory + Hd,
-          out,
-          Hd,
-          1,
-        );
-        for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i] as number);
-      }
+      this.attend(
+        t,
+        h,
+        B,
+        hTilde.subarray(t * B * Hd, (t + 1) * B * Hd),
+        this.stepRows('combineIn', t, B * this.combineWidth()),
+      );
     }
     // dropout on h̃ before the output layer (training only)
     const masks = this.scratch.get('dropMasks', this.dropping() ? Tt * B * Hd : 0);
@@ -363,6 +315,107 @@ export class Seq2SeqNetwork {
     return logits;
   }
 
+  /**
+   * Inference, first part: the encoder over a batch and the bridge. memory (Ts, B, Hm) and the
+   * decoder's first state h0, c0 (Ld, B, Hd), views valid until the next encode or forward.
+   */
+  encode(
+    source: Int32Array,
+    sourceLengths: Int32Array,
+    Ts: number,
+    B: number,
+  ): { memory: Floats; h0: Floats; c0: Floats } {
+    this.encoder.training = false;
+    return this.encodeBatch(source, sourceLengths, Ts, B);
+  }
+
+  /**
+   * Inference: attention over `memory` (Ts, N, Hm) for N decoder rows (a beam search repeats each
+   * source's rows), for up to maxSteps steps.
+   */
+  startDecoding(memory: Floats, Ts: number, N: number, sourceLengths: Int32Array, maxSteps: number): void {
+    this.attention?.setMemory(memory, Ts, N, sourceLengths, maxSteps);
+  }
+
+  /**
+   * Inference, one step t for N rows: the previous tokens (N), the previous h̃ (N, Hd; zeros at
+   * t = 0), the decoder state (advanced in place) → logits (N, Vt) and this step's h̃ (N, Hd),
+   * views valid until the next step.
+   */
+  step(t: number, tokens: Int32Array, fed: Floats, state: RecurrentState): { logits: Floats; hTilde: Floats } {
+    const N = tokens.length;
+    const Hd = this.options.decoderHidden;
+    const x = this.scratch.get('stepIn', N * this.decoder.inputSize);
+    this.decoderInput(this.targetEmbedding.forward(tokens), t === 0 ? null : fed, N, x);
+    const h = this.decoder.step(x, state);
+    const hTilde = this.scratch.get('stepHTilde', N * Hd);
+    this.attend(t, h, N, hTilde, this.scratch.get('stepCombineIn', N * this.combineWidth()));
+    return { logits: this.output.forward(hTilde, N), hTilde };
+  }
+
+  /** The encoder and the bridge: memory (Ts, B, Hm), h0 = tanh(bridge_h), c0 = bridge_c (Ld, B, Hd). */
+  private encodeBatch(source: Int32Array, lengths: Int32Array, Ts: number, B: number) {
+    const { He, dirs, Hd, Le, Ld } = sizes(this.options);
+    const enc = this.encoder.forward(this.sourceEmbedding.forward(source), Ts, B, null, null, lengths);
+    // the bridge's inputs: (Ld·B, dirs·He) from each decoder layer's encoder layer
+    const fromH = this.scratch.get('bridgeInH', Ld * B * dirs * He);
+    const fromC = this.scratch.get('bridgeInC', Ld * B * dirs * He);
+    for (let l = 0; l < Ld; l++) {
+      const le = Math.min(l, Le - 1);
+      for (let d = 0; d < dirs; d++) {
+        for (let b = 0; b < B; b++) {
+          const from = ((le * dirs + d) * B + b) * He;
+          const to = (l * B + b) * dirs * He + d * He;
+          fromH.set(enc.hN.subarray(from, from + He), to);
+          if (enc.cN !== null) fromC.set(enc.cN.subarray(from, from + He), to);
+          else fromC.fill(0, to, to + He); // a GRU or RNN encoder has no cell state
+        }
+      }
+    }
+    const h0 = this.scratch.get('bridgeH', Ld * B * Hd);
+    const bh = this.bridgeH.forward(fromH, Ld * B);
+    for (let i = 0; i < h0.length; i++) h0[i] = Math.tanh(bh[i] as number);
+    const c0 = this.scratch.get('bridgeC', Ld * B * Hd);
+    c0.set(this.bridgeC.forward(fromC, Ld * B));
+    return { memory: enc.y, h0, c0 };
+  }
+
+  /** x (N, E [+ Hd]) = [embedded; fed] (fed: the previous h̃, or zeros when null; none without attention). */
+  private decoderInput(embedded: Floats, fed: Floats | null, N: number, x: Floats): void {
+    const { E, Hd } = sizes(this.options);
+    const D = this.decoder.inputSize;
+    for (let b = 0; b < N; b++) {
+      x.set(embedded.subarray(b * E, (b + 1) * E), b * D);
+      if (D === E) continue;
+      if (fed === null) x.fill(0, b * D + E, (b + 1) * D);
+      else x.set(fed.subarray(b * Hd, (b + 1) * Hd), b * D + E);
+    }
+  }
+
+  /** h̃ (N, Hd) of step t: tanh(W [c_t; h] + b) with the attention's context, or h itself; cat keeps [c; h]. */
+  private attend(t: number, h: Floats, N: number, out: Floats, cat: Floats): void {
+    if (this.attention === null) {
+      out.set(h);
+      return;
+    }
+    const Hd = this.options.decoderHidden;
+    const width = this.combineWidth();
+    const memory = width - Hd;
+    const { context } = this.attention.step(t, h);
+    for (let b = 0; b < N; b++) {
+      cat.set(context.subarray(b * memory, (b + 1) * memory), b * width);
+      cat.set(h.subarray(b * Hd, (b + 1) * Hd), b * width + memory);
+    }
+    this.k.fillRows(N, Hd, this.combineB as Floats, out, Hd);
+    this.k.gemm(false, true, N, Hd, width, cat, width, this.combineW as Floats, width, out, Hd, 1);
+    for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i] as number);
+  }
+
+  /** The combine layer's input width, Hm + Hd (0 without attention). */
+  private combineWidth(): number {
+    return this.attention === null ? 0 : sizes(this.options).memory + this.options.decoderHidden;
+  }
+
   private dropping(): boolean {
     return this.training && (this.options.dropout ?? 0) > 0;
   }
@@ -371,6 +424,11 @@ export class Seq2SeqNetwork {
   private stepRows(name: string, t: number, n: number): Floats {
     const Tt = (this.last as Seq2SeqBatch).Tt;
     return this.scratch.get(name, Tt * n).subarray(t * n, (t + 1) * n);
+  }
+
+  /** The kernels the network runs on. */
+  get kernels(): Kernels {
+    return this.k;
   }
 
   /** The arena (for optimizers and files). */
