@@ -59,6 +59,16 @@ export { inspectLanguageModel, type LanguageModelTrace } from './models/inspect-
 export { LMNetwork, type NetworkShape } from './models/lm-network.js';
 export { SequentialModel } from './models/sequential.js';
 export {
+  BOS_TOKEN,
+  EOS_TOKEN,
+  Seq2Seq,
+  type Seq2SeqConfig,
+  type Seq2SeqFitOptions,
+  type Seq2SeqPair,
+  type TranslateOptions,
+  type Translation,
+} from './models/seq2seq.js';
+export {
   ACTIVATION_NAMES,
   type Activation,
   type ActivationName,
