@@ -80,6 +80,28 @@ export class Seq2Seq {
     readonly network: Seq2SeqNetwork,
   ) {}
 
+  /**
+   * A model of this shape with its parameters unset (zeros): what a model file fills in. The
+   * vocabularies must hold <pad> and <unk> (source) and also <s> and </s> (target).
+   */
+  static create(
+    sourceVocab: Vocabulary,
+    targetVocab: Vocabulary,
+    config: Partial<Seq2SeqConfig>,
+    kernels?: Kernels,
+  ): Seq2Seq {
+    for (const special of [BOS_TOKEN, EOS_TOKEN]) {
+      if (!targetVocab.has(special)) throw new ConfigError('Seq2Seq', `the target vocabulary has no ${special}.`);
+    }
+    if (sourceVocab.padId === null || targetVocab.padId === null)
+      throw new ConfigError('Seq2Seq', `both vocabularies need ${PAD_TOKEN}.`);
+    const resolved = resolveConfig(config);
+    const k = kernels ?? defaultKernels();
+    const netOptions = networkOptions(resolved, sourceVocab, targetVocab);
+    const network = new Seq2SeqNetwork(k, new ParamArena(k, Seq2SeqNetwork.paramSpecs(netOptions)), netOptions);
+    return new Seq2Seq(sourceVocab, targetVocab, resolved, network);
+  }
+
   /** Train on `train`, keeping the weights of the epoch with the lowest loss on `valid`. */
   static fit(
     train: readonly Seq2SeqPair[],
@@ -103,11 +125,10 @@ export class Seq2Seq {
       where,
       'target',
     );
-    const netOptions = networkOptions(resolved, sourceVocab, targetVocab);
-    const arena = new ParamArena(k, Seq2SeqNetwork.paramSpecs(netOptions));
-    const network = new Seq2SeqNetwork(k, arena, netOptions);
+    const model = Seq2Seq.create(sourceVocab, targetVocab, resolved, k);
+    const network = model.network;
+    const arena = network.parameters;
     network.init(new Rng(checkInteger(where, 'seed', config.seed ?? 1, 0, 2 ** 32 - 1)));
-    const model = new Seq2Seq(sourceVocab, targetVocab, resolved, network);
     const smoothing = checkNumber(where, 'labelSmoothing', fit.labelSmoothing ?? 0.1, 0, 0.99);
     const longest = (pairs: readonly Seq2SeqPair[]) =>
       pairs.reduce((m, p) => Math.max(m, p.source.length, p.target.length + 1), 1);
