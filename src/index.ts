@@ -58,6 +58,14 @@ export {
 export { inspectLanguageModel, type LanguageModelTrace } from './models/inspect-language-model.js';
 export { LMNetwork, type NetworkShape } from './models/lm-network.js';
 export { SequentialModel } from './models/sequential.js';
+export { type G2PSplit, type G2PWord, g2pWords, splitG2P } from './data/g2p.js';
+export {
+  type Bleu,
+  corpusBleu,
+  editDistance,
+  type SequenceErrorRates,
+  sequenceErrorRates,
+} from './loss/sequence-metrics.js';
 export {
   BOS_TOKEN,
   EOS_TOKEN,
@@ -68,6 +76,7 @@ export {
   type TranslateOptions,
   type Translation,
 } from './models/seq2seq.js';
+export { decodeSeq2Seq, encodeSeq2Seq } from './io/seq2seq-model-file.js';
 export {
   ACTIVATION_NAMES,
   type Activation,

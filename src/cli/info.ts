@@ -2,6 +2,7 @@
 import {
   decodeClassifier,
   decodeForecaster,
+  decodeSeq2Seq,
   decodeTagger,
   describeBackend,
   describeStep,
@@ -68,6 +69,26 @@ export function infoCommand(argv: string[]): number {
       console.log(JSON.stringify({ config: f.config, encoding: f.encoding, parameters: f.network.arena.size, file }));
     else {
       describeForecaster(f);
+      console.log(fileNote);
+    }
+    return 0;
+  }
+  if (type === 'seq2seq') {
+    const m = decodeSeq2Seq(bytes, undefined, where);
+    const sizes = { sourceVocabulary: m.sourceVocab.size, targetVocabulary: m.targetVocab.size };
+    const parameters = m.network.parameters.size;
+    if (json) console.log(JSON.stringify({ type, config: m.config, ...sizes, parameters, file }));
+    else {
+      const c = m.config;
+      const encoder = `${c.bidirectional ? 'bidirectional ' : ''}${c.encoderKind.toUpperCase()} ${c.encoderLayers} × ${c.encoderHidden}`;
+      const attention = c.attention === 'none' ? 'no attention' : `${c.attention} attention with input feeding`;
+      console.log(
+        `model: sequence to sequence, encoder ${encoder} → decoder LSTM ${c.decoderLayers} × ${c.decoderHidden}, ${attention}, embedding ${c.embeddingSize}, dropout ${c.dropout}`,
+      );
+      console.log(
+        `vocabularies: source ${m.sourceVocab.size}, target ${m.targetVocab.size} (the special tokens included)`,
+      );
+      console.log(`parameters: ${formatCount(parameters)}`);
       console.log(fileNote);
     }
     return 0;

@@ -22,10 +22,10 @@ export interface G2PWord {
   pronunciations: string[][];
 }
 
-export interface G2PSplit {
-  train: G2PWord[];
-  valid: G2PWord[];
-  test: G2PWord[];
+export interface G2PSplit<T = G2PWord> {
+  train: T[];
+  valid: T[];
+  test: T[];
 }
 
 const KEPT_WORD = /^[A-Za-z']*[A-Za-z][A-Za-z']*$/;
@@ -50,11 +50,11 @@ export function g2pWords(dict: Readonly<Record<string, string>>): G2PWord[] {
     .map(([word, pronunciations]) => ({ word, pronunciations }));
 }
 
-/** The seeded 90 / 5 / 5 split by word. */
-export function splitG2P(words: readonly G2PWord[], seed = 1): G2PSplit {
+/** The seeded 90 / 5 / 5 split of items (words with their pronunciations, or any source with its references). */
+export function splitG2P<T = G2PWord>(words: readonly T[], seed = 1): G2PSplit<T> {
   const order = Int32Array.from(words.keys());
   new Rng(seed).shuffle(order);
-  const shuffled = Array.from(order, (i) => words[i] as G2PWord);
+  const shuffled = Array.from(order, (i) => words[i] as T);
   const nValid = Math.round(0.05 * words.length);
   const nTest = Math.round(0.05 * words.length);
   return {

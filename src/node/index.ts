@@ -20,7 +20,7 @@ export {
 export { encodePng, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
 export { loadForecaster, saveForecaster } from './forecast-files.js';
-export { loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';
+export { loadCmuDict, loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';
 export {
   checkInputsKept,
   checkOutputFolder,

@@ -25,6 +25,7 @@ import { FORECAST } from '../../src/cli/forecast.js';
 import { GENERATE } from '../../src/cli/generate.js';
 import { INFO } from '../../src/cli/info.js';
 import { INSPECT } from '../../src/cli/inspect.js';
+import { SEQ2SEQ } from '../../src/cli/seq2seq.js';
 import { TRAIN } from '../../src/cli/train.js';
 
 const COMMANDS: Array<Command<FlagTable>> = [
@@ -37,6 +38,7 @@ const COMMANDS: Array<Command<FlagTable>> = [
   INSPECT,
   CLASSIFY,
   FORECAST,
+  SEQ2SEQ,
 ];
 
 const SAMPLE = defineCommand(

