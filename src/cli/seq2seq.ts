@@ -6,6 +6,9 @@
  * translate prints the n best translations of texts; eval scores a saved model on a data set.
  */
 import {
+  type AttentionMap,
+  attentionMapText,
+  EOS_TOKEN,
   corpusBleu,
   g2pWords,
   type G2PSplit,
@@ -15,7 +18,14 @@ import {
   splitG2P,
   column,
 } from '../index.js';
-import { checkOutputPath, loadCmuDict, loadSeq2Seq, readCsvFile, saveSeq2Seq } from '../node/index.js';
+import {
+  checkOutputPath,
+  loadCmuDict,
+  loadSeq2Seq,
+  readCsvFile,
+  saveSeq2Seq,
+  writeAttentionMap,
+} from '../node/index.js';
 import { UsageError } from './args.js';
 import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
 
@@ -46,7 +56,7 @@ export const SEQ2SEQ = defineCommand(
     layers: { type: 'integer', min: 1, max: 16, default: 1, help: 'encoder layers' },
     'decoder-layers': { type: 'integer', min: 1, max: 16, default: 1, help: 'decoder layers' },
     unidirectional: { type: 'boolean', help: 'an encoder that reads one way only' },
-    attention: {
+    'attention-kind': {
       type: 'choice',
       choices: ['general', 'dot', 'additive', 'none'],
       value: 'NAME',
@@ -68,6 +78,15 @@ export const SEQ2SEQ = defineCommand(
     'max-length': { type: 'integer', min: 1, max: 1e5, help: 'target tokens at most', shown: '2 × source, ≥ 10' },
     'length-penalty': { type: 'number', min: 0, max: 10, default: 1, help: 'α of score / length^α' },
     json: { type: 'boolean', help: 'translations as JSON' },
+    attention: {
+      type: 'boolean',
+      help: "print each best translation's attention map (rows: its tokens and </s>; columns: the source)",
+    },
+    'attention-file': {
+      type: 'string',
+      value: 'FILE',
+      help: "the first source's attention map as SVG, or PNG when FILE ends in .png",
+    },
     help: HELP_FLAG,
   },
   {
@@ -171,7 +190,7 @@ function trainCommand(values: Values): number {
       encoderLayers: values.layers,
       bidirectional: values.unidirectional !== true,
       decoderLayers: values['decoder-layers'],
-      attention: values.attention as 'general',
+      attention: values['attention-kind'] as 'general',
       dropout: values.dropout,
       seed: values.seed,
     },
@@ -218,8 +237,23 @@ function translateCommand(values: Values, positionals: string[]): number {
     lengthPenalty: values['length-penalty'],
     ...(values['max-length'] === undefined ? {} : { maxLength: values['max-length'] }),
   });
+  // where the decoder looked while writing each best translation
+  const maps = sources.map((s, i) => {
+    const best = out[i]?.[0];
+    const weights = best === undefined ? null : model.attentionMap(s, best.tokens);
+    return weights === null || best === undefined ? null : { source: s, target: [...best.tokens, EOS_TOKEN], weights };
+  });
+  if ((values.attention === true || values['attention-file'] !== undefined) && maps[0] === null)
+    throw new UsageError(
+      'lstm seq2seq translate: this model has no attention to show (it was trained with --attention-kind none).',
+    );
+  if (values['attention-file'] !== undefined) {
+    writeAttentionMap(values['attention-file'], maps[0] as AttentionMap);
+    console.error(`wrote ${values['attention-file']}`);
+  }
   if (values.json) {
-    console.log(JSON.stringify(texts.map((text, i) => ({ source: text, translations: out[i] }))));
+    const rows = texts.map((text, i) => ({ source: text, translations: out[i], attention: maps[i]?.weights ?? null }));
+    console.log(JSON.stringify(rows));
     return 0;
   }
   const join = values['target-tokens'] === 'char' ? '' : ' ';
@@ -228,6 +262,8 @@ function translateCommand(values: Values, positionals: string[]): number {
       console.log(
         `${text}\t${h.tokens.join(join)}\t${h.score.toFixed(4)}${h.finished ? '' : '\t(cut at the maximum length)'}`,
       );
+    const map = maps[i];
+    if (values.attention === true && map !== null && map !== undefined) console.log(attentionMapText(map));
   });
   return 0;
 }

@@ -339,18 +339,23 @@ export class Seq2SeqNetwork {
 
   /**
    * Inference, one step t for N rows: the previous tokens (N), the previous h̃ (N, Hd; zeros at
-   * t = 0), the decoder state (advanced in place) → logits (N, Vt) and this step's h̃ (N, Hd),
-   * views valid until the next step.
+   * t = 0), the decoder state (advanced in place) → logits (N, Vt), this step's h̃ (N, Hd) and its
+   * attention weights (N, Ts; null without attention), views valid until the next step.
    */
-  step(t: number, tokens: Int32Array, fed: Floats, state: RecurrentState): { logits: Floats; hTilde: Floats } {
+  step(
+    t: number,
+    tokens: Int32Array,
+    fed: Floats,
+    state: RecurrentState,
+  ): { logits: Floats; hTilde: Floats; weights: Floats | null } {
     const N = tokens.length;
     const Hd = this.options.decoderHidden;
     const x = this.scratch.get('stepIn', N * this.decoder.inputSize);
     this.decoderInput(this.targetEmbedding.forward(tokens), t === 0 ? null : fed, N, x);
     const h = this.decoder.step(x, state);
     const hTilde = this.scratch.get('stepHTilde', N * Hd);
-    this.attend(t, h, N, hTilde, this.scratch.get('stepCombineIn', N * this.combineWidth()));
-    return { logits: this.output.forward(hTilde, N), hTilde };
+    const weights = this.attend(t, h, N, hTilde, this.scratch.get('stepCombineIn', N * this.combineWidth()));
+    return { logits: this.output.forward(hTilde, N), hTilde, weights };
   }
 
   /** The encoder and the bridge: memory (Ts, B, Hm), h0 = tanh(bridge_h), c0 = bridge_c (Ld, B, Hd). */
@@ -392,16 +397,19 @@ export class Seq2SeqNetwork {
     }
   }
 
-  /** h̃ (N, Hd) of step t: tanh(W [c_t; h] + b) with the attention's context, or h itself; cat keeps [c; h]. */
-  private attend(t: number, h: Floats, N: number, out: Floats, cat: Floats): void {
+  /**
+   * h̃ (N, Hd) of step t: tanh(W [c_t; h] + b) with the attention's context, or h itself; cat keeps
+   * [c; h]. Returns the attention weights (N, Ts), or null without attention.
+   */
+  private attend(t: number, h: Floats, N: number, out: Floats, cat: Floats): Floats | null {
     if (this.attention === null) {
       out.set(h);
-      return;
+      return null;
     }
     const Hd = this.options.decoderHidden;
     const width = this.combineWidth();
     const memory = width - Hd;
-    const { context } = this.attention.step(t, h);
+    const { context, weights } = this.attention.step(t, h);
     for (let b = 0; b < N; b++) {
       cat.set(context.subarray(b * memory, (b + 1) * memory), b * width);
       cat.set(h.subarray(b * Hd, (b + 1) * Hd), b * width + memory);
@@ -409,6 +417,7 @@ export class Seq2SeqNetwork {
     this.k.fillRows(N, Hd, this.combineB as Floats, out, Hd);
     this.k.gemm(false, true, N, Hd, width, cat, width, this.combineW as Floats, width, out, Hd, 1);
     for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i] as number);
+    return weights;
   }
 
   /** The combine layer's input width, Hm + Hd (0 without attention). */

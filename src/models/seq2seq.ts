@@ -9,7 +9,7 @@
  * predicts the target then </s>; padding takes no part in the loss or in attention.
  */
 import { ConfigError, DataError, checkInteger, checkNumber } from '../errors.js';
-import { defaultKernels, type Kernels } from '../kernels/index.js';
+import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
 import { PAD_TOKEN, UNKNOWN_TOKEN, Vocabulary } from '../data/vocabulary.js';
 import { evaluationBatches } from '../data/batches.js';
 import type { AttentionKind } from '../nn/attention.js';
@@ -204,6 +204,38 @@ export class Seq2Seq {
       });
     }
     return out;
+  }
+
+  /**
+   * Where the decoder looked: the attention weights (one row per target token and the final </s>,
+   * one column per source token) while it reads `target` after `source` (teacher forcing); null for
+   * a model without attention.
+   */
+  attentionMap(source: readonly string[], target: readonly string[]): number[][] | null {
+    if (this.config.attention === 'none') return null;
+    const net = this.network;
+    this.network.training = false;
+    const Ts = Math.max(1, source.length);
+    const ids = new Int32Array(Ts);
+    ids.set(this.sourceVocab.encodeTokens(source));
+    const enc = net.encode(ids, Int32Array.from([source.length]), Ts, 1);
+    const k = net.kernels;
+    const copy = (a: Floats): Floats => {
+      const out = k.alloc(a.length);
+      out.set(a);
+      return out;
+    };
+    net.startDecoding(copy(enc.memory), Ts, 1, Int32Array.from([source.length]), target.length + 1);
+    const state = { B: 1, h: copy(enc.h0), c: copy(enc.c0) as Floats | null };
+    let fed: Floats = k.alloc(this.config.decoderHidden);
+    const inputs = [this.targetVocab.idOf(BOS_TOKEN), ...this.targetVocab.encodeTokens(target)];
+    const rows: number[][] = [];
+    inputs.forEach((token, t) => {
+      const step = net.step(t, Int32Array.from([token]), fed, state);
+      rows.push(Array.from((step.weights as Floats).subarray(0, source.length)));
+      fed = copy(step.hTilde);
+    });
+    return rows;
   }
 
   /** Pairs at `indices` as one batch: time-major ids, padding 0 in the inputs and −1 in the targets. */

@@ -17,7 +17,7 @@ export {
   saveTorchStateDict,
   writeFileAtomic,
 } from './files.js';
-export { encodePng, writeChartPng, writeChartSvg } from './png.js';
+export { encodePng, writeAttentionMap, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
 export { loadForecaster, saveForecaster } from './forecast-files.js';
 export { loadCmuDict, loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';

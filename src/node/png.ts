@@ -9,7 +9,14 @@
  */
 import { deflateSync } from 'node:zlib';
 import { ShapeError } from '../errors.js';
-import { type LineChart, lineChartSvg, rasterizeLineChart } from '../plot/index.js';
+import {
+  type AttentionMap,
+  attentionMapSvg,
+  type LineChart,
+  lineChartSvg,
+  rasterizeAttentionMap,
+  rasterizeLineChart,
+} from '../plot/index.js';
 import { writeFileAtomic } from './files.js';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
@@ -122,4 +129,12 @@ export function writeChartPng(path: string, chart: LineChart): void {
 /** Write a chart as an SVG file, atomically. */
 export function writeChartSvg(path: string, chart: LineChart): void {
   writeFileAtomic(path, new TextEncoder().encode(lineChartSvg(chart)));
+}
+
+/** Write an attention map as a PNG or an SVG file (by the path's extension), atomically. */
+export function writeAttentionMap(path: string, map: AttentionMap): void {
+  if (path.toLowerCase().endsWith('.png')) {
+    const { width, height, rgba } = rasterizeAttentionMap(map);
+    writeFileAtomic(path, encodePng(width, height, rgba));
+  } else writeFileAtomic(path, new TextEncoder().encode(attentionMapSvg(map)));
 }

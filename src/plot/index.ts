@@ -14,3 +14,4 @@ export {
 export { lineChartSvg } from './svg.js';
 export { rasterizeLineChart, type RgbaImage } from './raster.js';
 export { lineChartText, type TextChartOptions } from './text-chart.js';
+export { type AttentionMap, attentionMapSvg, attentionMapText, rasterizeAttentionMap } from './attention-map.js';

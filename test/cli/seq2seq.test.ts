@@ -5,7 +5,7 @@
  * bad input gets a clear error.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -71,6 +71,22 @@ describe('lstm seq2seq', () => {
     const e = runCli(['seq2seq', 'eval', '--model', model, '--csv', csv, '--beam', '2']);
     assert.equal(e.code, 0, e.stderr);
     assert.match(e.stdout, /\| beam 2 \|/);
+    const map = runCli([
+      'seq2seq',
+      'translate',
+      '--model',
+      model,
+      '--text',
+      'abcd',
+      '--attention',
+      '--attention-file',
+      join(dir, 'map.png'),
+    ]);
+    assert.equal(map.code, 0, map.stderr);
+    assert.match(map.stdout, /^<\/s> [ ·░▒▓█]{4}$/m);
+    assert.deepEqual([...readFileSync(join(dir, 'map.png')).subarray(1, 4)], [...Buffer.from('PNG')]);
+    runCli(['seq2seq', 'translate', '--model', model, '--text', 'abcd', '--attention-file', join(dir, 'map.svg')]);
+    assert.match(readFileSync(join(dir, 'map.svg'), 'utf8'), /^<svg /);
     const info = runCli(['info', model]);
     assert.match(
       info.stdout,

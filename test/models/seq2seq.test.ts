@@ -40,6 +40,18 @@ describe('Seq2Seq: reversing strings', () => {
     assert.ok(without <= 0.6, `exact matches without attention ${without}`);
   });
 
+  it('maps where the decoder looked: a row per target token and </s>, each a distribution over the source', () => {
+    const { model } = Seq2Seq.fit(train.slice(0, 200), [], { ...config, attention: 'additive' }, { epochs: 1 });
+    const rows = model.attentionMap(['a', 'b', 'c'], ['c', 'b']) as number[][];
+    assert.equal(rows.length, 3);
+    for (const row of rows) {
+      assert.equal(row.length, 3);
+      assert.ok(Math.abs(row.reduce((s, w) => s + w, 0) - 1) < 1e-5);
+    }
+    const { model: plain } = Seq2Seq.fit(train.slice(0, 50), [], { ...config, attention: 'none' }, { epochs: 1 });
+    assert.equal(plain.attentionMap(['a'], ['a']), null);
+  });
+
   it('builds sorted vocabularies with the specials first, reads unknown tokens as <unk>, checks its options', () => {
     const pairs = [
       { source: ['b', 'a'], target: ['y', 'x'] },
