@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BOS_TOKEN, EOS_TOKEN, Seq2Seq, type Seq2SeqPair } from '../../src/models/seq2seq.js';
 import '../../src/node/native-addon.js';
+import { decodeSeq2Seq, encodeSeq2Seq } from '../../src/io/seq2seq-model-file.js';
+import { RefKernels } from '../../src/kernels/index.js';
 import { Rng } from '../../src/rng.js';
+import { FAST_BACKENDS } from '../helpers/fast-backends.js';
 
 const LETTERS = 'abcdefgh'.split('');
 
@@ -50,6 +53,23 @@ describe('Seq2Seq: reversing strings', () => {
     }
     const { model: plain } = Seq2Seq.fit(train.slice(0, 50), [], { ...config, attention: 'none' }, { epochs: 1 });
     assert.equal(plain.attentionMap(['a'], ['a']), null);
+  });
+
+  it('translates the same on every backend (a saved model loaded into each)', () => {
+    const { model } = Seq2Seq.fit(train.slice(0, 1500), [], { ...config, attention: 'general' }, { epochs: 3 });
+    const bytes = encodeSeq2Seq(model);
+    const sources = test.slice(0, 40).map((p) => p.source);
+    const expected = model.translate(sources, { beam: 3 }).map((h) => h[0]?.tokens);
+    const backends = [
+      new RefKernels('float32'),
+      ...FAST_BACKENDS.filter((b) => b.skip === undefined).map((b) => b.make(2)),
+    ];
+    for (const k of backends) {
+      const tokens = decodeSeq2Seq(bytes, k)
+        .translate(sources, { beam: 3 })
+        .map((h) => h[0]?.tokens);
+      assert.deepEqual(tokens, expected, k.name);
+    }
   });
 
   it('builds sorted vocabularies with the specials first, reads unknown tokens as <unk>, checks its options', () => {
