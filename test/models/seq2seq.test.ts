@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { BOS_TOKEN, EOS_TOKEN, Seq2Seq, type Seq2SeqPair } from '../../src/models/seq2seq.js';
 import '../../src/node/native-addon.js';
 import { decodeSeq2Seq, encodeSeq2Seq } from '../../src/io/seq2seq-model-file.js';
-import { RefKernels } from '../../src/kernels/index.js';
+import { type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { Rng } from '../../src/rng.js';
 import { FAST_BACKENDS } from '../helpers/fast-backends.js';
 
@@ -60,15 +60,16 @@ describe('Seq2Seq: reversing strings', () => {
     const bytes = encodeSeq2Seq(model);
     const sources = test.slice(0, 40).map((p) => p.source);
     const expected = model.translate(sources, { beam: 3 }).map((h) => h[0]?.tokens);
-    const backends = [
-      new RefKernels('float32'),
-      ...FAST_BACKENDS.filter((b) => b.skip === undefined).map((b) => b.make(2)),
-    ];
-    for (const k of backends) {
-      const tokens = decodeSeq2Seq(bytes, k)
+    const translated = (k: Kernels): (string[] | undefined)[] =>
+      decodeSeq2Seq(bytes, k)
         .translate(sources, { beam: 3 })
         .map((h) => h[0]?.tokens);
-      assert.deepEqual(tokens, expected, k.name);
+    assert.deepEqual(translated(new RefKernels('float32')), expected, 'js');
+    for (const backend of FAST_BACKENDS.filter((b) => b.skip === undefined)) {
+      const k = backend.make(2);
+      const tokens = translated(k);
+      backend.dispose(k);
+      assert.deepEqual(tokens, expected, backend.label);
     }
   });
 
