@@ -224,19 +224,12 @@ export class Attention {
   private dotScores(q: Floats, scores: Floats): void {
     const { Ts, B, querySize: Hd } = this;
     const K = this.kind === 'dot' ? (this.memory as Floats) : this.scratch.get('keys', Ts * B * Hd);
-    for (let b = 0; b < B; b++) {
-      const n = this.sourceLength(b);
-      for (let j = 0; j < Ts; j++) {
-        if (j >= n) {
-          scores[b * Ts + j] = -Infinity;
-          continue;
-        }
-        const kr = (j * B + b) * Hd;
-        let s = 0;
-        for (let i = 0; i < Hd; i++) s += (q[b * Hd + i] as number) * (K[kr + i] as number);
-        scores[b * Ts + j] = s;
-      }
-    }
+    this.scorePositions(scores, (b, j) => {
+      const kr = (j * B + b) * Hd;
+      let s = 0;
+      for (let i = 0; i < Hd; i++) s += (q[b * Hd + i] as number) * (K[kr + i] as number);
+      return s;
+    });
   }
 
   /** s[b, j] = vᵀ z, z = tanh(W_q q[b] + b_q + U[j, b]) (U = M W_kᵀ), z kept for backward. */
@@ -248,23 +241,25 @@ export class Attention {
     this.k.gemm(false, true, B, A, Hd, q, Hd, this.param('query.weight'), Hd, qa, A, 1);
     const z = this.stepRows('tanh', t, B * Ts * A);
     const v = this.param('v');
+    this.scorePositions(scores, (b, j) => {
+      const u = (j * B + b) * A;
+      const zr = (b * Ts + j) * A;
+      let s = 0;
+      for (let a = 0; a < A; a++) {
+        const value = Math.tanh((qa[b * A + a] as number) + (U[u + a] as number));
+        z[zr + a] = value;
+        s += (v[a] as number) * value;
+      }
+      return s;
+    });
+  }
+
+  /** scores[b, j] = score(b, j) for the positions that take part, −∞ past each source's length. */
+  private scorePositions(scores: Floats, score: (b: number, j: number) => number): void {
+    const { Ts, B } = this;
     for (let b = 0; b < B; b++) {
       const n = this.sourceLength(b);
-      for (let j = 0; j < Ts; j++) {
-        if (j >= n) {
-          scores[b * Ts + j] = -Infinity;
-          continue;
-        }
-        const u = (j * B + b) * A;
-        const zr = (b * Ts + j) * A;
-        let s = 0;
-        for (let a = 0; a < A; a++) {
-          const value = Math.tanh((qa[b * A + a] as number) + (U[u + a] as number));
-          z[zr + a] = value;
-          s += (v[a] as number) * value;
-        }
-        scores[b * Ts + j] = s;
-      }
+      for (let j = 0; j < Ts; j++) scores[b * Ts + j] = j < n ? score(b, j) : -Infinity;
     }
   }
 

@@ -58,10 +58,7 @@ export class LengthOrder {
     blocks: number,
     width: number,
   ): Floats | null {
-    if (a === null) return null;
-    const out = scratch.get(name, blocks * this.order.length * width);
-    this.sort(k, a, blocks, width, out);
-    return out;
+    return this.copy(k, scratch, name, a, blocks, width, true);
   }
 
   /** scratch[name] = a (blocks, B, width) back in the caller's order; null for a missing array. */
@@ -73,9 +70,21 @@ export class LengthOrder {
     blocks: number,
     width: number,
   ): Floats | null {
+    return this.copy(k, scratch, name, a, blocks, width, false);
+  }
+
+  private copy(
+    k: Kernels,
+    scratch: Scratch,
+    name: string,
+    a: Floats | null,
+    blocks: number,
+    width: number,
+    sorting: boolean,
+  ): Floats | null {
     if (a === null) return null;
     const out = scratch.get(name, blocks * this.order.length * width);
-    this.unsort(k, a, blocks, width, out);
+    k.gatherRows(blocks * this.order.length, width, a, this.rowIds(blocks, sorting), out);
     return out;
   }
 
