@@ -30,6 +30,8 @@ export interface SequenceFitOptions {
   weightDecay?: number | undefined;
   /** Seeds the batch order and dropout (default 1). */
   seed?: number | undefined;
+  /** Stop after this many seconds of training (checked after every update; default none). */
+  maxSeconds?: number | undefined;
   /** 'balanced' (w_k = N / (K·N_k)) or one positive number per class; default none. */
   classWeights?: ClassWeights | undefined;
   onEpoch?: ((record: EpochRecord) => void) | undefined;
@@ -110,6 +112,8 @@ export function trainLoop(
     },
     {
       maxEpochs: epochs,
+      maxSeconds:
+        opts.maxSeconds === undefined ? undefined : checkNumber(where, 'maxSeconds', opts.maxSeconds, 0, 1e9, true),
       evalEachEpoch: true,
       patience,
       onEvaluation: (e) => {

@@ -86,6 +86,9 @@ describe('Seq2Seq: reversing strings', () => {
     assert.ok(hyps?.every((h) => h.tokens.length <= 3 && !h.tokens.includes(EOS_TOKEN)));
     assert.throws(() => model.translate([['a']], { beam: 2, nbest: 3 }), /nbest/);
     assert.throws(() => Seq2Seq.fit([], []), /no training pairs/);
+    // a time budget stops the run after the update that reaches it (here the first)
+    const timed = Seq2Seq.fit(train.slice(0, 500), [], config, { epochs: 50, batchSize: 32, maxSeconds: 1e-6 });
+    assert.equal(timed.history.epochs.length, 0);
     assert.throws(() => Seq2Seq.fit(pairs, [], { attention: 'luong' as 'dot' }), /attention must be/);
   });
 });
