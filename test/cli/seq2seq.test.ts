@@ -87,6 +87,12 @@ describe('lstm seq2seq', () => {
     assert.deepEqual([...readFileSync(join(dir, 'map.png')).subarray(1, 4)], [...Buffer.from('PNG')]);
     runCli(['seq2seq', 'translate', '--model', model, '--text', 'abcd', '--attention-file', join(dir, 'map.svg')]);
     assert.match(readFileSync(join(dir, 'map.svg'), 'utf8'), /^<svg /);
+    const tsv = join(dir, 'reverse.tsv');
+    writeFileSync(tsv, ['source\ttarget', ...words.map((w) => `${w}\t${[...w].reverse().join(' ')}`)].join('\n'));
+    const fromTsv = runCli(['seq2seq', 'eval', '--model', model, '--csv', tsv, '--beam', '2']);
+    // the same scores (the decoding time aside) from the same pairs read tab-separated
+    const scores = (out: string): string => out.replace(/ [\d.]+ \|$/gm, ' |');
+    assert.equal(scores(fromTsv.stdout), scores(e.stdout.replace(csv, tsv)));
     const info = runCli(['info', model]);
     assert.match(
       info.stdout,

@@ -23,6 +23,13 @@ describe('tables', () => {
     assert.ok(Number.isNaN(sales[1] as number) && Number.isNaN(sales[2] as number));
   });
 
+  it('TSV: tabs between the fields, commas inside them kept', () => {
+    const t = parseCsv('word\tphones\nread, past\tR EH D\n"tab\tin"\tT AE B\n', 'words.tsv', '\t');
+    assert.deepEqual(t.names, ['word', 'phones']);
+    assert.deepEqual(column(t, 'word'), ['read, past', 'tab\tin']);
+    assert.deepEqual(column(t, 'phones'), ['R EH D', 'T AE B']);
+  });
+
   it('names the missing column, the non-numeric cell (row and column) and a short row', () => {
     const t = parseCsv('date,sales\n2020-01,3\n2020-02,three\n', 'shop.csv');
     assert.throws(() => column(t, 'price'), /shop.csv: no column 'price'. The columns are: date, sales./);
