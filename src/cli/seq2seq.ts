@@ -162,6 +162,12 @@ const pairsOf = (items: readonly Item[]): Seq2SeqPair[] =>
 /** Greedy and beam scores on `items`, printed as a table. */
 function report(model: Seq2Seq, items: readonly Item[], values: Values, what: string): void {
   console.log(`${what}: ${items.length} sources`);
+  const most = values['max-length'];
+  const tooLong = most === undefined ? 0 : items.filter((it) => it.references.every((r) => r.length > most)).length;
+  if (tooLong > 0)
+    console.error(
+      `warning: ${tooLong} of the ${items.length} sources have only targets longer than --max-length ${most}: they count as errors.`,
+    );
   console.log('| decoding | sequence error | token error | BLEU | seconds |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const beam of [...new Set([1, values.beam])]) {

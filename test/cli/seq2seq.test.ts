@@ -71,6 +71,8 @@ describe('lstm seq2seq', () => {
     const e = runCli(['seq2seq', 'eval', '--model', model, '--csv', csv, '--beam', '2']);
     assert.equal(e.code, 0, e.stderr);
     assert.match(e.stdout, /\| beam 2 \|/);
+    const short = runCli(['seq2seq', 'eval', '--model', model, '--csv', csv, '--beam', '1', '--max-length', '4']);
+    assert.match(short.stderr, /warning: \d+ of the \d+ sources have only targets longer than --max-length 4/);
     const map = runCli([
       'seq2seq',
       'translate',
