@@ -8,6 +8,7 @@
 import {
   type AttentionMap,
   attentionMapText,
+  parseSchedule,
   EOS_TOKEN,
   corpusBleu,
   g2pWords,
@@ -79,6 +80,12 @@ export const SEQ2SEQ = defineCommand(
       shown: 'none',
     },
     lr: { type: 'number', min: 0, max: 10, minExclusive: true, default: 2e-3, help: "Adam's learning rate" },
+    schedule: {
+      type: 'string',
+      value: 'S',
+      help: 'constant | step:EVERY:GAMMA | cosine:WARMUP:TOTAL[:MINLR] (in updates)',
+      shown: 'constant',
+    },
     patience: { type: 'integer', min: 1, max: 1e5, default: 3, help: 'epochs without a better validation loss' },
     'label-smoothing': { type: 'number', min: 0, max: 0.99, default: 0.1, help: 'ε of the smoothed loss' },
     seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 1, help: 'seed of the split, weights and batches' },
@@ -218,6 +225,7 @@ function trainCommand(values: Values): number {
       learningRate: values.lr,
       patience: values.patience,
       maxSeconds: values.minutes === undefined ? undefined : 60 * values.minutes,
+      schedule: values.schedule === undefined ? undefined : parseSchedule(values.schedule),
       labelSmoothing: values['label-smoothing'],
       seed: values.seed,
       clip: 5,

@@ -12,6 +12,7 @@ import { Rng } from '../rng.js';
 import { lengthBatches } from '../data/batches.js';
 import type { ClassWeights } from '../loss/class-weights.js';
 import type { BatchShape } from '../nn/workspace-estimate.js';
+import { checkSchedule, type Schedule } from '../optim/schedule.js';
 import { runTraining } from '../train/loop.js';
 import { Updater } from '../train/update.js';
 
@@ -32,6 +33,8 @@ export interface SequenceFitOptions {
   seed?: number | undefined;
   /** Stop after this many seconds of training (checked after every update; default none). */
   maxSeconds?: number | undefined;
+  /** The learning rate per update (default constant; src/optim/schedule.ts). */
+  schedule?: Schedule | undefined;
   /** 'balanced' (w_k = N / (K·N_k)) or one positive number per class; default none. */
   classWeights?: ClassWeights | undefined;
   onEpoch?: ((record: EpochRecord) => void) | undefined;
@@ -88,6 +91,7 @@ export function trainLoop(
   }
   const updater = new Updater(k, arena, {
     learningRate,
+    schedule: opts.schedule === undefined ? undefined : checkSchedule(opts.schedule),
     clip,
     optimizer: { name: 'adam', weightDecay },
     workspace: { shapes, bestWeights: true },

@@ -119,6 +119,7 @@ describe('lstm seq2seq', () => {
       [['seq2seq', 'train', '--example', 'wordnet'], /built-in example is 'cmudict'/],
       [['seq2seq', 'train'], /give --example cmudict or --csv FILE/],
       [['seq2seq', 'fly'], /expected train, translate or eval; got 'fly'/],
+      [['seq2seq', 'train', '--csv', csv, '--schedule', 'cosine:x:10'], /cannot read "cosine:x:10"/],
       [['seq2seq', 'translate', '--model', model], /give sources with --text/],
       [['seq2seq', 'translate', '--text', 'abc'], /--model FILE is needed/],
     ];

@@ -86,6 +86,16 @@ describe('Seq2Seq: reversing strings', () => {
     assert.ok(hyps?.every((h) => h.tokens.length <= 3 && !h.tokens.includes(EOS_TOKEN)));
     assert.throws(() => model.translate([['a']], { beam: 2, nbest: 3 }), /nbest/);
     assert.throws(() => Seq2Seq.fit([], []), /no training pairs/);
+    // a schedule sets each update's rate: after a first update the rate falls to 1e-9 of itself
+    const weightsAfter = (epochs: number, schedule?: { kind: 'step'; every: number; gamma: number }): number[] =>
+      Array.from(
+        Seq2Seq.fit(train.slice(0, 64), [], config, { epochs, batchSize: 64, ...(schedule ? { schedule } : {}) }).model
+          .network.parameters.values,
+      );
+    const maxDiff = (a: number[], b: number[]): number => Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number))));
+    const collapse = { kind: 'step' as const, every: 1, gamma: 1e-9 };
+    assert.ok(maxDiff(weightsAfter(3, collapse), weightsAfter(1, collapse)) < 1e-9);
+    assert.ok(maxDiff(weightsAfter(3), weightsAfter(1)) > 1e-3);
     // a time budget stops the run after the update that reaches it (here the first)
     const timed = Seq2Seq.fit(train.slice(0, 500), [], config, { epochs: 50, batchSize: 32, maxSeconds: 1e-6 });
     assert.equal(timed.history.epochs.length, 0);
