@@ -88,6 +88,13 @@ export const SEQ2SEQ = defineCommand(
     },
     patience: { type: 'integer', min: 1, max: 1e5, default: 3, help: 'epochs without a better validation loss' },
     'label-smoothing': { type: 'number', min: 0, max: 0.99, default: 0.1, help: 'ε of the smoothed loss' },
+    'scheduled-sampling': {
+      type: 'number',
+      min: 0,
+      max: 1,
+      default: 0,
+      help: "probability of feeding the decoder its own best token instead of the reference's",
+    },
     seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 1, help: 'seed of the split, weights and batches' },
     save: { type: 'string', value: 'FILE', help: 'save the trained model' },
     model: { group: 'Decoding:', type: 'string', value: 'FILE', help: 'a model saved with --save (translate, eval)' },
@@ -227,6 +234,7 @@ function trainCommand(values: Values): number {
       maxSeconds: values.minutes === undefined ? undefined : 60 * values.minutes,
       schedule: values.schedule === undefined ? undefined : parseSchedule(values.schedule),
       labelSmoothing: values['label-smoothing'],
+      scheduledSampling: values['scheduled-sampling'],
       seed: values.seed,
       clip: 5,
       onEpoch: (r) =>

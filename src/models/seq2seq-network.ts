@@ -156,12 +156,17 @@ export class Seq2SeqNetwork {
 
   /**
    * Forward of a batch with teacher forcing: the summed smoothed loss and the number of target
-   * positions (the mean is sum / count). Keeps what backward needs.
+   * positions (the mean is sum / count). Keeps what backward needs. While training, `sampling` is
+   * the scheduled-sampling probability (Bengio et al. 2015): each decoder input after the first is,
+   * with that probability, the token the model itself ranked first at the step before instead of
+   * the reference token (no gradient flows through that choice).
    */
-  forward(batch: Seq2SeqBatch, smoothing = 0): { sum: number; count: number } {
+  forward(batch: Seq2SeqBatch, smoothing = 0, sampling = 0): { sum: number; count: number } {
     checkBatch(batch, this.options);
+    if (!(sampling >= 0 && sampling <= 1))
+      throw new ConfigError('Seq2Seq', `the scheduled-sampling probability must be in [0, 1]; got ${sampling}.`);
     this.last = batch;
-    const logits = this.decode(batch);
+    const logits = this.decode(batch, this.training ? sampling : 0);
     const { Tt, B } = batch;
     const V = this.options.targetVocab;
     return smoothedCrossEntropy(logits, batch.targetOut, Tt * B, V, smoothing);
@@ -279,7 +284,7 @@ export class Seq2SeqNetwork {
   }
 
   /** The logits (Tt·B, Vt) of a teacher-forced pass (kept in scratch for backward). */
-  private decode(batch: Seq2SeqBatch): Floats {
+  private decode(batch: Seq2SeqBatch, sampling: number): Floats {
     const { Ts, Tt, B } = batch;
     const { E, Hd } = sizes(this.options);
     const V = this.options.targetVocab;
@@ -287,6 +292,8 @@ export class Seq2SeqNetwork {
     this.decoder.training = this.training;
     const { memory, h0, c0 } = this.encodeBatch(batch.source, batch.sourceLengths, Ts, B);
     if (this.attention !== null) this.attention.setMemory(memory, Ts, B, batch.sourceLengths, Tt);
+    // the decoder's input tokens: the reference's, or with scheduled sampling some of the model's own
+    const inputs = sampling > 0 ? Int32Array.from(batch.targetIn) : batch.targetIn;
     const embT = this.targetEmbedding.forward(batch.targetIn); // (Tt·B, E)
     const x = this.scratch.get('decoderIn', B * this.decoder.inputSize);
     const hTilde = this.scratch.get('hTilde', Tt * B * Hd);
@@ -294,6 +301,7 @@ export class Seq2SeqNetwork {
     this.steps.begin(B, h0, c0, Tt);
     for (let t = 0; t < Tt; t++) {
       const fed = t === 0 ? null : hTilde.subarray((t - 1) * B * Hd, t * B * Hd);
+      if (t > 0 && sampling > 0) this.sampleInputs(t, B, sampling, hTilde, inputs, embT);
       this.decoderInput(embT.subarray(t * B * E, (t + 1) * B * E), fed, B, x);
       const h = this.steps.forward(t, x); // (B, Hd)
       this.attend(
@@ -310,9 +318,35 @@ export class Seq2SeqNetwork {
       dropoutMask(this.rng, this.options.dropout ?? 0, masks);
       this.k.multiply(masks.length, hTilde, masks, dropped);
     } else dropped.set(hTilde);
+    // the embedding's backward credits the tokens that were read
+    if (inputs !== batch.targetIn) this.targetEmbedding.forward(inputs);
     const logits = this.scratch.get('logits', Tt * B * V);
     logits.set(this.output.forward(dropped, Tt * B));
     return logits;
+  }
+
+  /**
+   * Scheduled sampling at step t: each row's input becomes, with probability p, the token ranked
+   * first from h̃_{t−1} (W_o h̃ + b_o, no dropout); `inputs` and the embedded rows follow.
+   */
+  private sampleInputs(t: number, B: number, p: number, hTilde: Floats, inputs: Int32Array, embT: Floats): void {
+    const { E, Hd } = sizes(this.options);
+    const V = this.options.targetVocab;
+    const w = this.arena.value('output.weight');
+    const bias = this.arena.value('output.bias');
+    const table = this.arena.value('target.embedding');
+    for (let b = 0; b < B; b++) {
+      if (this.rng.next() >= p) continue;
+      const h = (t - 1) * B * Hd + b * Hd;
+      let [best, bestScore] = [0, -Infinity];
+      for (let v = 0; v < V; v++) {
+        let z = bias[v] as number;
+        for (let i = 0; i < Hd; i++) z += (w[v * Hd + i] as number) * (hTilde[h + i] as number);
+        if (z > bestScore) [best, bestScore] = [v, z];
+      }
+      inputs[t * B + b] = best;
+      embT.set(table.subarray(best * E, (best + 1) * E), (t * B + b) * E);
+    }
   }
 
   /**

@@ -49,6 +49,11 @@ export interface Seq2SeqConfig {
 export interface Seq2SeqFitOptions extends SequenceFitOptions {
   /** ε of the label-smoothed loss (default 0.1). */
   labelSmoothing?: number | undefined;
+  /**
+   * Scheduled sampling: the probability that a decoder input is the model's own previous best
+   * token instead of the reference's (default 0: teacher forcing only).
+   */
+  scheduledSampling?: number | undefined;
 }
 
 export interface TranslateOptions {
@@ -130,6 +135,7 @@ export class Seq2Seq {
     const arena = network.parameters;
     network.init(new Rng(checkInteger(where, 'seed', config.seed ?? 1, 0, 2 ** 32 - 1)));
     const smoothing = checkNumber(where, 'labelSmoothing', fit.labelSmoothing ?? 0.1, 0, 0.99);
+    const sampling = checkNumber(where, 'scheduledSampling', fit.scheduledSampling ?? 0, 0, 1);
     const longest = (pairs: readonly Seq2SeqPair[]) =>
       pairs.reduce((m, p) => Math.max(m, p.source.length, p.target.length + 1), 1);
     const hooks: TrainHooks = {
@@ -138,7 +144,7 @@ export class Seq2Seq {
         network.setDropoutRng(rng);
       },
       step: (indices) => {
-        const { sum, count } = network.forward(model.batch(train, indices), smoothing);
+        const { sum, count } = network.forward(model.batch(train, indices), smoothing, sampling);
         network.backward(smoothing);
         return sum / count;
       },

@@ -34,7 +34,7 @@ const BASE: Seq2SeqNetworkOptions = {
   attention: 'general',
 };
 
-const CASES: [string, Seq2SeqNetworkOptions, number, boolean][] = [
+const CASES: [string, Seq2SeqNetworkOptions, number, boolean, number?][] = [
   ['general attention, 2-layer encoder and decoder', { ...BASE, encoderLayers: 2, decoderLayers: 2 }, 0, false],
   ['dot attention (memory = decoder size)', { ...BASE, attention: 'dot' }, 0.1, false],
   [
@@ -50,10 +50,11 @@ const CASES: [string, Seq2SeqNetworkOptions, number, boolean][] = [
     false,
   ],
   ['a GRU encoder', { ...BASE, encoderKind: 'gru' }, 0, false],
+  ["scheduled sampling (half the inputs the model's own)", { ...BASE, decoderLayers: 2 }, 0, true, 0.5],
 ];
 
 describe('Seq2SeqNetwork (float64)', () => {
-  for (const [name, opts, smoothing, training] of CASES) {
+  for (const [name, opts, smoothing, training, sampling = 0] of CASES) {
     it(`passes a gradient check on every parameter: ${name}`, () => {
       const arena = new ParamArena(k64, Seq2SeqNetwork.paramSpecs(opts));
       const net = new Seq2SeqNetwork(k64, arena, opts);
@@ -61,7 +62,7 @@ describe('Seq2SeqNetwork (float64)', () => {
       net.training = training;
       const loss = (): number => {
         net.setDropoutRng(new Rng(7)); // the same masks at every evaluation
-        const { sum, count } = net.forward(BATCH, smoothing);
+        const { sum, count } = net.forward(BATCH, smoothing, sampling);
         return sum / count;
       };
       loss();
@@ -77,4 +78,20 @@ describe('Seq2SeqNetwork (float64)', () => {
       assert.ok(report.checked > 100);
     });
   }
+
+  it('scheduled sampling changes what the decoder reads while training, and nothing at evaluation', () => {
+    const arena = new ParamArena(k64, Seq2SeqNetwork.paramSpecs(BASE));
+    const net = new Seq2SeqNetwork(k64, arena, BASE);
+    net.init(new Rng(2));
+    const loss = (sampling: number): number => {
+      net.setDropoutRng(new Rng(7));
+      const { sum, count } = net.forward(BATCH, 0, sampling);
+      return sum / count;
+    };
+    net.training = true;
+    assert.notEqual(loss(1), loss(0));
+    net.training = false;
+    assert.equal(loss(1), loss(0));
+    assert.throws(() => loss(1.5), /scheduled-sampling probability must be in \[0, 1\]/);
+  });
 });
