@@ -134,6 +134,35 @@ the closest reference ÷ its length) and BLEU, decoding greedily and with a beam
 
 type Values = FlagValues<typeof SEQ2SEQ.flags>;
 
+/**
+ * Progress inside an epoch on stderr: a line redrawn in place on a terminal, a plain line every
+ * 30 s otherwise (logs, CI).
+ */
+class UpdateProgress {
+  private lastPlain = 0;
+  private shown = false;
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(private readonly perEpoch: number) {}
+
+  update(e: { epoch: number; update: number; loss: number; seconds: number }): void {
+    const inEpoch = e.update - (e.epoch - 1) * this.perEpoch;
+    const text = `epoch ${e.epoch}: update ${Math.min(inEpoch, this.perEpoch)}/${this.perEpoch}, loss ${e.loss.toFixed(4)}, ${e.seconds.toFixed(0)} s`;
+    if (this.tty) {
+      process.stderr.write(`\r${text}\u001b[K`);
+      this.shown = true;
+    } else if (e.seconds - this.lastPlain >= 30) {
+      this.lastPlain = e.seconds;
+      process.stderr.write(`${text}\n`);
+    }
+  }
+
+  clear(): void {
+    if (this.shown) process.stderr.write('\r\u001b[K');
+    this.shown = false;
+  }
+}
+
 const tokenize = (text: string, kind: string): string[] =>
   kind === 'char' ? [...text] : text.split(/\s+/).filter(Boolean);
 
@@ -213,6 +242,7 @@ function trainCommand(values: Values): number {
   console.log(
     `${name}: ${split.train.length} training, ${split.valid.length} validation, ${split.test.length} test sources (split by source, seed ${values.seed})`,
   );
+  const progress = new UpdateProgress(Math.ceil(pairsOf(split.train).length / values.batch));
   const { model, history } = Seq2Seq.fit(
     pairsOf(split.train),
     pairsOf(split.valid),
@@ -237,10 +267,13 @@ function trainCommand(values: Values): number {
       scheduledSampling: values['scheduled-sampling'],
       seed: values.seed,
       clip: 5,
-      onEpoch: (r) =>
+      onUpdate: (e) => progress.update(e),
+      onEpoch: (r) => {
+        progress.clear();
         console.log(
           `  epoch ${r.epoch}: training loss ${r.trainLoss.toFixed(4)}, validation loss ${r.validLoss.toFixed(4)}, ${r.seconds.toFixed(0)} s`,
-        ),
+        );
+      },
     },
   );
   console.log(`the weights of epoch ${history.bestEpoch} kept (lowest validation loss)`);

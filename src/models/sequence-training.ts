@@ -13,7 +13,7 @@ import { lengthBatches } from '../data/batches.js';
 import type { ClassWeights } from '../loss/class-weights.js';
 import type { BatchShape } from '../nn/workspace-estimate.js';
 import { checkSchedule, type Schedule } from '../optim/schedule.js';
-import { runTraining } from '../train/loop.js';
+import { runTraining, type UpdateEvent } from '../train/loop.js';
 import { Updater } from '../train/update.js';
 
 export interface SequenceFitOptions {
@@ -38,6 +38,8 @@ export interface SequenceFitOptions {
   /** 'balanced' (w_k = N / (K·N_k)) or one positive number per class; default none. */
   classWeights?: ClassWeights | undefined;
   onEpoch?: ((record: EpochRecord) => void) | undefined;
+  /** After every update (progress reports). */
+  onUpdate?: ((e: UpdateEvent) => void) | undefined;
 }
 
 export interface EpochRecord {
@@ -119,6 +121,7 @@ export function trainLoop(
       maxSeconds:
         opts.maxSeconds === undefined ? undefined : checkNumber(where, 'maxSeconds', opts.maxSeconds, 0, 1e9, true),
       evalEachEpoch: true,
+      onUpdate: opts.onUpdate,
       patience,
       onEvaluation: (e) => {
         const record = { epoch: e.epoch, trainLoss: e.trainLoss, validLoss: e.validLoss, seconds: e.seconds };
