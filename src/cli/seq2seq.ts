@@ -60,6 +60,13 @@ export const SEQ2SEQ = defineCommand(
     hidden: { type: 'integer', min: 1, max: 4096, default: 128, help: 'encoder hidden size per direction' },
     layers: { type: 'integer', min: 1, max: 16, default: 1, help: 'encoder layers' },
     'decoder-layers': { type: 'integer', min: 1, max: 16, default: 1, help: 'decoder layers' },
+    'decoder-hidden': {
+      type: 'integer',
+      min: 1,
+      max: 8192,
+      help: 'decoder hidden size',
+      shown: '2 × --hidden, or --hidden with --unidirectional',
+    },
     unidirectional: { type: 'boolean', help: 'an encoder that reads one way only' },
     'attention-kind': {
       type: 'choice',
@@ -252,6 +259,7 @@ function trainCommand(values: Values): number {
       encoderLayers: values.layers,
       bidirectional: values.unidirectional !== true,
       decoderLayers: values['decoder-layers'],
+      ...(values['decoder-hidden'] === undefined ? {} : { decoderHidden: values['decoder-hidden'] }),
       attention: values['attention-kind'] as 'general',
       dropout: values.dropout,
       seed: values.seed,
