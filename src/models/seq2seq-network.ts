@@ -177,18 +177,16 @@ export class Seq2SeqNetwork {
     const batch = this.last;
     if (batch === undefined) throw new ShapeError('Seq2SeqNetwork.backward', 'no forward pass to go back through.');
     const { Tt, B } = batch;
-    const { Hd, Le, Ld, dirs, He, E, memory } = sizes(this.options);
+    const { Hd, Le, Ld, dirs, He, E } = sizes(this.options);
     const V = this.options.targetVocab;
     const feed = this.attention !== null;
     const logits = this.scratch.get('logits', Tt * B * V);
     const dLogits = this.scratch.get('dLogits', Tt * B * V);
     smoothedCrossEntropy(logits, batch.targetOut, Tt * B, V, smoothing, dLogits);
     const dOut = this.output.backward(dLogits); // (Tt·B, Hd)
-    const hTilde = this.scratch.get('hTilde', Tt * B * Hd);
     const dEmbT = this.scratch.get('dTargetEmbedded', Tt * B * E);
     const dFed = this.scratch.zeros('dFed', B * Hd); // the gradient into h̃_t through x_{t+1}
     const dh = this.scratch.get('dh', B * Hd);
-    const dIn = this.scratch.get('dCombineIn', B * (memory + Hd));
     const D = E + (feed ? Hd : 0);
     const masks = this.scratch.get('dropMasks', this.dropping() ? Tt * B * Hd : 0);
     for (let t = Tt - 1; t >= 0; t--) {
@@ -198,53 +196,7 @@ export class Seq2SeqNetwork {
         const mask = masks.length === 0 ? 1 : (masks[rows + i] as number);
         dh[i] = (dOut[rows + i] as number) * mask + (dFed[i] as number);
       }
-      let dy = dh;
-      if (this.attention !== null) {
-        // h̃ = tanh(W [c; h] + b): dz = dh̃ (1 − h̃²); dW += dzᵀ [c; h]; db += Σ dz; d[c; h] = dz W
-        for (let i = 0; i < B * Hd; i++) {
-          const v = hTilde[rows + i] as number;
-          dh[i] = (dh[i] as number) * (1 - v * v);
-        }
-        const cat = this.stepRows('combineIn', t, B * (memory + Hd));
-        this.k.gemm(
-          true,
-          false,
-          Hd,
-          memory + Hd,
-          B,
-          dh,
-          Hd,
-          cat,
-          memory + Hd,
-          this.dCombineW as Floats,
-          memory + Hd,
-          1,
-        );
-        this.k.addColumnSums(B, Hd, dh, this.dCombineB as Floats);
-        this.k.gemm(
-          false,
-          false,
-          B,
-          memory + Hd,
-          Hd,
-          dh,
-          Hd,
-          this.combineW as Floats,
-          memory + Hd,
-          dIn,
-          memory + Hd,
-          0,
-        );
-        const dContext = this.scratch.get('dContext', B * memory);
-        const dyStep = this.scratch.get('dyStep', B * Hd);
-        for (let b = 0; b < B; b++) {
-          dContext.set(dIn.subarray(b * (memory + Hd), b * (memory + Hd) + memory), b * memory);
-          dyStep.set(dIn.subarray(b * (memory + Hd) + memory, (b + 1) * (memory + Hd)), b * Hd);
-        }
-        const dq = this.attention.stepBackward(t, dContext);
-        this.k.addInPlace(B * Hd, dq, dyStep);
-        dy = dyStep;
-      }
+      const dy = this.attention === null ? dh : this.attendBackward(t, B, dh);
       const dx = this.steps.backward(t, dy); // (B, E [+ Hd])
       for (let b = 0; b < B; b++) {
         dEmbT.set(dx.subarray(b * D, b * D + E), (t * B + b) * E);
@@ -452,6 +404,37 @@ export class Seq2SeqNetwork {
     this.k.gemm(false, true, N, Hd, width, cat, width, this.combineW as Floats, width, out, Hd, 1);
     for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i] as number);
     return weights;
+  }
+
+  /**
+   * Back through step t's h̃ = tanh(W [c; h] + b) and its attention: dh̃ (B, Hd) in → the gradient
+   * into the decoder's h_t (B, Hd), the query's share included; dW, db and the memory's share
+   * accumulate.
+   */
+  private attendBackward(t: number, B: number, dh: Floats): Floats {
+    const Hd = this.options.decoderHidden;
+    const width = this.combineWidth();
+    const memory = width - Hd;
+    const hTilde = this.scratch.get('hTilde', (this.last as Seq2SeqBatch).Tt * B * Hd);
+    // dz = dh̃ (1 − h̃²); dW += dzᵀ [c; h]; db += Σ dz; d[c; h] = dz W
+    for (let i = 0; i < B * Hd; i++) {
+      const v = hTilde[t * B * Hd + i] as number;
+      dh[i] = (dh[i] as number) * (1 - v * v);
+    }
+    const cat = this.stepRows('combineIn', t, B * width);
+    const [w, dW] = [this.combineW as Floats, this.dCombineW as Floats];
+    this.k.gemm(true, false, Hd, width, B, dh, Hd, cat, width, dW, width, 1);
+    this.k.addColumnSums(B, Hd, dh, this.dCombineB as Floats);
+    const dIn = this.scratch.get('dCombineIn', B * width);
+    this.k.gemm(false, false, B, width, Hd, dh, Hd, w, width, dIn, width, 0);
+    const dContext = this.scratch.get('dContext', B * memory);
+    const dy = this.scratch.get('dyStep', B * Hd);
+    for (let b = 0; b < B; b++) {
+      dContext.set(dIn.subarray(b * width, b * width + memory), b * memory);
+      dy.set(dIn.subarray(b * width + memory, (b + 1) * width), b * Hd);
+    }
+    this.k.addInPlace(B * Hd, (this.attention as Attention).stepBackward(t, dContext), dy);
+    return dy;
   }
 
   /** The combine layer's input width, Hm + Hd (0 without attention). */
