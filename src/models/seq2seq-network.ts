@@ -18,6 +18,7 @@
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import { smoothedCrossEntropy } from '../loss/smoothed-cross-entropy.js';
+import { type BridgeSizes, Seq2SeqBridge } from './seq2seq-bridge.js';
 import { Attention, type AttentionKind } from '../nn/attention.js';
 import type { CellKind } from '../nn/cell-config.js';
 import { Embedding } from '../nn/embedding.js';
@@ -64,8 +65,7 @@ export class Seq2SeqNetwork {
   readonly attention: Attention | null;
   private readonly sourceEmbedding: Embedding;
   private readonly targetEmbedding: Embedding;
-  private readonly bridgeH: Linear;
-  private readonly bridgeC: Linear;
+  private readonly bridge: Seq2SeqBridge;
   private readonly output: Linear;
   private readonly steps: RecurrentSteps;
   private readonly scratch: Scratch;
@@ -78,13 +78,12 @@ export class Seq2SeqNetwork {
   training = false;
 
   static paramSpecs(o: Seq2SeqNetworkOptions): ParamSpec[] {
-    const { E, He, dirs, Hd, Ld, memory } = sizes(o);
+    const { E, Hd, Ld, memory } = sizes(o);
     const feed = o.attention === 'none' ? 0 : Hd;
     const specs: ParamSpec[] = [
       ...Embedding.paramSpecs('source.embedding', o.sourceVocab, E),
       ...Recurrent.paramSpecs(encoderOptions(o)),
-      ...Linear.paramSpecs('bridge.h.', dirs * He, Hd),
-      ...Linear.paramSpecs('bridge.c.', dirs * He, Hd),
+      ...Seq2SeqBridge.paramSpecs(bridgeSizes(o)),
       ...Embedding.paramSpecs('target.embedding', o.targetVocab, E),
       ...Recurrent.paramSpecs({ kind: 'lstm', inputSize: E + feed, hiddenSize: Hd, numLayers: Ld, prefix: 'decoder.' }),
     ];
@@ -101,12 +100,11 @@ export class Seq2SeqNetwork {
     private readonly arena: ParamArena,
     readonly options: Seq2SeqNetworkOptions,
   ) {
-    const { E, He, dirs, Hd, Ld, memory } = sizes(options);
+    const { E, Hd, Ld, memory } = sizes(options);
     const feed = options.attention === 'none' ? 0 : Hd;
     this.sourceEmbedding = new Embedding(k, arena, 'source.embedding', options.sourceVocab, E);
     this.encoder = new Recurrent(k, arena, encoderOptions(options));
-    this.bridgeH = new Linear(k, arena, 'bridge.h.', dirs * He, Hd);
-    this.bridgeC = new Linear(k, arena, 'bridge.c.', dirs * He, Hd);
+    this.bridge = new Seq2SeqBridge(k, arena, bridgeSizes(options));
     this.targetEmbedding = new Embedding(k, arena, 'target.embedding', options.targetVocab, E);
     this.decoder = new Recurrent(k, arena, {
       kind: 'lstm',
@@ -136,8 +134,7 @@ export class Seq2SeqNetwork {
     this.targetEmbedding.init(rng);
     this.encoder.init(rng);
     this.decoder.init(rng);
-    this.bridgeH.init(rng);
-    this.bridgeC.init(rng);
+    this.bridge.init(rng);
     this.attention?.init(rng);
     if (this.combineW !== null && this.combineB !== null) {
       const bound = 1 / Math.sqrt(this.combineW.length / this.combineB.length);
@@ -177,7 +174,7 @@ export class Seq2SeqNetwork {
     const batch = this.last;
     if (batch === undefined) throw new ShapeError('Seq2SeqNetwork.backward', 'no forward pass to go back through.');
     const { Tt, B } = batch;
-    const { Hd, Le, Ld, dirs, He, E } = sizes(this.options);
+    const { Hd, E } = sizes(this.options);
     const V = this.options.targetVocab;
     const feed = this.attention !== null;
     const logits = this.scratch.get('logits', Tt * B * V);
@@ -204,31 +201,8 @@ export class Seq2SeqNetwork {
       }
     }
     this.targetEmbedding.backward(dEmbT);
-    // the bridge: decoder layer l from encoder layer min(l, Le − 1)
     const { dh0, dc0 } = this.steps.stateGradients();
-    const bridgeOut = this.scratch.get('bridgeH', Ld * B * Hd);
-    const dBridgeH = this.scratch.get('dBridgeH', Ld * B * Hd);
-    for (let i = 0; i < Ld * B * Hd; i++) {
-      const v = bridgeOut[i] as number;
-      dBridgeH[i] = (dh0[i] as number) * (1 - v * v);
-    }
-    const dFromH = this.bridgeH.backward(dBridgeH); // (Ld·B, dirs·He)
-    const dFromC = this.bridgeC.backward(dc0 as Floats);
-    const dhN = this.scratch.zeros('dEncoderH', Le * dirs * B * He);
-    const dcN = this.scratch.zeros('dEncoderC', Le * dirs * B * He);
-    for (let l = 0; l < Ld; l++) {
-      const le = Math.min(l, Le - 1);
-      for (let d = 0; d < dirs; d++) {
-        for (let b = 0; b < B; b++) {
-          const to = ((le * dirs + d) * B + b) * He;
-          const from = (l * B + b) * dirs * He + d * He;
-          for (let i = 0; i < He; i++) {
-            dhN[to + i] = (dhN[to + i] as number) + (dFromH[from + i] as number);
-            dcN[to + i] = (dcN[to + i] as number) + (dFromC[from + i] as number);
-          }
-        }
-      }
-    }
+    const { dhN, dcN } = this.bridge.backward(dh0, dc0 as Floats);
     const dMemory = this.attention === null ? null : this.attention.memoryBackward();
     const isLstm = this.encoder.kind === 'lstm';
     const { dx } = this.encoder.backward(dMemory, dhN, isLstm ? dcN : null);
@@ -346,28 +320,8 @@ export class Seq2SeqNetwork {
 
   /** The encoder and the bridge: memory (Ts, B, Hm), h0 = tanh(bridge_h), c0 = bridge_c (Ld, B, Hd). */
   private encodeBatch(source: Int32Array, lengths: Int32Array, Ts: number, B: number) {
-    const { He, dirs, Hd, Le, Ld } = sizes(this.options);
     const enc = this.encoder.forward(this.sourceEmbedding.forward(source), Ts, B, null, null, lengths);
-    // the bridge's inputs: (Ld·B, dirs·He) from each decoder layer's encoder layer
-    const fromH = this.scratch.get('bridgeInH', Ld * B * dirs * He);
-    const fromC = this.scratch.get('bridgeInC', Ld * B * dirs * He);
-    for (let l = 0; l < Ld; l++) {
-      const le = Math.min(l, Le - 1);
-      for (let d = 0; d < dirs; d++) {
-        for (let b = 0; b < B; b++) {
-          const from = ((le * dirs + d) * B + b) * He;
-          const to = (l * B + b) * dirs * He + d * He;
-          fromH.set(enc.hN.subarray(from, from + He), to);
-          if (enc.cN !== null) fromC.set(enc.cN.subarray(from, from + He), to);
-          else fromC.fill(0, to, to + He); // a GRU or RNN encoder has no cell state
-        }
-      }
-    }
-    const h0 = this.scratch.get('bridgeH', Ld * B * Hd);
-    const bh = this.bridgeH.forward(fromH, Ld * B);
-    for (let i = 0; i < h0.length; i++) h0[i] = Math.tanh(bh[i] as number);
-    const c0 = this.scratch.get('bridgeC', Ld * B * Hd);
-    c0.set(this.bridgeC.forward(fromC, Ld * B));
+    const { h0, c0 } = this.bridge.forward(enc.hN, enc.cN, B);
     return { memory: enc.y, h0, c0 };
   }
 
@@ -474,6 +428,11 @@ function sizes(o: Seq2SeqNetworkOptions) {
     Ld: o.decoderLayers ?? 1,
     memory: dirs * o.encoderHidden,
   };
+}
+
+function bridgeSizes(o: Seq2SeqNetworkOptions): BridgeSizes {
+  const { Le, dirs, He, Ld, Hd } = sizes(o);
+  return { Le, dirs, He, Ld, Hd };
 }
 
 function encoderOptions(o: Seq2SeqNetworkOptions) {
