@@ -70,13 +70,21 @@ export {
   BOS_TOKEN,
   EOS_TOKEN,
   Seq2Seq,
+  type Seq2SeqCheckpoint,
   type Seq2SeqConfig,
   type Seq2SeqFitOptions,
   type Seq2SeqPair,
   type TranslateOptions,
   type Translation,
 } from './models/seq2seq.js';
-export { decodeSeq2Seq, encodeSeq2Seq } from './io/seq2seq-model-file.js';
+export { decodeSeq2Seq, decodeSeq2SeqFile, encodeSeq2Seq } from './io/seq2seq-model-file.js';
+export type {
+  EpochRecord,
+  FitHistory,
+  SequenceCheckpoint,
+  SequenceRecipe,
+  SequenceTrainingState,
+} from './models/sequence-training.js';
 export {
   ACTIVATION_NAMES,
   type Activation,

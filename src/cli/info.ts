@@ -2,7 +2,7 @@
 import {
   decodeClassifier,
   decodeForecaster,
-  decodeSeq2Seq,
+  decodeSeq2SeqFile,
   decodeTagger,
   describeBackend,
   describeStep,
@@ -74,10 +74,11 @@ export function infoCommand(argv: string[]): number {
     return 0;
   }
   if (type === 'seq2seq') {
-    const m = decodeSeq2Seq(bytes, undefined, where);
+    const { model: m, training } = decodeSeq2SeqFile(bytes, undefined, where);
     const sizes = { sourceVocabulary: m.sourceVocab.size, targetVocabulary: m.targetVocab.size };
     const parameters = m.network.parameters.size;
-    if (json) console.log(JSON.stringify({ type, config: m.config, ...sizes, parameters, file }));
+    const t = training?.state;
+    if (json) console.log(JSON.stringify({ type, config: m.config, ...sizes, parameters, training: t ?? null, file }));
     else {
       const c = m.config;
       const encoder = `${c.bidirectional ? 'bidirectional ' : ''}${c.encoderKind.toUpperCase()} ${c.encoderLayers} × ${c.encoderHidden}`;
@@ -89,6 +90,20 @@ export function infoCommand(argv: string[]): number {
         `vocabularies: source ${m.sourceVocab.size}, target ${m.targetVocab.size} (the special tokens included)`,
       );
       console.log(`parameters: ${formatCount(parameters)}`);
+      if (t === undefined) console.log('training state: none (saved for inference only)');
+      else {
+        const r = t.recipe;
+        const best =
+          t.bestLoss === null
+            ? ''
+            : `, lowest validation loss ${t.bestLoss.toFixed(4)} at epoch ${t.history.bestEpoch}`;
+        console.log(
+          `checkpoint: after epoch ${t.epochsDone} (${formatCount(t.updates)} updates, ${t.elapsedSeconds.toFixed(0)} s${best}); resume with lstm seq2seq train --resume`,
+        );
+        console.log(
+          `recipe: B=${r.batchSize} adam lr=${r.learningRate} schedule=${r.schedule.kind} clip=${r.clip} patience=${r.patience} seed=${r.seed}`,
+        );
+      }
       console.log(fileNote);
     }
     return 0;

@@ -14,6 +14,7 @@ import {
   g2pWords,
   type G2PSplit,
   Seq2Seq,
+  type Seq2SeqCheckpoint,
   type Seq2SeqPair,
   sequenceErrorRates,
   splitG2P,
@@ -23,8 +24,10 @@ import {
   checkOutputPath,
   loadCmuDict,
   loadSeq2Seq,
+  loadSeq2SeqCheckpoint,
   readCsvFile,
   saveSeq2Seq,
+  saveSeq2SeqCheckpoint,
   writeAttentionMap,
 } from '../node/index.js';
 import { UsageError } from './args.js';
@@ -76,7 +79,14 @@ export const SEQ2SEQ = defineCommand(
       help: 'Luong general or dot, Bahdanau additive, or none',
     },
     dropout: { type: 'number', min: 0, max: 0.99, default: 0.2, help: 'dropout while training' },
-    epochs: { group: 'Training:', type: 'integer', min: 1, max: 1e5, default: 10, help: 'passes at most' },
+    epochs: {
+      group: 'Training:',
+      type: 'integer',
+      min: 1,
+      max: 1e5,
+      default: 10,
+      help: "passes at most (a resumed run's included)",
+    },
     batch: { type: 'integer', min: 1, max: 1e5, default: 64, help: 'pairs per update' },
     minutes: {
       type: 'number',
@@ -104,6 +114,16 @@ export const SEQ2SEQ = defineCommand(
     },
     seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 1, help: 'seed of the split, weights and batches' },
     save: { type: 'string', value: 'FILE', help: 'save the trained model' },
+    checkpoint: {
+      type: 'string',
+      value: 'FILE',
+      help: 'after every epoch, write the model and its training state (atomically) for --resume',
+    },
+    resume: {
+      type: 'string',
+      value: 'FILE',
+      help: "continue a --checkpoint file's run (its model, split seed and recipe)",
+    },
     model: { group: 'Decoding:', type: 'string', value: 'FILE', help: 'a model saved with --save (translate, eval)' },
     text: { type: 'string', value: 'TEXT', help: 'a source to translate (more may follow as arguments)' },
     beam: { type: 'integer', min: 1, max: 1000, default: 5, help: 'beam width (1 = greedy)' },
@@ -242,14 +262,71 @@ function report(model: Seq2Seq, items: readonly Item[], values: Values, what: st
   }
 }
 
-function trainCommand(values: Values): number {
+/** The options a checkpoint fixes, as [flag, the value it holds]. */
+function fixedByCheckpoint(checkpoint: Seq2SeqCheckpoint): Array<[string, unknown]> {
+  const c = checkpoint.model.config;
+  const r = checkpoint.training.state.recipe;
+  return [
+    ['embedding', c.embeddingSize],
+    ['hidden', c.encoderHidden],
+    ['layers', c.encoderLayers],
+    ['decoder-layers', c.decoderLayers],
+    ['decoder-hidden', c.decoderHidden],
+    ['unidirectional', !c.bidirectional],
+    ['attention-kind', c.attention],
+    ['dropout', c.dropout],
+    ['batch', r.batchSize],
+    ['lr', r.learningRate],
+    ['schedule', r.schedule],
+    ['patience', r.patience],
+    ['label-smoothing', r.task?.labelSmoothing],
+    ['scheduled-sampling', r.task?.scheduledSampling],
+    ['seed', r.seed],
+  ];
+}
+
+/**
+ * A checkpoint to resume, refusing options given with another value than it holds (the run would
+ * not be the one it continues).
+ */
+function readResume(values: Values, given: ReadonlySet<string>): Seq2SeqCheckpoint {
+  const path = values.resume as string;
+  const checkpoint = loadSeq2SeqCheckpoint(path);
+  const conflicts = fixedByCheckpoint(checkpoint).filter(([flag, held]) => {
+    if (!given.has(flag)) return false;
+    const value = values[flag as keyof Values];
+    return flag === 'schedule'
+      ? JSON.stringify(parseSchedule(value as string)) !== JSON.stringify(held)
+      : value !== held;
+  });
+  if (conflicts.length > 0)
+    throw new UsageError(
+      `lstm seq2seq train --resume ${path}: ${conflicts
+        .map(
+          ([flag, held]) =>
+            `--${flag} ${String(values[flag as keyof Values])} (the checkpoint holds ${flag === 'schedule' ? JSON.stringify(held) : String(held)})`,
+        )
+        .join(', ')}; leave ${conflicts.length === 1 ? 'it' : 'them'} out to continue the run as it was.`,
+    );
+  return checkpoint;
+}
+
+function trainCommand(values: Values, given: ReadonlySet<string>): number {
   if (values.save !== undefined) checkOutputPath(values.save, 'lstm seq2seq train --save');
+  if (values.checkpoint !== undefined) checkOutputPath(values.checkpoint, 'lstm seq2seq train --checkpoint');
+  const resume = values.resume === undefined ? undefined : readResume(values, given);
+  const seed = resume?.training.state.recipe.seed ?? values.seed;
   const { name, items } = loadItems(values);
-  const split: G2PSplit<Item> = splitG2P(items, values.seed);
+  const split: G2PSplit<Item> = splitG2P(items, seed);
   console.log(
-    `${name}: ${split.train.length} training, ${split.valid.length} validation, ${split.test.length} test sources (split by source, seed ${values.seed})`,
+    `${name}: ${split.train.length} training, ${split.valid.length} validation, ${split.test.length} test sources (split by source, seed ${seed})`,
   );
-  const progress = new UpdateProgress(Math.ceil(pairsOf(split.train).length / values.batch));
+  if (resume !== undefined)
+    console.log(
+      `resuming ${values.resume} after epoch ${resume.training.state.epochsDone} (${resume.training.state.updates} updates, ${resume.training.state.elapsedSeconds.toFixed(0)} s)`,
+    );
+  const batch = resume?.training.state.recipe.batchSize ?? values.batch;
+  const progress = new UpdateProgress(Math.ceil(pairsOf(split.train).length / batch));
   const { model, history } = Seq2Seq.fit(
     pairsOf(split.train),
     pairsOf(split.valid),
@@ -275,6 +352,11 @@ function trainCommand(values: Values): number {
       scheduledSampling: values['scheduled-sampling'],
       seed: values.seed,
       clip: 5,
+      resume,
+      onCheckpoint:
+        values.checkpoint === undefined
+          ? undefined
+          : (checkpoint) => saveSeq2SeqCheckpoint(values.checkpoint as string, checkpoint),
       onUpdate: (e) => progress.update(e),
       onEpoch: (r) => {
         progress.clear();
@@ -359,7 +441,7 @@ export function seq2seqCommand(argv: string[]): number {
   const [sub, ...rest] = positionals;
   if (sub === 'train') {
     if (rest.length > 0) throw new UsageError(`lstm seq2seq train: unexpected argument '${rest[0]}'.`);
-    return trainCommand(values);
+    return trainCommand(values, line.given);
   }
   if (sub === 'translate') return translateCommand(values, rest);
   if (sub === 'eval') return evalCommand(values);

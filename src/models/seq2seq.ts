@@ -18,7 +18,13 @@ import { ParamArena } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import { beamSearch } from './seq2seq-decode.js';
 import { type Seq2SeqBatch, Seq2SeqNetwork, type Seq2SeqNetworkOptions } from './seq2seq-network.js';
-import { type FitHistory, type SequenceFitOptions, type TrainHooks, trainLoop } from './sequence-training.js';
+import {
+  type FitHistory,
+  type SequenceCheckpoint,
+  type SequenceFitOptions,
+  type TrainHooks,
+  trainLoop,
+} from './sequence-training.js';
 
 export const BOS_TOKEN = '<s>';
 export const EOS_TOKEN = '</s>';
@@ -46,7 +52,17 @@ export interface Seq2SeqConfig {
   dropout: number;
 }
 
-export interface Seq2SeqFitOptions extends SequenceFitOptions {
+/** A model and where its training stands: what --checkpoint writes and --resume reads. */
+export interface Seq2SeqCheckpoint {
+  model: Seq2Seq;
+  training: SequenceCheckpoint;
+}
+
+export interface Seq2SeqFitOptions extends Omit<SequenceFitOptions, 'resume' | 'onCheckpoint'> {
+  /** After every whole epoch: the model (its current weights) and where training stands. */
+  onCheckpoint?: ((checkpoint: Seq2SeqCheckpoint) => void) | undefined;
+  /** Continue a checkpoint's run: its model, vocabularies and recipe win over config and options. */
+  resume?: Seq2SeqCheckpoint | undefined;
   /** ε of the label-smoothed loss (default 0.1). */
   labelSmoothing?: number | undefined;
   /**
@@ -107,7 +123,10 @@ export class Seq2Seq {
     return new Seq2Seq(sourceVocab, targetVocab, resolved, network);
   }
 
-  /** Train on `train`, keeping the weights of the epoch with the lowest loss on `valid`. */
+  /**
+   * Train on `train`, keeping the weights of the epoch with the lowest loss on `valid`; with
+   * fit.resume, continue that checkpoint's model and run instead of building a new one.
+   */
   static fit(
     train: readonly Seq2SeqPair[],
     valid: readonly Seq2SeqPair[],
@@ -116,26 +135,18 @@ export class Seq2Seq {
   ): { model: Seq2Seq; history: FitHistory } {
     const where = 'Seq2Seq.fit';
     if (train.length === 0) throw new DataError(where, 'no training pairs.');
-    const k = config.kernels ?? defaultKernels();
-    const resolved = resolveConfig(config);
-    const sourceVocab = buildVocab(
-      train.map((p) => p.source),
-      [PAD_TOKEN, UNKNOWN_TOKEN],
-      where,
-      'source',
-    );
-    const targetVocab = buildVocab(
-      train.map((p) => p.target),
-      [PAD_TOKEN, UNKNOWN_TOKEN, BOS_TOKEN, EOS_TOKEN],
-      where,
-      'target',
-    );
-    const model = Seq2Seq.create(sourceVocab, targetVocab, resolved, k);
+    const model = fit.resume?.model ?? Seq2Seq.build(train, config, where);
     const network = model.network;
-    const arena = network.parameters;
-    network.init(new Rng(checkInteger(where, 'seed', config.seed ?? 1, 0, 2 ** 32 - 1)));
-    const smoothing = checkNumber(where, 'labelSmoothing', fit.labelSmoothing ?? 0.1, 0, 0.99);
-    const sampling = checkNumber(where, 'scheduledSampling', fit.scheduledSampling ?? 0, 0, 1);
+    const saved = fit.resume?.training;
+    const task = saved?.state.recipe.task ?? {};
+    const smoothing = checkNumber(where, 'labelSmoothing', task.labelSmoothing ?? fit.labelSmoothing ?? 0.1, 0, 0.99);
+    const sampling = checkNumber(
+      where,
+      'scheduledSampling',
+      task.scheduledSampling ?? fit.scheduledSampling ?? 0,
+      0,
+      1,
+    );
     const longest = (pairs: readonly Seq2SeqPair[]) =>
       pairs.reduce((m, p) => Math.max(m, p.source.length, p.target.length + 1), 1);
     const hooks: TrainHooks = {
@@ -151,15 +162,52 @@ export class Seq2Seq {
       validate: () => (valid.length === 0 ? Number.NaN : model.loss(valid)),
     };
     if (valid.length > 0) hooks.validationLongest = longest(valid);
+    const onCheckpoint = fit.onCheckpoint;
     const history = trainLoop(
       where,
-      k,
-      arena,
+      network.kernels,
+      network.parameters,
       train.map((p) => Math.max(1, p.source.length)),
-      fit,
+      {
+        ...fit,
+        resume: saved,
+        onCheckpoint:
+          onCheckpoint === undefined
+            ? undefined
+            : (training) => {
+                const recipe = {
+                  ...training.state.recipe,
+                  task: { labelSmoothing: smoothing, scheduledSampling: sampling },
+                };
+                onCheckpoint({ model, training: { ...training, state: { ...training.state, recipe } } });
+              },
+      },
       hooks,
     );
     return { model, history };
+  }
+
+  /** A new model for `train`: vocabularies from its tokens, weights initialised by the seed. */
+  private static build(
+    train: readonly Seq2SeqPair[],
+    config: Partial<Seq2SeqConfig> & { kernels?: Kernels; seed?: number },
+    where: string,
+  ): Seq2Seq {
+    const sourceVocab = buildVocab(
+      train.map((p) => p.source),
+      [PAD_TOKEN, UNKNOWN_TOKEN],
+      where,
+      'source',
+    );
+    const targetVocab = buildVocab(
+      train.map((p) => p.target),
+      [PAD_TOKEN, UNKNOWN_TOKEN, BOS_TOKEN, EOS_TOKEN],
+      where,
+      'target',
+    );
+    const model = Seq2Seq.create(sourceVocab, targetVocab, resolveConfig(config), config.kernels);
+    model.network.init(new Rng(checkInteger(where, 'seed', config.seed ?? 1, 0, 2 ** 32 - 1)));
+    return model;
   }
 
   /** The mean loss in nats per target token (</s> included) over `pairs`, no smoothing, no dropout. */

@@ -3,7 +3,7 @@ import './native-addon.js'; // the optional native kernels, when npm ci built th
 import './memory-limit.js'; // the memory budget's default: half of the machine's memory, or LSTM_MAX_MEMORY
 export { nodeMemoryLimit } from './memory-limit.js';
 export { loadClassifier, loadTagger, saveClassifier, saveTagger } from './classify-files.js';
-export { loadSeq2Seq, saveSeq2Seq } from './seq2seq-files.js';
+export { loadSeq2Seq, loadSeq2SeqCheckpoint, saveSeq2Seq, saveSeq2SeqCheckpoint } from './seq2seq-files.js';
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
 export {
   loadCheckpoint,

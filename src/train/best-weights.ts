@@ -37,6 +37,18 @@ export class BestWeights {
     return this.sinceBest >= this.patience;
   }
 
+  /** The kept weights (a view), e.g. for a checkpoint. */
+  get weights(): Floats {
+    return this.copy;
+  }
+
+  /** Continue a keeper a checkpoint saved: its lowest loss, evaluations since, and weights. */
+  resumeFrom(bestLoss: number, sinceBest: number, weights: ArrayLike<number>): void {
+    this.bestLoss = bestLoss;
+    this.sinceBest = sinceBest;
+    this.copy.set(weights);
+  }
+
   restore(): void {
     this.arena.values.set(this.copy);
   }

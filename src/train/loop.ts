@@ -74,6 +74,10 @@ export interface LoopOptions {
   evalAtEnd?: (() => boolean) | undefined;
   /** Early stopping: stop after this many evaluations without a lower loss; keep and restore the best weights. */
   patience?: number | undefined;
+  /** Early stopping by a keeper the caller made (to checkpoint it or resume one); instead of patience. */
+  earlyStopping?: BestWeights | undefined;
+  /** Epochs run before this loop (a resumed run): the first epoch here is epochsDone + 1. */
+  epochsDone?: number | undefined;
   onUpdate?: ((e: UpdateEvent) => void) | undefined;
   /** After every evaluation; false stops the run; a promise is awaited (runTrainingAsync only). */
   onEvaluation?: ((e: EvaluationEvent) => void | boolean | Promise<void | boolean>) | undefined;
@@ -98,16 +102,16 @@ type Steps = Generator<unknown, LoopResult, unknown>;
 function* loopSteps<Batch>(updater: Updater, task: TrainingTask<Batch>, o: LoopOptions): Steps {
   const started = performance.now();
   const seconds = (): number => (performance.now() - started) / 1000;
-  const keeper = o.patience === undefined ? undefined : new BestWeights(updater.arena, o.patience);
+  const keeper = o.earlyStopping ?? (o.patience === undefined ? undefined : new BestWeights(updater.arena, o.patience));
   const evalEvery = o.evalEvery;
   const due =
     typeof evalEvery === 'function'
       ? evalEvery
       : (u: number): boolean => evalEvery !== undefined && evalEvery > 0 && u % evalEvery === 0;
-  let lowest = Infinity;
+  let lowest = keeper?.bestLoss ?? Infinity;
   let sum = 0;
   let count = 0;
-  let epoch = 0;
+  let epoch = o.epochsDone ?? 0;
   let lastLoss = Number.NaN;
 
   /** One evaluation; returns why to stop, or undefined to go on. */

@@ -2,7 +2,7 @@
  * `lstm seq2seq` end to end on a small CSV (reversing letter strings): train with --save reports
  * greedy and beam decoding on the test split; translate prints n-best lists with scores (and
  * warns about tokens the model never saw); eval scores the saved model; info describes the file;
- * bad input gets a clear error.
+ * --checkpoint and --resume continue a run; bad input gets a clear error.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -99,6 +99,51 @@ describe('lstm seq2seq', () => {
     assert.match(
       info.stdout,
       /sequence to sequence, encoder bidirectional LSTM 1 × 16 → decoder LSTM 1 × 32, general attention/,
+    );
+  });
+
+  it('writes a checkpoint after every epoch and resumes from it, refusing options that would change the run', () => {
+    const checkpoint = join(dir, 'run.ckpt');
+    const small = ['--csv', csv, '--hidden', '8', '--embedding', '4', '--beam', '1'];
+    const first = runCli(['seq2seq', 'train', ...small, '--epochs', '1', '--checkpoint', checkpoint]);
+    assert.equal(first.code, 0, first.stderr);
+    const resumed = runCli([
+      'seq2seq',
+      'train',
+      '--csv',
+      csv,
+      '--beam',
+      '1',
+      '--epochs',
+      '2',
+      '--resume',
+      checkpoint,
+      '--checkpoint',
+      checkpoint,
+    ]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /resuming .*run\.ckpt after epoch 1 \(\d+ updates, \d+ s\)/);
+    assert.match(resumed.stdout, /epoch 2: training loss/);
+    assert.doesNotMatch(resumed.stdout, /epoch 1: training loss/);
+    const conflict = runCli([
+      'seq2seq',
+      'train',
+      '--csv',
+      csv,
+      '--hidden',
+      '16',
+      '--lr',
+      '0.01',
+      '--resume',
+      checkpoint,
+    ]);
+    assert.notEqual(conflict.code, 0);
+    assert.match(conflict.stderr, /--hidden 16 \(the checkpoint holds 8\), --lr 0\.01 \(the checkpoint holds 0\.002\)/);
+    const plain = runCli(['seq2seq', 'train', '--csv', csv, '--resume', model]);
+    assert.match(plain.stderr, /a model without training state/);
+    assert.match(
+      runCli(['info', checkpoint]).stdout,
+      /checkpoint: after epoch 2 \(\d+ updates, \d+ s, lowest validation loss [\d.]+ at epoch [12]\)/,
     );
   });
 

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ModelFileError } from '../../src/errors.js';
 import { encodeContainer } from '../../src/io/model-container.js';
-import { decodeSeq2Seq, encodeSeq2Seq } from '../../src/io/seq2seq-model-file.js';
+import { decodeSeq2Seq, decodeSeq2SeqFile, encodeSeq2Seq } from '../../src/io/seq2seq-model-file.js';
+import type { SequenceCheckpoint } from '../../src/models/sequence-training.js';
 import { decodeClassifier } from '../../src/io/sequence-model-file.js';
 import { Seq2Seq } from '../../src/models/seq2seq.js';
 import '../../src/node/native-addon.js';
@@ -59,6 +60,78 @@ describe('Seq2Seq model files', () => {
         JSON.stringify(entries).slice(0, 80),
       );
     }
+  });
+
+  it('hold a checkpoint: the training state and tensors come back as they went in, each field checked', () => {
+    let training: SequenceCheckpoint | undefined;
+    Seq2Seq.fit(
+      pairs,
+      pairs.slice(0, 2),
+      { ...model.config, seed: 3 },
+      {
+        epochs: 2,
+        onCheckpoint: (c) => (training = structuredClone(c.training)),
+      },
+    );
+    const saved = training as SequenceCheckpoint;
+    const bytes = encodeSeq2Seq(model, saved);
+    const back = decodeSeq2SeqFile(bytes);
+    assert.deepEqual(back.training?.state, saved.state);
+    assert.deepEqual(back.training?.tensors, saved.tensors);
+    assert.equal(decodeSeq2SeqFile(encodeSeq2Seq(model)).training, undefined);
+    // a checkpoint loads as a plain model too
+    assert.deepEqual(decodeSeq2Seq(bytes).translate([['c']]), model.translate([['c']]));
+    const state = saved.state;
+    const damaged: [Record<string, unknown>, RegExp][] = [
+      [{ ...state, optimizerSteps: state.updates + 1 }, /training\.optimizerSteps/],
+      [{ ...state, rng: [0, 0, 0, 0] }, /training\.rng/],
+      [{ ...state, recipe: { ...state.recipe, batchSize: 0 } }, /training\.recipe\.batchSize/],
+      [
+        { ...state, recipe: { ...state.recipe, schedule: { kind: 'cosine', warmup: 9, total: 3, minLr: 0 } } },
+        /warmup/,
+      ],
+      [
+        { ...state, history: { epochs: [{ epoch: 7, trainLoss: 1, validLoss: 1, seconds: 1 }], bestEpoch: 1 } },
+        /epochs\[0\]\.epoch/,
+      ],
+      [{ ...state, epochsDone: 0 }, /training\.epochsDone/],
+    ];
+    const { m, v } = saved.tensors.optimizer as { m: Float32Array; v: Float32Array };
+    const tensorsOf = (best: Float32Array, vv: Float32Array = v) => [
+      { name: 'training.optimizer.m', shape: [m.length], data: m },
+      { name: 'training.optimizer.v', shape: [vv.length], data: vv },
+      { name: 'training.best', shape: [best.length], data: best },
+    ];
+    const file = (training: unknown, extra = tensorsOf(saved.tensors.best as Float32Array)) =>
+      encodeContainer(
+        model.network.parameters,
+        {
+          config: { type: 'seq2seq', ...model.config },
+          source_vocab: model.sourceVocab.tokens,
+          target_vocab: model.targetVocab.tokens,
+          training,
+        },
+        extra,
+      );
+    for (const [entry, message] of damaged) {
+      assert.throws(
+        () => decodeSeq2SeqFile(file(entry)),
+        (e: unknown) => e instanceof ModelFileError && message.test((e as Error).message),
+        message.source,
+      );
+    }
+    const negative = v.slice();
+    negative[0] = -1;
+    assert.throws(
+      () => decodeSeq2SeqFile(file(state, tensorsOf(saved.tensors.best as Float32Array, negative))),
+      /negative/,
+    );
+    assert.throws(
+      () => decodeSeq2SeqFile(file(state, tensorsOf(new Float32Array(3)))),
+      /training\.best' has shape \[3\]/,
+    );
+    // training tensors without a training state do not belong to the file
+    assert.throws(() => decodeSeq2SeqFile(file(undefined)), /tensors the config does not use/);
   });
 
   it('another loader names this one', () => {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BOS_TOKEN, EOS_TOKEN, Seq2Seq, type Seq2SeqPair } from '../../src/models/seq2seq.js';
 import '../../src/node/native-addon.js';
-import { decodeSeq2Seq, encodeSeq2Seq } from '../../src/io/seq2seq-model-file.js';
+import { decodeSeq2Seq, decodeSeq2SeqFile, encodeSeq2Seq } from '../../src/io/seq2seq-model-file.js';
+import type { SequenceCheckpoint } from '../../src/models/sequence-training.js';
 import { type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { Rng } from '../../src/rng.js';
 import { FAST_BACKENDS } from '../helpers/fast-backends.js';
@@ -73,6 +74,54 @@ describe('Seq2Seq: reversing strings', () => {
     }
   });
 
+  it('resumes a checkpoint (through its file) to the weights and history of the uninterrupted run', () => {
+    const data = train.slice(0, 300);
+    const fitOptions = {
+      ...fit,
+      epochs: 3,
+      patience: 5,
+      scheduledSampling: 0.3,
+      labelSmoothing: 0.1,
+      schedule: { kind: 'cosine' as const, warmup: 5, total: 25, minLr: 0 },
+    };
+    const dropping = { ...config, dropout: 0.3, attention: 'general' as const, seed: 4 };
+    const straight = Seq2Seq.fit(data, valid.slice(0, 40), dropping, fitOptions);
+    let file: Uint8Array | undefined;
+    Seq2Seq.fit(data, valid.slice(0, 40), dropping, {
+      ...fitOptions,
+      epochs: 1,
+      onCheckpoint: (c) => (file = encodeSeq2Seq(c.model, c.training)),
+    });
+    const { model, training } = decodeSeq2SeqFile(file as Uint8Array);
+    const checkpoint = training as SequenceCheckpoint;
+    assert.equal(checkpoint.state.epochsDone, 1);
+    assert.equal(checkpoint.state.recipe.task?.scheduledSampling, 0.3);
+    // the resumed run takes its recipe from the checkpoint, whatever the options say
+    const resumed = Seq2Seq.fit(
+      data,
+      valid.slice(0, 40),
+      {},
+      {
+        epochs: 3,
+        learningRate: 1,
+        resume: { model, training: checkpoint },
+      },
+    );
+    assert.deepEqual(
+      Array.from(resumed.model.network.parameters.values),
+      Array.from(straight.model.network.parameters.values),
+    );
+    assert.deepEqual(
+      resumed.history.epochs.map((e) => [e.epoch, e.trainLoss, e.validLoss]),
+      straight.history.epochs.map((e) => [e.epoch, e.trainLoss, e.validLoss]),
+    );
+    assert.equal(resumed.history.bestEpoch, straight.history.bestEpoch);
+    assert.throws(
+      () => Seq2Seq.fit(data.slice(1), [], {}, { resume: { model, training: checkpoint } }),
+      /trained on 300 training sequences; these data have 299/,
+    );
+  });
+
   it('builds sorted vocabularies with the specials first, reads unknown tokens as <unk>, checks its options', () => {
     const pairs = [
       { source: ['b', 'a'], target: ['y', 'x'] },
@@ -96,9 +145,24 @@ describe('Seq2Seq: reversing strings', () => {
     const collapse = { kind: 'step' as const, every: 1, gamma: 1e-9 };
     assert.ok(maxDiff(weightsAfter(3, collapse), weightsAfter(1, collapse)) < 1e-9);
     assert.ok(maxDiff(weightsAfter(3), weightsAfter(1)) > 1e-3);
-    // a time budget stops the run after the update that reaches it (here the first)
-    const timed = Seq2Seq.fit(train.slice(0, 500), [], config, { epochs: 50, batchSize: 32, maxSeconds: 1e-6 });
-    assert.equal(timed.history.epochs.length, 0);
+    // a time budget stops the run between updates, mostly inside an epoch (16 updates each here);
+    // that partial epoch is evaluated too, so its updates can be kept
+    let updates = 0;
+    const timed = Seq2Seq.fit(train.slice(0, 500), [], config, {
+      epochs: 1000,
+      batchSize: 32,
+      maxSeconds: 0.3,
+      onUpdate: (e) => (updates = e.update),
+    });
+    assert.ok(updates > 0 && updates < 16000);
+    assert.equal(timed.history.epochs.length, Math.ceil(updates / 16));
+    const untrained = Seq2Seq.fit(train.slice(0, 500), [], config, { epochs: 1, batchSize: 500, learningRate: 1e-12 });
+    assert.ok(
+      maxDiff(
+        Array.from(timed.model.network.parameters.values),
+        Array.from(untrained.model.network.parameters.values),
+      ) > 1e-4,
+    );
     assert.throws(() => Seq2Seq.fit(pairs, [], { attention: 'luong' as 'dot' }), /attention must be/);
   });
 });
