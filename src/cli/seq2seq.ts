@@ -7,6 +7,7 @@
  */
 import {
   type AttentionMap,
+  type EpochRecord,
   attentionMapText,
   parseSchedule,
   EOS_TOKEN,
@@ -28,6 +29,7 @@ import {
   readCsvFile,
   saveSeq2Seq,
   saveSeq2SeqCheckpoint,
+  writeFileAtomic,
   writeAttentionMap,
 } from '../node/index.js';
 import { UsageError } from './args.js';
@@ -114,6 +116,11 @@ export const SEQ2SEQ = defineCommand(
     },
     seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 1, help: 'seed of the split, weights and batches' },
     save: { type: 'string', value: 'FILE', help: 'save the trained model' },
+    history: {
+      type: 'string',
+      value: 'FILE',
+      help: 'after every epoch, write the learning curve so far as JSON (losses, validation errors, seconds)',
+    },
     checkpoint: {
       type: 'string',
       value: 'FILE',
@@ -229,6 +236,40 @@ function loadItems(values: Values): { name: string; items: Item[] } {
 const pairsOf = (items: readonly Item[]): Seq2SeqPair[] =>
   items.flatMap((it) => it.references.map((target) => ({ source: it.source, target })));
 
+const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
+
+/** One point of the learning curve: an epoch's losses and, with validation data, its greedy errors. */
+interface CurvePoint extends EpochRecord {
+  validSequenceError?: number;
+  validTokenError?: number;
+}
+
+/** The learning curve so far, with the model and recipe that made it, as JSON (written atomically). */
+function writeHistory(path: string, data: string, model: Seq2Seq, recipe: object, curve: readonly CurvePoint[]): void {
+  const run = { data, model: model.config, recipe, epochs: curve };
+  writeFileAtomic(path, new TextEncoder().encode(`${JSON.stringify(run, null, 1)}\n`));
+}
+
+/** Sequence and token error rates of the best translations of `items`. */
+function errorRates(model: Seq2Seq, items: readonly Item[], beam: number, values: Values) {
+  const out = model.translate(
+    items.map((it) => it.source),
+    {
+      beam,
+      lengthPenalty: values['length-penalty'],
+      ...(values['max-length'] === undefined ? {} : { maxLength: values['max-length'] }),
+    },
+  );
+  const predictions = out.map((h) => h[0]?.tokens ?? []);
+  return {
+    predictions,
+    ...sequenceErrorRates(
+      predictions,
+      items.map((it) => it.references),
+    ),
+  };
+}
+
 /** Greedy and beam scores on `items`, printed as a table. */
 function report(model: Seq2Seq, items: readonly Item[], values: Values, what: string): void {
   console.log(`${what}: ${items.length} sources`);
@@ -242,20 +283,12 @@ function report(model: Seq2Seq, items: readonly Item[], values: Values, what: st
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const beam of [...new Set([1, values.beam])]) {
     const started = performance.now();
-    const out = model.translate(
-      items.map((it) => it.source),
-      {
-        beam,
-        lengthPenalty: values['length-penalty'],
-        ...(values['max-length'] === undefined ? {} : { maxLength: values['max-length'] }),
-      },
-    );
-    const predictions = out.map((h) => h[0]?.tokens ?? []);
-    const references = items.map((it) => it.references);
-    const rates = sequenceErrorRates(predictions, references);
-    const bleu = corpusBleu(predictions, references).bleu;
+    const rates = errorRates(model, items, beam, values);
+    const bleu = corpusBleu(
+      rates.predictions,
+      items.map((it) => it.references),
+    ).bleu;
     const seconds = (performance.now() - started) / 1000;
-    const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
     console.log(
       `| ${beam === 1 ? 'greedy' : `beam ${beam}`} | ${percent(rates.sequenceErrorRate)} | ${percent(rates.tokenErrorRate)} | ${(100 * bleu).toFixed(2)} | ${seconds.toFixed(1)} |`,
     );
@@ -326,6 +359,16 @@ function trainCommand(values: Values, given: ReadonlySet<string>): number {
       `resuming ${values.resume} after epoch ${resume.training.state.epochsDone} (${resume.training.state.updates} updates, ${resume.training.state.elapsedSeconds.toFixed(0)} s)`,
     );
   const batch = resume?.training.state.recipe.batchSize ?? values.batch;
+  const curve: CurvePoint[] = [...(resume?.training.state.history.epochs ?? [])];
+  const recipe = resume?.training.state.recipe ?? {
+    batchSize: values.batch,
+    learningRate: values.lr,
+    schedule: values.schedule === undefined ? { kind: 'constant' } : parseSchedule(values.schedule),
+    patience: values.patience,
+    seed: values.seed,
+    task: { labelSmoothing: values['label-smoothing'], scheduledSampling: values['scheduled-sampling'] },
+  };
+  if (values.history !== undefined) checkOutputPath(values.history, 'lstm seq2seq train --history');
   const progress = new UpdateProgress(Math.ceil(pairsOf(split.train).length / batch));
   const { model, history } = Seq2Seq.fit(
     pairsOf(split.train),
@@ -358,11 +401,24 @@ function trainCommand(values: Values, given: ReadonlySet<string>): number {
           ? undefined
           : (checkpoint) => saveSeq2SeqCheckpoint(values.checkpoint as string, checkpoint),
       onUpdate: (e) => progress.update(e),
-      onEpoch: (r) => {
+      onEpoch: (r, model) => {
         progress.clear();
+        // the greedy errors on the validation split: the learning curve in the task's own measure
+        const rates = split.valid.length > 0 ? errorRates(model, split.valid, 1, values) : undefined;
+        const errors =
+          rates === undefined
+            ? ''
+            : `, validation sequence error ${percent(rates.sequenceErrorRate)}, token error ${percent(rates.tokenErrorRate)}`;
         console.log(
-          `  epoch ${r.epoch}: training loss ${r.trainLoss.toFixed(4)}, validation loss ${r.validLoss.toFixed(4)}, ${r.seconds.toFixed(0)} s`,
+          `  epoch ${r.epoch}: training loss ${r.trainLoss.toFixed(4)}, validation loss ${r.validLoss.toFixed(4)}${errors}, ${r.seconds.toFixed(0)} s`,
         );
+        curve.push({
+          ...r,
+          ...(rates === undefined
+            ? {}
+            : { validSequenceError: rates.sequenceErrorRate, validTokenError: rates.tokenErrorRate }),
+        });
+        if (values.history !== undefined) writeHistory(values.history, name, model, recipe, curve);
       },
     },
   );

@@ -19,6 +19,7 @@ import { Rng } from '../rng.js';
 import { beamSearch } from './seq2seq-decode.js';
 import { type Seq2SeqBatch, Seq2SeqNetwork, type Seq2SeqNetworkOptions } from './seq2seq-network.js';
 import {
+  type EpochRecord,
   type FitHistory,
   type SequenceCheckpoint,
   type SequenceFitOptions,
@@ -58,7 +59,9 @@ export interface Seq2SeqCheckpoint {
   training: SequenceCheckpoint;
 }
 
-export interface Seq2SeqFitOptions extends Omit<SequenceFitOptions, 'resume' | 'onCheckpoint'> {
+export interface Seq2SeqFitOptions extends Omit<SequenceFitOptions, 'resume' | 'onCheckpoint' | 'onEpoch'> {
+  /** After every evaluation, with the model as it stands (e.g. to decode the validation data). */
+  onEpoch?: ((record: EpochRecord, model: Seq2Seq) => void) | undefined;
   /** After every whole epoch: the model (its current weights) and where training stands. */
   onCheckpoint?: ((checkpoint: Seq2SeqCheckpoint) => void) | undefined;
   /** Continue a checkpoint's run: its model, vocabularies and recipe win over config and options. */
@@ -162,7 +165,7 @@ export class Seq2Seq {
       validate: () => (valid.length === 0 ? Number.NaN : model.loss(valid)),
     };
     if (valid.length > 0) hooks.validationLongest = longest(valid);
-    const onCheckpoint = fit.onCheckpoint;
+    const { onCheckpoint, onEpoch } = fit;
     const history = trainLoop(
       where,
       network.kernels,
@@ -171,6 +174,7 @@ export class Seq2Seq {
       {
         ...fit,
         resume: saved,
+        onEpoch: onEpoch === undefined ? undefined : (record) => onEpoch(record, model),
         onCheckpoint:
           onCheckpoint === undefined
             ? undefined

@@ -40,9 +40,25 @@ describe('lstm seq2seq', () => {
       '3',
       '--save',
       model,
+      '--history',
+      join(dir, 'curve.json'),
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /training, \d+ validation, \d+ test sources/);
+    assert.match(
+      r.stdout,
+      /epoch 4: training loss [\d.]+, validation loss [\d.]+, validation sequence error [\d.]+ %, token error [\d.]+ %/,
+    );
+    const curve = JSON.parse(readFileSync(join(dir, 'curve.json'), 'utf8')) as {
+      model: { encoderHidden: number };
+      epochs: { epoch: number; validSequenceError: number }[];
+    };
+    assert.equal(curve.model.encoderHidden, 16);
+    assert.deepEqual(
+      curve.epochs.map((e) => e.epoch),
+      [1, 2, 3, 4],
+    );
+    assert.ok(curve.epochs.every((e) => e.validSequenceError >= 0 && e.validSequenceError <= 1));
     assert.match(r.stdout, /\| greedy \| [\d.]+ % \| [\d.]+ % \| [\d.]+ \|/);
     assert.match(r.stdout, /\| beam 3 \|/);
   });
