@@ -5,6 +5,7 @@
       "sources": [
         "src/addon.cc",
         "src/addon_cells.cc",
+        "src/attention.cc",
         "src/gemm.cc",
         "src/gru_layer.cc",
         "src/gru_rnn_cell.cc",

@@ -11,6 +11,7 @@
 
 #include "addon_args.h"
 #include "addon_cells.h"
+#include "attention.h"
 #include "gemm.h"
 #include "lstm_layer.h"
 #include "lstm_options.h"
@@ -320,6 +321,41 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// attentionForward(ctx, Ts, B, Hk, Hm, q, K, M, lengths, alpha, context): attention.h
+napi_value AttentionForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int Ts = a.i32(), B = a.i32(), Hk = a.i32(), Hm = a.i32();
+  const float* q = a.floats();
+  const float* K = a.floats();
+  const float* M = a.floats();
+  const int32_t* lengths = a.ints();
+  float* alpha = a.floats();
+  float* context = a.floats();
+  if (!a.ok()) return nullptr;
+  attention_forward(ctx->pool, ctx->threads, Ts, B, Hk, Hm, q, K, M, lengths, alpha, context);
+  return nullptr;
+}
+
+// attentionBackward(ctx, Ts, B, Hk, Hm, q, K, M, alpha, dContext, dScores, dQuery, dK, dM): attention.h
+napi_value AttentionBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  Context* ctx = a.context();
+  const int Ts = a.i32(), B = a.i32(), Hk = a.i32(), Hm = a.i32();
+  const float* q = a.floats();
+  const float* K = a.floats();
+  const float* M = a.floats();
+  const float* alpha = a.floats();
+  const float* dContext = a.floats();
+  float* dScores = a.floats();
+  float* dQuery = a.floats();
+  float* dK = a.floats();
+  float* dM = a.floats();
+  if (!a.ok()) return nullptr;
+  attention_backward(ctx->pool, ctx->threads, Ts, B, Hk, Hm, q, K, M, alpha, dContext, dScores, dQuery, dK, dM);
+  return nullptr;
+}
+
 // simd() → { name, lanes, tileRows, tileCols }: what the build compiled for.
 napi_value Simd(napi_env env, napi_callback_info) {
   napi_value out;
@@ -356,6 +392,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"lstmCellOptionsForward", nullptr, LstmCellOptionsForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lstmCellOptionsBackward", nullptr, LstmCellOptionsBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"attentionForward", nullptr, AttentionForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"attentionBackward", nullptr, AttentionBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"multiply", nullptr, Multiply, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruGatesForward", nullptr, GruGatesForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gruCandidateForward", nullptr, GruCandidateForward, nullptr, nullptr, nullptr, napi_default, nullptr},

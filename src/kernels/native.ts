@@ -43,7 +43,9 @@ type Threaded =
   | 'adamUpdate'
   | 'sgdUpdate'
   | 'lstmCellOptionsForward'
-  | 'lstmCellOptionsBackward';
+  | 'lstmCellOptionsBackward'
+  | 'attentionForward'
+  | 'attentionBackward';
 
 /** The kernels the addon runs on the calling thread, with the interface's arguments as they are. */
 type Unthreaded =
@@ -254,6 +256,26 @@ export class NativeKernels implements Kernels {
   readonly gatherRows: Kernels['gatherRows'] = (N, E, table, ids, out) => {
     this.mem.check('gatherRows', 'table, out', table, out);
     this.addon.gatherRows(N, E, table, ids, out);
+  };
+
+  /** One attention step per call, its batch rows split over the pool (native/src/attention.cc). */
+  readonly attentionForward: KernelFunction<'attentionForward'> = (Ts, B, Hk, Hm, q, K, M, lengths, alpha, context) => {
+    this.mem.check('attentionForward', 'q, K, M, alpha, context', q, K, M, alpha, context);
+    this.addon.attentionForward(this.ctx, Ts, B, Hk, Hm, q, K, M, lengths, alpha, context);
+  };
+
+  readonly attentionBackward: KernelFunction<'attentionBackward'> = (Ts, B, Hk, Hm, q, K, M, alpha, dc, ...out) => {
+    this.mem.check(
+      'attentionBackward',
+      'q, K, M, alpha, dContext, dScores, dQuery, dK, dM',
+      q,
+      K,
+      M,
+      alpha,
+      dc,
+      ...out,
+    );
+    this.addon.attentionBackward(this.ctx, Ts, B, Hk, Hm, q, K, M, alpha, dc, ...out);
   };
 
   /** Delegated to the reference: scatter-add of rows and the one-row softmax (reference-rows.ts). */

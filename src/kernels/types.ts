@@ -513,6 +513,46 @@ export interface Kernels {
     relu: boolean,
     clip: number,
   ): boolean;
+
+  /**
+   * Optional: one decoder step of dot-product attention (Luong dot and general; src/nn/attention.ts
+   * computes the same without it). q (B, Hk), keys K (Ts, B, Hk), memory M (Ts, B, Hm), lengths (B):
+   *   s[b, j] = q[b] · K[j, b] for j < lengths[b]; alpha (B, Ts) = softmax of each row over those
+   *   positions, zero elsewhere (a row without positions all zero); context (B, Hm) = Σ_j α[b, j] M[j, b]
+   */
+  attentionForward?(
+    Ts: number,
+    B: number,
+    Hk: number,
+    Hm: number,
+    q: Floats,
+    K: Floats,
+    M: Floats,
+    lengths: Int32Array,
+    alpha: Floats,
+    context: Floats,
+  ): void;
+
+  /**
+   * Optional: attentionForward's backward from dContext (B, Hm): dM += α dc per row; dScores (B, Ts)
+   * = α ⊙ (dα − Σ α dα) with dα[b, j] = dc[b] · M[j, b]; dQuery (B, Hk) = Σ_j ds K[j, b] (written);
+   * dK += ds q per row. For dot attention K is M and dK may be dM.
+   */
+  attentionBackward?(
+    Ts: number,
+    B: number,
+    Hk: number,
+    Hm: number,
+    q: Floats,
+    K: Floats,
+    M: Floats,
+    alpha: Floats,
+    dContext: Floats,
+    dScores: Floats,
+    dQuery: Floats,
+    dK: Floats,
+    dM: Floats,
+  ): void;
 }
 
 /** The kernels: every member of the interface but `name` and `dtype`. */

@@ -50,6 +50,7 @@ export class Attention {
   // the batch set by setMemory
   private memory: Floats | undefined;
   private lengths: Int32Array | null = null;
+  private allLengths: Int32Array | undefined; // (B) all Ts, for a memory without lengths
   private Ts = 0;
   private B = 0;
   private maxSteps = 0;
@@ -139,10 +140,28 @@ export class Attention {
     const q = this.stepRows('queries', t, B * Hd);
     q.set(query);
     const alpha = this.stepRows('weights', t, B * Ts);
+    const context = this.stepRows('contexts', t, B * this.memorySize);
+    const fast = this.kind !== 'additive' ? this.k.attentionForward : undefined;
+    if (fast !== undefined) {
+      // the backend's whole step: scores, softmax and context in one call
+      fast.call(
+        this.k,
+        Ts,
+        B,
+        Hd,
+        this.memorySize,
+        q,
+        this.keys(),
+        this.memory as Floats,
+        this.lengthsOrAll(),
+        alpha,
+        context,
+      );
+      return { context, weights: alpha };
+    }
     if (this.kind === 'additive') this.additiveScores(t, q, alpha);
     else this.dotScores(q, alpha);
     this.softmaxRows(alpha);
-    const context = this.stepRows('contexts', t, B * this.memorySize);
     this.weightedMemory(alpha, context);
     return { context, weights: alpha };
   }
@@ -157,8 +176,16 @@ export class Attention {
     const M = this.memory as Floats;
     const alpha = this.stepRows('weights', t, B * Ts);
     const dMemory = this.scratch.get('dMemory', Ts * B * Hm);
-    // dα[b, j] = dc[b] · M[j, b];  dM[j, b] += α[b, j] dc[b]
     const dScores = this.scratch.get('dScores', B * Ts);
+    const fast = this.kind !== 'additive' ? this.k.attentionBackward : undefined;
+    if (fast !== undefined) {
+      const dQuery = this.scratch.get('dQuery', B * Hd);
+      const q = this.stepRows('queries', t, B * Hd);
+      const dKeys = this.kind === 'dot' ? dMemory : this.scratch.get('dKeys', Ts * B * Hd);
+      fast.call(this.k, Ts, B, Hd, Hm, q, this.keys(), M, alpha, dContext, dScores, dQuery, dKeys, dMemory);
+      return dQuery;
+    }
+    // dα[b, j] = dc[b] · M[j, b];  dM[j, b] += α[b, j] dc[b]
     for (let b = 0; b < B; b++) {
       const dc = b * Hm;
       for (let j = 0; j < Ts; j++) {
@@ -220,10 +247,24 @@ export class Attention {
     return dMemory;
   }
 
+  /** The keys of dot-product scores (Ts, B, Hd): the memory itself (dot) or M W_aᵀ (general). */
+  private keys(): Floats {
+    return this.kind === 'dot' ? (this.memory as Floats) : this.scratch.get('keys', this.Ts * this.B * this.querySize);
+  }
+
+  /** Each source's length, Ts for all when the memory came without lengths. */
+  private lengthsOrAll(): Int32Array {
+    if (this.lengths !== null) return this.lengths;
+    const all = this.allLengths;
+    if (all?.length === this.B && all[0] === this.Ts) return all;
+    this.allLengths = new Int32Array(this.B).fill(this.Ts);
+    return this.allLengths;
+  }
+
   /** s = q · K (dot: K = M; general: K = M W_aᵀ), masked positions −∞. */
   private dotScores(q: Floats, scores: Floats): void {
-    const { Ts, B, querySize: Hd } = this;
-    const K = this.kind === 'dot' ? (this.memory as Floats) : this.scratch.get('keys', Ts * B * Hd);
+    const { B, querySize: Hd } = this;
+    const K = this.keys();
     this.scorePositions(scores, (b, j) => {
       const kr = (j * B + b) * Hd;
       let s = 0;

@@ -11,6 +11,11 @@
  *   backward(T − 1, dy_{T−1}) … backward(0, dy_0)                               each → dx_t (B, D)
  *   stateGradients()                                                            → dh0, dc0
  *
+ * A plain LSTM layer's weight gradients are not summed step by step: each step keeps its input,
+ * its h_{t−1} and its dA in buffers that span all steps, and after backward(0) two products over
+ * all T·B rows add them (dW_ih += dAᵀ x, dW_hh += dAᵀ h_{t−1}), as Recurrent.backward does; a
+ * product of B rows per step ran at a fraction of the machine's speed.
+ *
  * While the stack is training, dropout between layers takes a new mask at every step (PyTorch's
  * nn.LSTM applied step by step does the same) and recurrent dropout one mask per sequence, drawn
  * in begin, as Recurrent.forward draws them.
@@ -18,7 +23,7 @@
 import { ConfigError, ShapeError } from '../errors.js';
 import type { Floats } from '../kernels/index.js';
 import type { CellConfig } from './cell-config.js';
-import { cellBackward, cellForward } from './cells/run-cell.js';
+import { cellBackward, cellForward, defersWeightProducts } from './cells/run-cell.js';
 import type { Buffers, SequenceRun } from './cells/sequence.js';
 import type { Recurrent } from './recurrent.js';
 import { Scratch } from './scratch.js';
@@ -128,6 +133,11 @@ export class RecurrentSteps {
       const hPrev = previous?.hT ?? (this.h0 as Floats).subarray(l * B * R, (l + 1) * B * R);
       const cPrev = previous?.cT ?? this.c0?.subarray(l * B * H, (l + 1) * B * H) ?? null;
       const res = cellForward(net.kernels, cfg, net.weightsOf(l), run, hPrev, cPrev, buf);
+      if (defersWeightProducts(cfg, run)) {
+        // what the deferred weight products read: this step's input and h_{t−1}, rows t·B …
+        this.spanning(l, 'x', cfg.D).set(input, t * B * cfg.D);
+        this.spanning(l, 'hPrev', H).set(hPrev, t * B * H);
+      }
       layers.push({ run, hT: res.hT, cT: res.cT });
       input = res.y;
     }
@@ -171,6 +181,7 @@ export class RecurrentSteps {
       // the cell writes dh0 and dc0 apart from the dhT and dcT it reads, then they are carried
       const [dh0, dc0] = [buf('dh0', B * R), dc === null ? null : buf('dc0', B * H)];
       dx = buf('dx', B * cfg.D);
+      const deferred = defersWeightProducts(cfg, step.run);
       cellBackward(
         net.kernels,
         cfg,
@@ -179,14 +190,39 @@ export class RecurrentSteps {
         step.run,
         { dy: dOut, dhT: dh, dcT: dc, dx, dh0, dc0 },
         buf,
+        deferred,
       );
+      if (deferred) this.spanning(l, 'dGates', 4 * H).set(buf('dGates', B * 4 * H), t * B * 4 * H);
       dh.set(dh0);
       if (dc !== null && dc0 !== null) dc.set(dc0);
       if (l > 0 && net.training && net.dropout > 0) net.kernels.multiply(dx.length, dx, buf('dropMask', dx.length), dx);
       dOut = dx;
     }
     this.nextBackward--;
+    if (t === 0) this.weightProducts();
     return dx;
+  }
+
+  /** After backward(0): each deferring layer's dW_ih += dAᵀ x and dW_hh += dAᵀ h_{t−1} over all steps. */
+  private weightProducts(): void {
+    const net = this.net;
+    const k = net.kernels;
+    const rows = this.forwarded * this.B;
+    const H = net.hiddenSize;
+    const G = 4 * H;
+    for (let l = 0; l < net.numLayers; l++) {
+      const cfg = net.cells[l] as CellConfig;
+      if (!defersWeightProducts(cfg, ((this.steps[0] as StepLayer[])[l] as StepLayer).run)) continue;
+      const g = net.gradsOf(l);
+      const dA = this.spanning(l, 'dGates', G);
+      k.gemm(true, false, G, H, rows, dA, G, this.spanning(l, 'hPrev', H), H, g.wHh, H, 1);
+      k.gemm(true, false, G, cfg.D, rows, dA, G, this.spanning(l, 'x', cfg.D), cfg.D, g.wIh, cfg.D, 1);
+    }
+  }
+
+  /** Layer l's buffer of `width` values per row over every step's rows (maxSteps · B rows). */
+  private spanning(l: number, name: string, width: number): Floats {
+    return this.scratch.get(`all.${l}.${name}`, this.maxSteps * this.B * width);
   }
 
   /** After backward(0): the gradients of h0 (L, B, R) and c0 (L, B, H) (null for GRU and RNN). */

@@ -119,6 +119,12 @@ const CALLS: Calls = {
   lstmCellForward: (k) => [1, 2, k.alloc(8), k.alloc(2), k.alloc(2), k.alloc(2), k.alloc(2)],
   lstmCellBackward: (k) => [1, 2, k.alloc(2), k.alloc(2), k.alloc(8), k.alloc(2), k.alloc(2), k.alloc(8), k.alloc(2)],
   gatherRows: (k) => [2, 3, k.alloc(6), ids(), k.alloc(6)],
+  // Ts 2, B 2, Hk 3, Hm 4
+  attentionForward: (k) => [2, 2, 3, 4, k.alloc(6), k.alloc(12), k.alloc(16), ids(), k.alloc(4), k.alloc(8)],
+  attentionBackward: (k) => {
+    const a = (n: number) => k.alloc(n);
+    return [2, 2, 3, 4, a(6), a(12), a(16), a(4), a(8), a(4), a(6), a(12), a(16)];
+  },
   scatterAddRows: (k) => [2, 3, k.alloc(6), ids(), k.alloc(6)],
   softmaxCrossEntropy: (k) => [2, 3, k.alloc(6), ids(), k.alloc(6), 0.5],
   lstmCellOptionsForward: (k) => {

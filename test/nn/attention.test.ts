@@ -201,3 +201,35 @@ for (const backend of FAST_BACKENDS)
       });
     }
   });
+
+describe('Attention kernels on a pool', () => {
+  it('split over threads, a step gives the one-thread results bit for bit (with and without lengths)', () => {
+    const [bigTs, bigB, H] = [9, 64, 48]; // B · Ts · 2H = 55,296 multiply-adds: enough to split
+    for (const backend of FAST_BACKENDS.filter((b) => b.skip === undefined)) {
+      for (const kind of ['dot', 'general'] as const) {
+        for (const lengths of [null, Int32Array.from({ length: bigB }, (_, b) => b % (bigTs + 1))]) {
+          const run = (threads: number): number[][] => {
+            const k = backend.make(threads);
+            const opts = { kind, querySize: H, memorySize: H };
+            const arena = new ParamArena(k, Attention.paramSpecs('att.', opts));
+            const rng = new Rng(3);
+            for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-1, 1);
+            const attention = new Attention(k, arena, 'att.', opts);
+            const filled = (n: number) => {
+              const a = k.alloc(n);
+              for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+              return a;
+            };
+            attention.setMemory(filled(bigTs * bigB * H), bigTs, bigB, lengths, 2);
+            const out = [0, 1].map((t) => Array.from(attention.step(t, filled(bigB * H)).context));
+            const back = [1, 0].map((t) => Array.from(attention.stepBackward(t, filled(bigB * H))));
+            const result = [...out, ...back, Array.from(attention.memoryBackward()), Array.from(arena.grads)];
+            backend.dispose(k);
+            return result;
+          };
+          assert.deepEqual(run(2), run(1), `${backend.label} ${kind} lengths ${lengths !== null}`);
+        }
+      }
+    }
+  });
+});

@@ -143,7 +143,9 @@ export function lstmForward(
  *   dy (T, B, H) gradient of the outputs, or null for none;
  *   dhT, dcT (B, H) gradients of the final state (from the next truncated-BPTT window or a
  *   layer that reads the final state), or null for none;
- * accumulates into g (+=); writes dx (T, B, D) when given, and dh0, dc0 (B, H).
+ * accumulates into g (+=); writes dx (T, B, D) when given, and dh0, dc0 (B, H). Without
+ * weightProducts the two weight products (dW_hh, dW_ih) are left to the caller, which runs them
+ * over many calls' dA at once (a decoder's steps: RecurrentSteps); dA stays in work.dGates.
  */
 export function lstmBackward(
   k: Kernels,
@@ -156,6 +158,7 @@ export function lstmBackward(
   D: number,
   H: number,
   work: LSTMBackwardWork,
+  weightProducts = true,
 ): void {
   const { dy, dhT, dcT, dx, dh0, dc0 } = grads;
   const G = 4 * H;
@@ -189,10 +192,12 @@ export function lstmBackward(
     else k.gemm(false, false, B, H, G, dGatesT, G, w.wHh, H, dhNext, H, 0);
   }
   const TB = T * B;
-  // dW_hh += dAᵀ (4H, T·B) · h_{t−1} (T·B, H): all steps in one product
-  k.gemm(true, false, G, H, TB, dGates, G, cache.h, H, g.dWHh, H, 1);
-  // dW_ih += dAᵀ (4H, T·B) · x (T·B, D)
-  k.gemm(true, false, G, D, TB, dGates, G, cache.x, D, g.dWIh, D, 1);
+  if (weightProducts) {
+    // dW_hh += dAᵀ (4H, T·B) · h_{t−1} (T·B, H): all steps in one product
+    k.gemm(true, false, G, H, TB, dGates, G, cache.h, H, g.dWHh, H, 1);
+    // dW_ih += dAᵀ (4H, T·B) · x (T·B, D)
+    k.gemm(true, false, G, D, TB, dGates, G, cache.x, D, g.dWIh, D, 1);
+  }
   // both biases receive Σ_rows dA
   work.biasSum.fill(0);
   k.addColumnSums(TB, G, dGates, work.biasSum);

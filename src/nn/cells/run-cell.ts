@@ -70,7 +70,15 @@ export function cellForward(
   return { y: buf('y', T * B * R), hT: last(buf('h', (T + 1) * B * R), R), cT: null };
 }
 
-export const cellBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf) => {
+/**
+ * Whether cellBackward(…, deferWeightProducts = true) leaves dW_ih += dAᵀ x and dW_hh += dAᵀ h_{t−1}
+ * to the caller, dA (T, B, 4H) in buf('dGates'): the plain LSTM's fused path.
+ */
+export function defersWeightProducts(cfg: CellConfig, run: SequenceRun): boolean {
+  return cfg.kind === 'lstm' && fused(cfg, run);
+}
+
+export const cellBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf, deferWeightProducts = false) => {
   const { T, B } = run;
   const H = cfg.H;
   if (cfg.kind === 'lstm') {
@@ -86,7 +94,19 @@ export const cellBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf
       };
       const weightGrads = { dWIh: g.wIh, dWHh: g.wHh, dBIh: g.bIh, dBHh: g.bHh };
       const cache = fusedCache(buf, run, cfg);
-      lstmBackward(k, lstmWeights(w), weightGrads, cache, { ...grads, dc0 }, T, B, cfg.D, H, work);
+      lstmBackward(
+        k,
+        lstmWeights(w),
+        weightGrads,
+        cache,
+        { ...grads, dc0 },
+        T,
+        B,
+        cfg.D,
+        H,
+        work,
+        !deferWeightProducts,
+      );
       return;
     }
     lstmCellSequenceBackward(k, cfg, w, g, run, grads, buf);

@@ -65,6 +65,8 @@ export type CellSequenceBackward = (
   run: SequenceRun,
   grads: StateGradients,
   buf: Buffers,
+  /** Leave the weight products to the caller where the cell's path allows it (defersWeightProducts). */
+  deferWeightProducts?: boolean,
 ) => void;
 
 export function isPastEnd(run: SequenceRun, t: number, b: number): boolean {
