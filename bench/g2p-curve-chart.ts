@@ -38,7 +38,7 @@ const label = (r: Run): string => {
   const m = r.model;
   const encoder = `${m.bidirectional ? 'bi' : ''}LSTM ${m.encoderLayers}×${m.encoderHidden}`;
   const attention = m.attention === 'none' ? 'no attention' : `${m.attention} attention`;
-  return `${encoder} → ${m.decoderLayers}×${m.decoderHidden}, ${attention}`;
+  return `${encoder} -> ${m.decoderLayers}×${m.decoderHidden}, ${attention}`; // the bitmap font has no arrow
 };
 const chart: LineChart = {
   title: values.title,
