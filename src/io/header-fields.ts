@@ -103,3 +103,15 @@ export function numberListField(
   value.forEach((x, i) => numberField(where, `${field}[${i}]`, x, range));
   return value as number[];
 }
+
+/** A generator's state (src/rng.ts): four 32-bit words, not all zero. */
+export function rngStateField(where: string, field: string, value: unknown): number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 4 ||
+    !value.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) ||
+    value.every((w) => w === 0)
+  )
+    throw fieldError(where, field, 'four 32-bit words, not all zero', value);
+  return value as number[];
+}

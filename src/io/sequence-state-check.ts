@@ -12,7 +12,7 @@ import {
   type SequenceTrainingState,
 } from '../models/sequence-training.js';
 import type { Schedule } from '../optim/schedule.js';
-import { countField, fieldError, isObject, numberField, objectField } from './header-fields.js';
+import { countField, fieldError, isObject, numberField, objectField, rngStateField } from './header-fields.js';
 import type { TensorRecord } from './safetensors.js';
 
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
@@ -62,14 +62,7 @@ export function checkSequenceState(where: string, raw: unknown): SequenceTrainin
   const optimizerSteps = countField(where, 'training.optimizerSteps', s.optimizerSteps, 0, MAX_COUNT);
   if (optimizerSteps !== updates)
     throw fieldError(where, 'training.optimizerSteps', `training.updates (${updates})`, optimizerSteps);
-  const rng = s.rng;
-  if (
-    !Array.isArray(rng) ||
-    rng.length !== 4 ||
-    !rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) ||
-    rng.every((w) => w === 0)
-  )
-    throw fieldError(where, 'training.rng', 'four 32-bit words, not all zero', rng);
+  rngStateField(where, 'training.rng', s.rng);
   numberField(where, 'training.elapsedSeconds', s.elapsedSeconds, { min: 0 });
   checkHistory(where, s.history, epochsDone);
   if (s.bestLoss !== null) numberField(where, 'training.bestLoss', s.bestLoss, { min: 0 });

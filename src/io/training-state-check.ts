@@ -19,6 +19,7 @@ import {
   isObject,
   numberField,
   objectField,
+  rngStateField,
 } from './header-fields.js';
 import type { TensorRecord } from './safetensors.js';
 
@@ -96,14 +97,7 @@ export function checkTrainingState(where: string, raw: unknown): TrainingState {
       optimizerSteps,
     );
   numberField(where, 'training.elapsedSeconds', s.elapsedSeconds, { min: 0 });
-  const rng = s.rng;
-  if (
-    !Array.isArray(rng) ||
-    rng.length !== 4 ||
-    !rng.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) ||
-    rng.every((w) => w === 0)
-  )
-    throw fieldError(where, 'training.rng', 'four 32-bit words, not all zero', rng);
+  rngStateField(where, 'training.rng', s.rng);
   const corpus = objectField(where, 'training.corpus', s.corpus);
   countField(where, 'training.corpus.characters', corpus.characters, 0, MAX_COUNT);
   if (typeof corpus.hash !== 'string' || !/^[0-9a-f]{8}$/.test(corpus.hash))

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { type Kernels, RefKernels } from '../../src/kernels/index.js';
+import { type Floats, type Kernels, RefKernels } from '../../src/kernels/index.js';
 import { Attention, type AttentionOptions } from '../../src/nn/attention.js';
 import { ParamArena } from '../../src/nn/params.js';
 import { Rng } from '../../src/rng.js';
@@ -168,6 +168,13 @@ describe('Attention against PyTorch (float64, frozen vectors)', () => {
   }
 });
 
+/** n values uniform in [−1, 1) in an array of k's memory. */
+function uniformArray(k: Kernels, n: number, rng: Rng): Floats {
+  const a = k.alloc(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
 for (const backend of FAST_BACKENDS)
   describe(`Attention on ${backend.label} (float32)`, { skip: backend.skip }, () => {
     for (const opts of CASES) {
@@ -177,11 +184,7 @@ for (const backend of FAST_BACKENDS)
           const rng = new Rng(7);
           for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-1, 1);
           const attention = new Attention(k, arena, 'att.', opts);
-          const filled = (n: number) => {
-            const a = k.alloc(n);
-            for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
-            return a;
-          };
+          const filled = (n: number) => uniformArray(k, n, rng);
           const memory = filled(Ts * B * opts.memorySize);
           attention.setMemory(memory, Ts, B, LENGTHS, Tt);
           const contexts: number[] = [];
@@ -215,11 +218,7 @@ describe('Attention kernels on a pool', () => {
             const rng = new Rng(3);
             for (let i = 0; i < arena.size; i++) arena.values[i] = rng.uniform(-1, 1);
             const attention = new Attention(k, arena, 'att.', opts);
-            const filled = (n: number) => {
-              const a = k.alloc(n);
-              for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
-              return a;
-            };
+            const filled = (n: number) => uniformArray(k, n, rng);
             attention.setMemory(filled(bigTs * bigB * H), bigTs, bigB, lengths, 2);
             const out = [0, 1].map((t) => Array.from(attention.step(t, filled(bigB * H)).context));
             const back = [1, 0].map((t) => Array.from(attention.stepBackward(t, filled(bigB * H))));
