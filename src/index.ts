@@ -66,6 +66,7 @@ export {
   type SequenceErrorRates,
   sequenceErrorRates,
 } from './loss/sequence-metrics.js';
+export { ctcLoss, type CtcOptions, type CtcReduction, type CtcResult } from './loss/ctc.js';
 export {
   BOS_TOKEN,
   EOS_TOKEN,
