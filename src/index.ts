@@ -68,6 +68,13 @@ export {
 } from './loss/sequence-metrics.js';
 export { ctcLoss, type CtcOptions, type CtcReduction, type CtcResult } from './loss/ctc.js';
 export {
+  ctcBeamSearch,
+  type CtcBeamOptions,
+  ctcGreedy,
+  type CtcHypothesis,
+  type CtcLanguageModel,
+} from './models/ctc-decode.js';
+export {
   BOS_TOKEN,
   EOS_TOKEN,
   Seq2Seq,
