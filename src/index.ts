@@ -66,6 +66,7 @@ export {
   type SequenceErrorRates,
   sequenceErrorRates,
 } from './loss/sequence-metrics.js';
+export { type Audio, decodeWav } from './io/wav.js';
 export { ctcLoss, type CtcOptions, type CtcReduction, type CtcResult } from './loss/ctc.js';
 export {
   ctcBeamSearch,

@@ -4,6 +4,7 @@ import './memory-limit.js'; // the memory budget's default: half of the machine'
 export { nodeMemoryLimit } from './memory-limit.js';
 export { loadClassifier, loadTagger, saveClassifier, saveTagger } from './classify-files.js';
 export { loadSeq2Seq, loadSeq2SeqCheckpoint, saveSeq2Seq, saveSeq2SeqCheckpoint } from './seq2seq-files.js';
+export { readWavFile } from './wav-files.js';
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
 export {
   loadCheckpoint,
