@@ -8,7 +8,13 @@
  * every engine). Returns a CRC-32 of every result's bytes, so the two sides compare bit for bit
  * without shipping megabytes of numbers out of the page.
  */
-import { crc32, type Floats, ParamArena, Recurrent, Rng, WasmKernels } from '../../src/index.js';
+// the modules themselves, not the root index: the page loads dist/ as plain ES modules with no
+// bundler, and the index also exports code that imports npm packages (wavefile) by bare name
+import { crc32 } from '../../src/io/safetensors.js';
+import { type Floats, WasmKernels } from '../../src/kernels/index.js';
+import { ParamArena } from '../../src/nn/params.js';
+import { Recurrent } from '../../src/nn/recurrent.js';
+import { Rng } from '../../src/rng.js';
 
 export interface ComputationResult {
   backend: string;
