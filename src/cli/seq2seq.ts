@@ -7,17 +7,14 @@
  */
 import {
   type AttentionMap,
-  type EpochRecord,
   attentionMapText,
   parseSchedule,
   EOS_TOKEN,
-  corpusBleu,
   g2pWords,
   type G2PSplit,
   Seq2Seq,
   type Seq2SeqCheckpoint,
   type Seq2SeqPair,
-  sequenceErrorRates,
   splitG2P,
   column,
 } from '../index.js';
@@ -29,17 +26,20 @@ import {
   readCsvFile,
   saveSeq2Seq,
   saveSeq2SeqCheckpoint,
-  writeFileAtomic,
   writeAttentionMap,
 } from '../node/index.js';
 import { UsageError } from './args.js';
+import {
+  type CurvePoint,
+  type Decoding,
+  errorRates,
+  type Item,
+  percent,
+  report,
+  UpdateProgress,
+  writeHistory,
+} from './seq2seq-report.js';
 import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
-
-/** A source with every target that counts as right for it. */
-interface Item {
-  source: string[];
-  references: string[][];
-}
 
 const DATA = 'Data (train and eval; one of):';
 
@@ -168,34 +168,11 @@ the closest reference ÷ its length) and BLEU, decoding greedily and with a beam
 
 type Values = FlagValues<typeof SEQ2SEQ.flags>;
 
-/**
- * Progress inside an epoch on stderr: a line redrawn in place on a terminal, a plain line every
- * 30 s otherwise (logs, CI).
- */
-class UpdateProgress {
-  private lastPlain = 0;
-  private shown = false;
-  private readonly tty = process.stderr.isTTY === true;
-
-  constructor(private readonly perEpoch: number) {}
-
-  update(e: { epoch: number; update: number; loss: number; seconds: number }): void {
-    const inEpoch = e.update - (e.epoch - 1) * this.perEpoch;
-    const text = `epoch ${e.epoch}: update ${Math.min(inEpoch, this.perEpoch)}/${this.perEpoch}, loss ${e.loss.toFixed(4)}, ${e.seconds.toFixed(0)} s`;
-    if (this.tty) {
-      process.stderr.write(`\r${text}\u001b[K`);
-      this.shown = true;
-    } else if (e.seconds - this.lastPlain >= 30) {
-      this.lastPlain = e.seconds;
-      process.stderr.write(`${text}\n`);
-    }
-  }
-
-  clear(): void {
-    if (this.shown) process.stderr.write('\r\u001b[K');
-    this.shown = false;
-  }
-}
+const decodingOf = (values: Values): Decoding => ({
+  beam: values.beam,
+  lengthPenalty: values['length-penalty'],
+  maxLength: values['max-length'],
+});
 
 const tokenize = (text: string, kind: string): string[] =>
   kind === 'char' ? [...text] : text.split(/\s+/).filter(Boolean);
@@ -235,65 +212,6 @@ function loadItems(values: Values): { name: string; items: Item[] } {
 
 const pairsOf = (items: readonly Item[]): Seq2SeqPair[] =>
   items.flatMap((it) => it.references.map((target) => ({ source: it.source, target })));
-
-const percent = (x: number): string => `${(100 * x).toFixed(2)} %`;
-
-/** One point of the learning curve: an epoch's losses and, with validation data, its greedy errors. */
-interface CurvePoint extends EpochRecord {
-  validSequenceError?: number;
-  validTokenError?: number;
-}
-
-/** The learning curve so far, with the model and recipe that made it, as JSON (written atomically). */
-function writeHistory(path: string, data: string, model: Seq2Seq, recipe: object, curve: readonly CurvePoint[]): void {
-  const run = { data, model: model.config, recipe, epochs: curve };
-  writeFileAtomic(path, new TextEncoder().encode(`${JSON.stringify(run, null, 1)}\n`));
-}
-
-/** Sequence and token error rates of the best translations of `items`. */
-function errorRates(model: Seq2Seq, items: readonly Item[], beam: number, values: Values) {
-  const out = model.translate(
-    items.map((it) => it.source),
-    {
-      beam,
-      lengthPenalty: values['length-penalty'],
-      ...(values['max-length'] === undefined ? {} : { maxLength: values['max-length'] }),
-    },
-  );
-  const predictions = out.map((h) => h[0]?.tokens ?? []);
-  return {
-    predictions,
-    ...sequenceErrorRates(
-      predictions,
-      items.map((it) => it.references),
-    ),
-  };
-}
-
-/** Greedy and beam scores on `items`, printed as a table. */
-function report(model: Seq2Seq, items: readonly Item[], values: Values, what: string): void {
-  console.log(`${what}: ${items.length} sources`);
-  const most = values['max-length'];
-  const tooLong = most === undefined ? 0 : items.filter((it) => it.references.every((r) => r.length > most)).length;
-  if (tooLong > 0)
-    console.error(
-      `warning: ${tooLong} of the ${items.length} sources have only targets longer than --max-length ${most}: they count as errors.`,
-    );
-  console.log('| decoding | sequence error | token error | BLEU | seconds |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const beam of [...new Set([1, values.beam])]) {
-    const started = performance.now();
-    const rates = errorRates(model, items, beam, values);
-    const bleu = corpusBleu(
-      rates.predictions,
-      items.map((it) => it.references),
-    ).bleu;
-    const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `| ${beam === 1 ? 'greedy' : `beam ${beam}`} | ${percent(rates.sequenceErrorRate)} | ${percent(rates.tokenErrorRate)} | ${(100 * bleu).toFixed(2)} | ${seconds.toFixed(1)} |`,
-    );
-  }
-}
 
 /** The options a checkpoint fixes, as [flag, the value it holds]. */
 function fixedByCheckpoint(checkpoint: Seq2SeqCheckpoint): Array<[string, unknown]> {
@@ -404,7 +322,7 @@ function trainCommand(values: Values, given: ReadonlySet<string>): number {
       onEpoch: (r, model) => {
         progress.clear();
         // the greedy errors on the validation split: the learning curve in the task's own measure
-        const rates = split.valid.length > 0 ? errorRates(model, split.valid, 1, values) : undefined;
+        const rates = split.valid.length > 0 ? errorRates(model, split.valid, 1, decodingOf(values)) : undefined;
         const errors =
           rates === undefined
             ? ''
@@ -427,7 +345,7 @@ function trainCommand(values: Values, given: ReadonlySet<string>): number {
     saveSeq2Seq(values.save, model);
     console.log(`saved ${values.save}`);
   }
-  report(model, split.test, values, 'test');
+  report(model, split.test, decodingOf(values), 'test');
   return 0;
 }
 
@@ -486,7 +404,7 @@ function evalCommand(values: Values): number {
   if (values.model === undefined) throw new UsageError('lstm seq2seq eval: --model FILE is needed.');
   const model = loadSeq2Seq(values.model);
   const { name, items } = loadItems(values);
-  report(model, splitG2P(items, values.seed).test, values, `${name}, test split (seed ${values.seed})`);
+  report(model, splitG2P(items, values.seed).test, decodingOf(values), `${name}, test split (seed ${values.seed})`);
   return 0;
 }
 
