@@ -11,6 +11,7 @@ import { builtinModules } from 'node:module';
 //   models                            train, nn, loss, data, optim
 //   io                                models, nn, data
 //   plot                              errors
+//   audio                             errors, rng (signal processing: features from samples)
 //   tasks                             data, rng
 //   classify, forecast, experiments   the layers above (features: pipelines, reports, metrics)
 //   index.ts, onnx.ts                 all of the above; never node:*
@@ -129,6 +130,12 @@ export default {
       'plot',
       ['kernels', 'nn', 'loss', 'data', 'optim', 'train', 'models', 'io', 'tasks', ...FEATURES, ...ENTRIES],
       'plot is pure drawing: errors only.',
+    ),
+    layer(
+      'audio',
+      'audio',
+      ['kernels', 'nn', 'loss', 'data', 'optim', 'train', 'models', 'io', 'plot', 'tasks', ...FEATURES, ...ENTRIES],
+      'audio is signal processing: errors and rng only.',
     ),
     layer(
       'tasks',

@@ -76,6 +76,30 @@ export {
   type CtcLanguageModel,
 } from './models/ctc-decode.js';
 export {
+  computeFeatures,
+  type FeatureConfig,
+  type FeatureOptions,
+  type Features,
+  featureWidth,
+  resolveFeatureConfig,
+  type SpecAugmentOptions,
+  specAugment,
+} from './audio/features.js';
+export type { Utterances } from './data/utterances.js';
+export type { SpeechConfig, SpeechModelOptions } from './models/speech-config.js';
+export {
+  type DecodeOptions,
+  type FrameScores,
+  type SpeechAlignment,
+  type SpeechFitOptions,
+  SpeechRecognizer,
+  type SpeechRecognizerOptions,
+  type SpeechReport,
+  type TimedCharacter,
+  type Transcript,
+} from './models/speech-recognizer.js';
+export { decodeSpeechRecognizer, encodeSpeechRecognizer } from './io/speech-model-file.js';
+export {
   BOS_TOKEN,
   EOS_TOKEN,
   Seq2Seq,

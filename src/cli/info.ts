@@ -3,6 +3,7 @@ import {
   decodeClassifier,
   decodeForecaster,
   decodeSeq2SeqFile,
+  decodeSpeechRecognizer,
   decodeTagger,
   describeBackend,
   describeStep,
@@ -104,6 +105,26 @@ export function infoCommand(argv: string[]): number {
           `recipe: B=${r.batchSize} adam lr=${r.learningRate} schedule=${r.schedule.kind} clip=${r.clip} patience=${r.patience} seed=${r.seed}`,
         );
       }
+      console.log(fileNote);
+    }
+    return 0;
+  }
+  if (type === 'speech-recognizer') {
+    const m = decodeSpeechRecognizer(bytes, undefined, where);
+    if (json) console.log(JSON.stringify({ type, config: m.config, parameters: m.arena.size, file }));
+    else {
+      const c = m.config;
+      const f = c.features;
+      const kind = f.kind === 'mfcc' ? `MFCC ${f.mfccCount} of ${f.melBands} mel bands` : `log-mel ${f.melBands} bands`;
+      const deltas = f.deltas === 0 ? '' : f.deltas === 1 ? ' + Δ' : ' + Δ + ΔΔ';
+      console.log(
+        `model: CTC speech recogniser, ${c.bidirectional ? 'bidirectional ' : ''}${c.cell.toUpperCase()} ${c.numLayers} × ${c.hiddenSize}, dropout ${c.dropout}`,
+      );
+      console.log(
+        `features: ${kind}${deltas}, ${f.sampleRate} Hz, ${((1000 * f.frameLength) / f.sampleRate).toFixed(1)} ms ${f.window} frames every ${((1000 * f.hopLength) / f.sampleRate).toFixed(1)} ms, CMVN ${f.cmvn}; ${c.stack} frame(s) per step`,
+      );
+      console.log(`alphabet: ${JSON.stringify(c.alphabet.join(''))} (${c.alphabet.length} characters and the blank)`);
+      console.log(`parameters: ${formatCount(m.arena.size)}`);
       console.log(fileNote);
     }
     return 0;

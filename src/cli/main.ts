@@ -13,6 +13,7 @@ import { GENERATE, generateCommand } from './generate.js';
 import { INFO, infoCommand } from './info.js';
 import { INSPECT, inspectCommand } from './inspect.js';
 import { SEQ2SEQ, seq2seqCommand } from './seq2seq.js';
+import { SPEECH, speechCommand } from './speech.js';
 import { TRAIN, trainCommand } from './train.js';
 
 const HELP = `Usage: lstm <command> [options]
@@ -31,6 +32,7 @@ Commands:
   classify   train a text classifier or per-step tagger (built-in spam example, or a CSV) beside baselines
   forecast   forecast a time series from a CSV/JSON table, backtested beside the baselines, with intervals
   seq2seq    train, run and score an encoder–decoder with attention (built-in CMUdict G2P, or a CSV)
+  speech     train a CTC speech recogniser on WAV files, transcribe recordings with per-character timing
   help CMD   the full help of a command
 
 Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kernel implementation
@@ -51,6 +53,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   classify: { help: CLASSIFY.help, run: classifyCommand },
   forecast: { help: FORECAST.help, run: forecastCommand },
   seq2seq: { help: SEQ2SEQ.help, run: seq2seqCommand },
+  speech: { help: SPEECH.help, run: speechCommand },
 };
 
 /**

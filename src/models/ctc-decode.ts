@@ -15,6 +15,8 @@ export interface CtcHypothesis {
   labels: number[];
   /** The frame where each label was first emitted (greedy), or where its prefix grew (beam). */
   frames: number[];
+  /** Greedy only: the last frame of each label's run on the best path (its end, for timing). */
+  lastFrames?: number[];
   /** log p of the labels (beam: summed over their alignments; greedy: the one best path's). */
   logProb: number;
 }
@@ -56,6 +58,7 @@ export function ctcGreedy(logits: ArrayLike<number>, frames: number, C: number, 
   const lp = logProbs('ctcGreedy', logits, frames, C);
   const labels: number[] = [];
   const at: number[] = [];
+  const last: number[] = [];
   let logProb = 0;
   let previous = -1;
   for (let t = 0; t < frames; t++) {
@@ -65,10 +68,11 @@ export function ctcGreedy(logits: ArrayLike<number>, frames: number, C: number, 
     if (best !== blank && best !== previous) {
       labels.push(best);
       at.push(t);
-    }
+      last.push(t);
+    } else if (best !== blank) last[last.length - 1] = t;
     previous = best;
   }
-  return { labels, frames: at, logProb };
+  return { labels, frames: at, lastFrames: last, logProb };
 }
 
 interface Prefix {

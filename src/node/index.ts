@@ -5,6 +5,15 @@ export { nodeMemoryLimit } from './memory-limit.js';
 export { loadClassifier, loadTagger, saveClassifier, saveTagger } from './classify-files.js';
 export { loadSeq2Seq, loadSeq2SeqCheckpoint, saveSeq2Seq, saveSeq2SeqCheckpoint } from './seq2seq-files.js';
 export { readWavFile } from './wav-files.js';
+export {
+  listSpeechFolder,
+  loadSpeechRecognizer,
+  readSpeechFiles,
+  readSpeechFolder,
+  saveSpeechRecognizer,
+  type SpeechFolder,
+  type SpeechFolderOptions,
+} from './speech-files.js';
 export { CORPORA, type Corpus, loadCorpus } from './corpora.js';
 export {
   loadCheckpoint,
@@ -18,7 +27,7 @@ export {
   saveTorchStateDict,
   writeFileAtomic,
 } from './files.js';
-export { encodePng, writeAttentionMap, writeChartPng, writeChartSvg } from './png.js';
+export { encodePng, writeAlignmentChart, writeAttentionMap, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
 export { loadForecaster, saveForecaster } from './forecast-files.js';
 export { loadCmuDict, loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';

@@ -10,10 +10,12 @@
 import { deflateSync } from 'node:zlib';
 import { ShapeError } from '../errors.js';
 import {
+  type AlignmentChart,
   type AttentionMap,
   attentionMapSvg,
   type LineChart,
   lineChartSvg,
+  rasterizeAlignment,
   rasterizeAttentionMap,
   rasterizeLineChart,
 } from '../plot/index.js';
@@ -137,4 +139,10 @@ export function writeAttentionMap(path: string, map: AttentionMap): void {
     const { width, height, rgba } = rasterizeAttentionMap(map);
     writeFileAtomic(path, encodePng(width, height, rgba));
   } else writeFileAtomic(path, new TextEncoder().encode(attentionMapSvg(map)));
+}
+
+/** A CTC alignment chart (src/plot/alignment-chart.ts) as a PNG file, written atomically. */
+export function writeAlignmentChart(path: string, chart: AlignmentChart): void {
+  const { width, height, rgba } = rasterizeAlignment(chart);
+  writeFileAtomic(path, encodePng(width, height, rgba));
 }

@@ -15,3 +15,4 @@ export { lineChartSvg } from './svg.js';
 export { rasterizeLineChart, type RgbaImage } from './raster.js';
 export { lineChartText, type TextChartOptions } from './text-chart.js';
 export { type AttentionMap, attentionMapSvg, attentionMapText, rasterizeAttentionMap } from './attention-map.js';
+export { type AlignmentChart, rasterizeAlignment } from './alignment-chart.js';

@@ -23,6 +23,7 @@ describe('ctcGreedy', () => {
     const r = ctcGreedy(peaked([0, 1, 1, 0, 1, 2, 2, 0, 3], 4), 9, 4);
     assert.deepEqual(r.labels, [1, 1, 2, 3]);
     assert.deepEqual(r.frames, [1, 4, 5, 8]);
+    assert.deepEqual(r.lastFrames, [2, 4, 6, 8], 'each label ends where its run ends');
     assert.deepEqual(ctcGreedy(peaked([0, 1, 1, 0], 4), 2, 4).labels, [1], 'only the first frames count');
     assert.deepEqual(ctcGreedy(peaked([3, 3, 1], 4), 3, 4, 3).labels, [1], 'another blank');
   });
