@@ -89,6 +89,7 @@ export type { Utterances } from './data/utterances.js';
 export type { SpeechConfig, SpeechModelOptions } from './models/speech-config.js';
 export {
   type DecodeOptions,
+  defaultSpecAugment,
   type FrameScores,
   type SpeechAlignment,
   type SpeechFitOptions,

@@ -19,7 +19,7 @@ import { TRAIN, trainCommand } from './train.js';
 const HELP = `Usage: lstm <command> [options]
 
 Train and run LSTM networks: character language models, forecasters, text classifiers and taggers,
-and the long-time-lag experiments.
+sequence-to-sequence models, speech recognisers, and the long-time-lag experiments.
 
 Commands:
   train      train a model on a text file or a built-in corpus (resumable)

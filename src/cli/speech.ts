@@ -4,7 +4,7 @@
  * LABEL_*.wav), holds out a validation part, trains, and reports character and word error rates;
  * transcribe prints the text of WAV files with each character's time; eval scores a saved model.
  */
-import { Rng, SpeechRecognizer, type Transcript, type Utterances } from '../index.js';
+import { defaultSpecAugment, Rng, SpeechRecognizer, type Transcript, type Utterances } from '../index.js';
 import {
   checkOutputPath,
   listSpeechFolder,
@@ -55,7 +55,7 @@ export const SPEECH = defineCommand(
     hidden: { type: 'integer', min: 1, max: 4096, default: 128, help: 'hidden size per direction' },
     layers: { type: 'integer', min: 1, max: 16, default: 2, help: 'recurrent layers' },
     unidirectional: { type: 'boolean', help: 'read forwards only (a streaming-capable model)' },
-    dropout: { type: 'number', min: 0, max: 0.99, default: 0.1, help: 'dropout between layers while training' },
+    dropout: { type: 'number', min: 0, max: 0.99, default: 0.3, help: 'dropout between layers while training' },
     epochs: { group: 'Training:', type: 'integer', min: 1, max: 1e5, default: 30, help: 'passes at most' },
     batch: { type: 'integer', min: 1, max: 1e5, default: 32, help: 'utterances per update' },
     minutes: { type: 'number', min: 0, max: 1e6, minExclusive: true, help: 'stop after N minutes', shown: 'none' },
@@ -67,7 +67,12 @@ export const SPEECH = defineCommand(
       shown: 'constant',
     },
     patience: { type: 'integer', min: 1, max: 1e5, default: 5, help: 'epochs without a better validation loss' },
-    'spec-augment': { type: 'boolean', help: 'mask 2 bands of features and 2 runs of frames in every utterance' },
+    augment: {
+      type: 'choice',
+      choices: ['specaugment', 'none'],
+      default: 'specaugment',
+      help: 'SpecAugment: mask 2 bands of features and 2 runs of ≤ 80 ms in every utterance, afresh each epoch',
+    },
     seed: { type: 'integer', min: 0, max: 2 ** 32 - 1, default: 1, help: 'seed of the split, weights and batches' },
     save: { type: 'string', value: 'FILE', help: 'save the trained model' },
     model: { group: 'Decoding:', type: 'string', value: 'FILE', help: 'a model saved with --save (transcribe, eval)' },
@@ -170,7 +175,6 @@ function trainCommand(values: Values): number {
     dropout: values.dropout,
     seed: values.seed,
   });
-  const base = values.features === 'mfcc' ? values.mfcc : values.mels;
   const progress = new UpdateProgress(Math.ceil(train.files.length / values.batch));
   const started = performance.now();
   const history = model.fit(train, valid, {
@@ -182,16 +186,7 @@ function trainCommand(values: Values): number {
     clip: 5,
     maxSeconds: values.minutes === undefined ? undefined : 60 * values.minutes,
     schedule: values.schedule === undefined ? undefined : parseSchedule(values.schedule),
-    specAugment:
-      values['spec-augment'] === true
-        ? {
-            frequencyMasks: 2,
-            frequencyWidth: Math.max(1, Math.round(0.15 * base)),
-            timeMasks: 2,
-            timeWidth: 10,
-            maxTimeFraction: 0.2,
-          }
-        : undefined,
+    specAugment: values.augment === 'none' ? undefined : defaultSpecAugment(model.config),
     onUpdate: (e) => progress.update(e),
     onEpoch: (r) => {
       progress.clear();

@@ -106,6 +106,23 @@ export interface SpeechAlignment extends FrameScores {
   characters: TimedCharacter[];
 }
 
+/**
+ * The SpecAugment masks `lstm speech train` uses (and the FSDD results were measured with): two
+ * bands of up to a fifth of the base features, two runs of up to 8 frames (80 ms) and at most a
+ * fifth of the utterance each, so a short word is never erased whole.
+ */
+export function defaultSpecAugment(config: SpeechConfig): SpecAugmentOptions {
+  const f = config.features;
+  const base = f.kind === 'mfcc' ? f.mfccCount : f.melBands;
+  return {
+    frequencyMasks: 2,
+    frequencyWidth: Math.max(1, Math.round(0.2 * base)),
+    timeMasks: 2,
+    timeWidth: 8,
+    maxTimeFraction: 0.2,
+  };
+}
+
 interface CheckedData {
   features: FeatureFrames[];
   labels: Int32Array[];

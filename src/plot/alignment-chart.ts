@@ -24,11 +24,11 @@ export interface AlignmentChart {
   characters: readonly { char: string; start: number; end: number }[];
 }
 
-const PX_PER_SECOND = 800;
+const PX_PER_SECOND = 240;
 const BAND_HEIGHT = 3;
-const ROW_HEIGHT = 11;
+const ROW_HEIGHT = 20;
 const MARGIN = 8;
-const SCALE = 1;
+const SCALE = 2;
 
 export function rasterizeAlignment(chart: AlignmentChart): RgbaImage {
   const seconds = Math.max(chart.frames * chart.secondsPerFrame, chart.steps * chart.secondsPerStep);

@@ -68,7 +68,6 @@ describe('lstm speech', () => {
       '1e-2',
       '--dropout',
       '0',
-      '--spec-augment',
       '--save',
       model,
     ]);
