@@ -76,6 +76,14 @@ export type FlagValues<T extends FlagTable> = { [K in keyof T]: FlagValue<T[K]> 
 /** The -h, --help flag every command has. */
 export const HELP_FLAG = { type: 'boolean', short: 'h', help: 'this help' } as const;
 
+/** The learning-rate schedule of the epoch-wise commands (seq2seq, speech), read by parseSchedule. */
+export const EPOCH_SCHEDULE_FLAG = {
+  type: 'string',
+  value: 'S',
+  help: 'constant | step:EVERY:GAMMA | cosine:WARMUP:TOTAL[:MINLR] (in updates)',
+  shown: 'constant',
+} as const;
+
 /** The prose around the flags in a command's help. */
 export interface HelpProse {
   /** The usage line(s). */

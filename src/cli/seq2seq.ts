@@ -39,7 +39,7 @@ import {
   UpdateProgress,
   writeHistory,
 } from './seq2seq-report.js';
-import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
+import { defineCommand, EPOCH_SCHEDULE_FLAG, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
 
 const DATA = 'Data (train and eval; one of):';
 
@@ -99,12 +99,7 @@ export const SEQ2SEQ = defineCommand(
       shown: 'none',
     },
     lr: { type: 'number', min: 0, max: 10, minExclusive: true, default: 2e-3, help: "Adam's learning rate" },
-    schedule: {
-      type: 'string',
-      value: 'S',
-      help: 'constant | step:EVERY:GAMMA | cosine:WARMUP:TOTAL[:MINLR] (in updates)',
-      shown: 'constant',
-    },
+    schedule: EPOCH_SCHEDULE_FLAG,
     patience: { type: 'integer', min: 1, max: 1e5, default: 3, help: 'epochs without a better validation loss' },
     'label-smoothing': { type: 'number', min: 0, max: 0.99, default: 0.1, help: 'ε of the smoothed loss' },
     'scheduled-sampling': {

@@ -17,7 +17,7 @@ import {
 } from '../node/index.js';
 import { parseSchedule } from '../index.js';
 import { UsageError } from './args.js';
-import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
+import { defineCommand, EPOCH_SCHEDULE_FLAG, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
 import { percent, UpdateProgress } from './seq2seq-report.js';
 
 const DATA = 'Data:';
@@ -60,12 +60,7 @@ export const SPEECH = defineCommand(
     batch: { type: 'integer', min: 1, max: 1e5, default: 32, help: 'utterances per update' },
     minutes: { type: 'number', min: 0, max: 1e6, minExclusive: true, help: 'stop after N minutes', shown: 'none' },
     lr: { type: 'number', min: 0, max: 10, minExclusive: true, default: 3e-3, help: "Adam's learning rate" },
-    schedule: {
-      type: 'string',
-      value: 'S',
-      help: 'constant | step:EVERY:GAMMA | cosine:WARMUP:TOTAL[:MINLR] (in updates)',
-      shown: 'constant',
-    },
+    schedule: EPOCH_SCHEDULE_FLAG,
     patience: { type: 'integer', min: 1, max: 1e5, default: 5, help: 'epochs without a better validation loss' },
     augment: {
       type: 'choice',

@@ -96,12 +96,20 @@ export function resolveSequenceConfig(where: string, opts: SequenceModelOptions)
   };
 }
 
+/** What a stack-and-head model's config says about its recurrent stack (classifier, tagger, speech). */
+export type StackConfig = Pick<SequenceModelConfig, 'cell' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'dropout'>;
+
 /** The recurrent stack's options: parameters named `${cell}.weight_ih_l0` … as PyTorch's. */
 export function recurrentOptionsOf(config: SequenceModelConfig): RecurrentOptions {
   const { input } = config;
+  return stackOptions(config, input.kind === 'tokens' ? input.embeddingSize : input.features);
+}
+
+/** A stack of this config reading `inputSize` values per step. */
+export function stackOptions(config: StackConfig, inputSize: number): RecurrentOptions {
   return {
     kind: config.cell,
-    inputSize: input.kind === 'tokens' ? input.embeddingSize : input.features,
+    inputSize,
     hiddenSize: config.hiddenSize,
     numLayers: config.numLayers,
     bidirectional: config.bidirectional,

@@ -11,6 +11,7 @@ import type { CellKind } from '../nn/cell-config.js';
 import { Linear } from '../nn/linear.js';
 import type { ParamSpec } from '../nn/params.js';
 import { Recurrent, type RecurrentOptions } from '../nn/recurrent.js';
+import { stackOptions } from './sequence-config.js';
 
 export interface SpeechConfig {
   /** The characters transcripts are written in; class k + 1 is alphabet[k] (class 0 the blank). */
@@ -89,15 +90,7 @@ export function stepWidth(config: SpeechConfig): number {
 
 /** The recurrent stack's options: parameters named `${cell}.weight_ih_l0` … as PyTorch's. */
 export function speechRecurrentOptions(config: SpeechConfig): RecurrentOptions {
-  return {
-    kind: config.cell,
-    inputSize: stepWidth(config),
-    hiddenSize: config.hiddenSize,
-    numLayers: config.numLayers,
-    bidirectional: config.bidirectional,
-    dropout: config.dropout,
-    prefix: `${config.cell}.`,
-  };
+  return stackOptions(config, stepWidth(config));
 }
 
 /** The parameters in arena order: the recurrent stack's, then the head ((A + 1) × directions·H). */
