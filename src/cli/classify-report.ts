@@ -5,8 +5,8 @@
 import {
   BagOfWordsClassifier,
   type ClassificationReport,
+  DataError,
   classificationReport,
-  documentedSplit,
   type FitHistory,
   labelTexts,
   majorityClass,
@@ -34,21 +34,64 @@ export interface ModelRow {
   seconds: number;
 }
 
-/** Texts and label cells → classes, and the documented split (src/classify/batches.ts documentedSplit). */
+/** Labelled texts as read from a file, before they are split. */
+export interface LabelledRows {
+  name: string;
+  texts: readonly string[];
+  labels: readonly string[];
+  describe: (n: number) => string;
+}
+
+/**
+ * Texts and label cells → classes, and the split: the test set is `files.test` when given, else
+ * every fifth text (src/data/batches.ts documentedSplit); the validation set is `files.valid` when
+ * given, else every tenth of the texts left; the rest trains. Classes come from the main texts;
+ * a held-out file's label must be one of them.
+ */
 export function datasetFrom(
-  name: string,
-  texts: readonly string[],
-  labelCells: readonly string[],
-  describe: (n: number) => string,
+  main: LabelledRows,
+  files: { valid?: LabelledRows | undefined; test?: LabelledRows | undefined } = {},
 ): Dataset {
-  const { classes, labels } = labelTexts(name, texts, labelCells, describe);
-  const split = documentedSplit(texts.length);
-  const part = (indices: number[]): TextSet => ({
-    inputs: indices.map((i) => texts[i] as string),
-    labels: Int32Array.from(indices, (i) => labels[i] as number),
-    describe: (n) => describe(indices[n] as number),
+  const { classes, labels } = labelTexts(main.name, main.texts, main.labels, main.describe);
+  const indices = Array.from({ length: main.texts.length }, (_, i) => i);
+  // without files, exactly the documented split: test i % 5 = 4, validation every tenth of the rest
+  const test = files.test === undefined ? indices.filter((i) => i % 5 === 4) : [];
+  const rest = indices.filter((i) => files.test !== undefined || i % 5 !== 4);
+  const valid = files.valid === undefined ? rest.filter((_, k) => k % 10 === 9) : [];
+  const train = rest.filter((_, k) => files.valid !== undefined || k % 10 !== 9);
+  const part = (picked: number[]): TextSet => ({
+    inputs: picked.map((i) => main.texts[i] as string),
+    labels: Int32Array.from(picked, (i) => labels[i] as number),
+    describe: (k) => main.describe(picked[k] as number),
   });
-  return { name, classes, train: part(split.train), valid: part(split.valid), test: part(split.test) };
+  return {
+    name: main.name,
+    classes,
+    train: part(train),
+    valid: files.valid === undefined ? part(valid) : heldOutSet(files.valid, classes),
+    test: files.test === undefined ? part(test) : heldOutSet(files.test, classes),
+  };
+}
+
+/** A validation or test file's texts, each label one of the training classes. */
+function heldOutSet(rows: LabelledRows, classes: readonly string[]): TextSet {
+  if (rows.texts.length === 0)
+    throw new DataError(rows.name, 'has no rows.', 'a held-out file needs at least one labelled text.');
+  const ids = new Map(classes.map((c, k) => [c, k]));
+  const labels = Int32Array.from(rows.labels, (cell, n) => {
+    const id = ids.get(cell.trim());
+    if (id === undefined)
+      throw new DataError(
+        rows.name,
+        `${rows.describe(n)}: the label ${JSON.stringify(cell.trim())} is not a class of the training data (${classes.join(', ')}).`,
+        'every held-out label must occur in the training file.',
+      );
+    return id;
+  });
+  rows.texts.forEach((t, n) => {
+    if (t.trim() === '') throw new DataError(rows.name, `${rows.describe(n)}: the text is empty.`);
+  });
+  return { inputs: [...rows.texts], labels, describe: rows.describe };
 }
 
 /** The majority class and the bag of words (both fitted on the training and validation texts), then the model. */

@@ -15,7 +15,14 @@ import {
 } from '../node/index.js';
 import { UsageError } from './args.js';
 import { defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
-import { type Dataset, datasetFrom, evaluateAll, printProbabilities, printReport } from './classify-report.js';
+import {
+  type Dataset,
+  datasetFrom,
+  evaluateAll,
+  type LabelledRows,
+  printProbabilities,
+  printReport,
+} from './classify-report.js';
 import { tagCommand, tagPredictCommand, type TagSettings } from './classify-tag.js';
 
 const DATA = 'Data (one of):';
@@ -33,6 +40,16 @@ export const CLASSIFY = defineCommand(
       type: 'string',
       value: 'FILE',
       help: 'a CSV file with a header row; class ids follow the sorted label names',
+    },
+    'test-csv': {
+      type: 'string',
+      value: 'FILE',
+      help: 'a test file with the same columns (instead of every fifth row of --csv)',
+    },
+    'valid-csv': {
+      type: 'string',
+      value: 'FILE',
+      help: 'a validation file for early stopping (instead of every tenth training row)',
     },
     'text-column': { type: 'string', value: 'NAME', default: 'text', help: 'its column of texts' },
     'label-column': { type: 'string', value: 'NAME', help: 'its column of labels', shown: 'label; tags with --tag' },
@@ -112,7 +129,9 @@ confusion matrix on held-out texts, beside two baselines: the majority class, an
 logistic regression. With --model, print the class probabilities of the texts given.`,
     notes: {
       [DATA]: `The split is fixed: every fifth text in file order (index i with i % 5 = 4) is the test set; every
-tenth of the rest is the validation set (early stopping only); the rest trains.`,
+tenth of the rest is the validation set (early stopping only); the rest trains. --test-csv and
+--valid-csv replace the test and validation parts with files of your own (their labels must be
+classes of the training file).`,
     },
     labelWidth: 24,
     closing: `Example: lstm classify --example spam --save spam.lstm
@@ -143,19 +162,32 @@ function loadDataset(values: Values): Dataset {
       `lstm classify: give --example spam or --csv FILE (or --model FILE to predict).\nSee 'lstm classify --help'.`,
     );
   if (example !== undefined) {
+    const file =
+      values['test-csv'] !== undefined ? '--test-csv' : values['valid-csv'] !== undefined ? '--valid-csv' : null;
+    if (file !== null)
+      throw new UsageError(
+        `lstm classify: ${file} goes with --csv FILE; the built-in example keeps its documented split.`,
+      );
     if (example !== 'spam') throw new UsageError(`lstm classify: the built-in example is 'spam'; got '${example}'.`);
     const messages = loadSpamAssassin();
-    return datasetFrom(
-      'SpamAssassin',
-      messages.map((m) => m.text),
-      messages.map((m) => (m.spam ? 'spam' : 'ham')),
-      (n) => `message ${n}`,
-    );
+    return datasetFrom({
+      name: 'SpamAssassin',
+      texts: messages.map((m) => m.text),
+      labels: messages.map((m) => (m.spam ? 'spam' : 'ham')),
+      describe: (n) => `message ${n}`,
+    });
   }
-  const table = readCsvFile(csv as string);
-  const texts = column(table, values['text-column']);
-  const labels = column(table, values['label-column'] ?? 'label');
-  return datasetFrom(csv as string, texts, labels, (n) => `row ${n + 2}`);
+  const rows = (file: string | undefined): LabelledRows | undefined => {
+    if (file === undefined) return undefined;
+    const table = readCsvFile(file);
+    return {
+      name: file,
+      texts: column(table, values['text-column']),
+      labels: column(table, values['label-column'] ?? 'label'),
+      describe: (n) => `row ${n + 2}`,
+    };
+  };
+  return datasetFrom(rows(csv) as LabelledRows, { valid: rows(values['valid-csv']), test: rows(values['test-csv']) });
 }
 
 function predictCommand(values: Values, positionals: string[]): number {
@@ -183,7 +215,15 @@ export function classifyCommand(argv: string[]): number {
   // before any work: a classifier or tagger that cannot be saved is not trained
   if (values.save !== undefined) {
     checkOutputPath(values.save, 'lstm classify --save');
-    checkInputsKept('lstm classify', [['--save', values.save]], [['--csv', values.csv]]);
+    checkInputsKept(
+      'lstm classify',
+      [['--save', values.save]],
+      [
+        ['--csv', values.csv],
+        ['--test-csv', values['test-csv']],
+        ['--valid-csv', values['valid-csv']],
+      ],
+    );
   }
   const { tokens, pooling } = values;
   const settings = {
@@ -203,7 +243,9 @@ export function classifyCommand(argv: string[]): number {
   if (values.tag) {
     const csv = values.csv;
     if (csv === undefined) throw new UsageError('lstm classify: --tag reads a CSV: --tag --csv FILE.');
-    const unused = (['example', 'pooling', 'max-length', 'class-weights'] as const).find((f) => given.has(f));
+    const unused = (['example', 'pooling', 'max-length', 'class-weights', 'test-csv', 'valid-csv'] as const).find((f) =>
+      given.has(f),
+    );
     if (unused !== undefined) throw new UsageError(`lstm classify: --${unused} does not apply to --tag.`);
     const tagSettings: TagSettings = { ...settings, tokens, bidirectional: values.bidirectional };
     return tagCommand(csv, values['text-column'], values['label-column'] ?? 'tags', tagSettings, values.save);

@@ -19,6 +19,7 @@ import {
   forecastTable,
   formatTime,
   lineChartText,
+  parseIsoTime,
   type PreparedSeries,
   prepareSeries,
   readDecimal,
@@ -110,6 +111,11 @@ export const FORECAST = defineCommand(
       min: 1,
       help: 'rows held out at the end for the backtest',
       shown: ': a fifth of the rows',
+    },
+    'test-from': {
+      type: 'string',
+      value: 'TIME',
+      help: 'hold out the rows from this time on instead (an ISO date such as 2016-01, or a step index)',
     },
     stride: { type: 'integer', min: 1, default: 1, help: 'rows between backtest origins' },
     save: { type: 'string', value: 'FILE', help: 'write the trained forecaster (scalers, calibration and weights)' },
@@ -271,6 +277,31 @@ function describeSeries(series: PreparedSeries, rows: number): string {
   return `${series.N} rows of ${describeStep(series.step)} from ${formatTime(series.times[0] as number, series.step)} to ${formatTime(series.timeAt(series.N - 1), series.step)}${gaps > 0 ? ` (${gaps} absent row(s) on the grid, ${series.spec.missing === 'skip' ? 'left as gaps: windows touching one are skipped' : `filled by --missing ${series.spec.missing}`})` : ''}`;
 }
 
+/** Rows held out for the backtest: --test N, the rows from --test-from TIME on, or the default. */
+function heldOutRows(values: Values, series: PreparedSeries, exampleTest: number | undefined): number {
+  const from = values['test-from'];
+  if (from === undefined)
+    return values.test === undefined
+      ? (exampleTest ?? Math.round(series.N / 5))
+      : checkFlagRange('forecast', 'test', values.test, 1, series.N - 2);
+  if (values.test !== undefined) throw new UsageError('lstm forecast: give --test N or --test-from TIME, not both.');
+  const index = series.step.kind === 'index';
+  const t = index ? (/^-?\d+$/.test(from.trim()) ? Number(from) : Number.NaN) : parseIsoTime(from.trim());
+  if (Number.isNaN(t))
+    throw new UsageError(
+      `lstm forecast: --test-from ${JSON.stringify(from)} is not ${index ? 'a step index (the time column holds integers)' : 'an ISO date or time such as 2016-01 or 2016-01-01'}.`,
+    );
+  const span = `the data run from ${formatTime(series.timeAt(0), series.step)} to ${formatTime(series.timeAt(series.N - 1), series.step)}`;
+  let first = 0;
+  while (first < series.N && series.timeAt(first) < t) first++;
+  if (first >= series.N) throw new UsageError(`lstm forecast: --test-from ${from} is after the last row; ${span}.`);
+  if (first < 2)
+    throw new UsageError(
+      `lstm forecast: --test-from ${from} leaves ${first} training row(s) before it; ${span}, and at least 2 rows must come before the test rows.`,
+    );
+  return series.N - first;
+}
+
 export function forecastCommand(argv: string[]): number {
   const line = readCommandLine(FORECAST, argv);
   if (line === undefined) return 0;
@@ -302,10 +333,7 @@ export function forecastCommand(argv: string[]): number {
     calendar: options.calendar ?? [],
     missing: options.missing ?? 'error',
   });
-  const test =
-    values.test === undefined
-      ? (example?.test ?? Math.round(series.N / 5))
-      : checkFlagRange('forecast', 'test', values.test, 1, series.N - 2);
+  const test = heldOutRows(values, series, example?.test);
   const trainEnd = series.N - test;
   console.log(`${name}: ${describeSeries(series, table.rows)}`);
   console.log(

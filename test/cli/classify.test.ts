@@ -99,6 +99,31 @@ describe('lstm classify', () => {
     );
   });
 
+  it('evaluates on your own split: --test-csv and --valid-csv, an unseen class named by its row', () => {
+    const train = writeCsv('train.csv', rows.slice(0, 80));
+    const test = writeCsv('test.csv', rows.slice(80, 110));
+    const valid = writeCsv('valid.csv', rows.slice(110));
+    const cols = ['--text-column', 'review', '--label-column', 'sentiment', ...small];
+    const r = lstm('classify', '--csv', train, '--test-csv', test, ...cols);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /72 training, 8 validation, 30 test texts/);
+    assert.match(r.stdout, /\| majority class \| (\d+\.\d+) %/);
+    const both = lstm('classify', '--csv', train, '--test-csv', test, '--valid-csv', valid, ...cols);
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stderr, /80 training, 10 validation, 30 test texts/);
+    const onlyValid = lstm('classify', '--csv', train, '--valid-csv', valid, ...cols);
+    assert.match(onlyValid.stderr, /64 training, 10 validation, 16 test texts/);
+    const unseen = writeCsv('unseen.csv', [
+      ['a fine film', 'pos'],
+      ['what a film', 'meh'],
+    ]);
+    const bad = lstm('classify', '--csv', train, '--test-csv', unseen, ...cols);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unseen\.csv: row 3: the label "meh" is not a class of the training data \(neg, pos\)/);
+    const example = lstm('classify', '--example', 'spam', '--test-csv', test);
+    assert.match(example.stderr, /--test-csv goes with --csv FILE; the built-in example keeps its documented split/);
+  });
+
   it('names the row of a one-example class or an empty text, the columns there are, and bad flags', () => {
     const lonely = writeCsv('lonely.csv', [...rows.slice(0, 20), ['so so', 'meh']]);
     let r = lstm('classify', '--csv', lonely, '--text-column', 'review', '--label-column', 'sentiment', ...small);

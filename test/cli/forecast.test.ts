@@ -121,6 +121,25 @@ describe('lstm forecast', () => {
     assert.match(ok.stdout, /\| sales \| 80% low \| 80% high \|/);
   });
 
+  it('--test-from holds out the rows from a date on; a date outside the data, or both flags, are refused', () => {
+    const sales = 'test/fixtures/model-files-sales.csv';
+    const common = ['forecast', '--csv', sales, '--time', 'month', '--target', 'sales', '--no-chart'];
+    const fast = ['--lookback', '6', '--horizon', '3', '--epochs', '5', '--hidden', '8'];
+    const r = lstm(...common, ...fast, '--test-from', '2007-01');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /training on the first 84 rows, backtest on the last 12/);
+    assert.match(r.stdout, /10 origins × 3 steps = 30 points/);
+    const late = lstm(...common, '--test-from', '2031-05');
+    assert.equal(late.code, 2);
+    assert.match(late.stderr, /--test-from 2031-05 is after the last row; the data run from 2000-01-01 to 2007-12-01/);
+    const early = lstm(...common, '--test-from', '1999-01-01');
+    assert.match(early.stderr, /leaves 0 training row\(s\) before it/);
+    const bad = lstm(...common, '--test-from', 'last year');
+    assert.match(bad.stderr, /"last year" is not an ISO date or time such as 2016-01/);
+    const both = lstm(...common, '--test-from', '2007-01', '--test', '12');
+    assert.match(both.stderr, /give --test N or --test-from TIME, not both/);
+  });
+
   it('names a missing column, a non-numeric cell and too few rows', () => {
     const missing = lstm('forecast', '--csv', csv, '--time', 'week', '--target', 'revenue', '--no-chart');
     assert.equal(missing.code, 1);
