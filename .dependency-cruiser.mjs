@@ -12,6 +12,7 @@ import { builtinModules } from 'node:module';
 //   io                                models, nn, data
 //   plot                              errors
 //   audio                             errors, rng (signal processing: features from samples)
+//   stats                             errors (statistical models: exponential smoothing, Theta)
 //   tasks                             data, rng
 //   classify, forecast, experiments   the layers above (features: pipelines, reports, metrics)
 //   index.ts, onnx.ts                 all of the above; never node:*
@@ -136,6 +137,26 @@ export default {
       'audio',
       ['kernels', 'nn', 'loss', 'data', 'optim', 'train', 'models', 'io', 'plot', 'tasks', ...FEATURES, ...ENTRIES],
       'audio is signal processing: errors and rng only.',
+    ),
+    layer(
+      'stats',
+      'stats',
+      [
+        'kernels',
+        'nn',
+        'loss',
+        'data',
+        'optim',
+        'train',
+        'models',
+        'io',
+        'plot',
+        'audio',
+        'tasks',
+        ...FEATURES,
+        ...ENTRIES,
+      ],
+      'stats is numerical statistics: errors (and rng) only.',
     ),
     layer(
       'tasks',

@@ -11,7 +11,9 @@ import {
   backtestTable,
   type CalendarFeature,
   describeBackend,
+  defaultSeason,
   describeStep,
+  type EtsSpec,
   type Forecast,
   Forecaster,
   type ForecasterOptions,
@@ -19,6 +21,7 @@ import {
   forecastTable,
   formatTime,
   lineChartText,
+  parseEtsSpec,
   parseIsoTime,
   type PreparedSeries,
   prepareSeries,
@@ -111,6 +114,12 @@ export const FORECAST = defineCommand(
       min: 1,
       help: 'rows held out at the end for the backtest',
       shown: ': a fifth of the rows',
+    },
+    ets: {
+      type: 'string',
+      value: 'MODEL',
+      help: "the ETS row's model: AAA (Holt–Winters), AAdA, AAM, AAdM, ANA, ANN, AAN, AAdN, ANM, or auto (lowest AICc at each origin)",
+      shown: 'AAA, or AAN without a season',
     },
     'test-from': {
       type: 'string',
@@ -277,6 +286,14 @@ function describeSeries(series: PreparedSeries, rows: number): string {
   return `${series.N} rows of ${describeStep(series.step)} from ${formatTime(series.times[0] as number, series.step)} to ${formatTime(series.timeAt(series.N - 1), series.step)}${gaps > 0 ? ` (${gaps} absent row(s) on the grid, ${series.spec.missing === 'skip' ? 'left as gaps: windows touching one are skipped' : `filled by --missing ${series.spec.missing}`})` : ''}`;
 }
 
+function readEtsFlag(text: string, season: number): EtsSpec | 'auto' {
+  try {
+    return parseEtsSpec(text, season);
+  } catch (e) {
+    throw new UsageError(`lstm forecast: --ets ${text}: ${(e as Error).message}`);
+  }
+}
+
 /** Rows held out for the backtest: --test N, the rows from --test-from TIME on, or the default. */
 function heldOutRows(values: Values, series: PreparedSeries, exampleTest: number | undefined): number {
   const from = values['test-from'];
@@ -334,6 +351,9 @@ export function forecastCommand(argv: string[]): number {
     missing: options.missing ?? 'error',
   });
   const test = heldOutRows(values, series, example?.test);
+  // before training: a bad --ets is refused at once
+  const season = options.season !== undefined && options.season > 0 ? options.season : defaultSeason(series.step);
+  const ets = values.ets === undefined ? undefined : readEtsFlag(values.ets, season);
   const trainEnd = series.N - test;
   console.log(`${name}: ${describeSeries(series, table.rows)}`);
   console.log(
@@ -361,7 +381,7 @@ export function forecastCommand(argv: string[]): number {
   console.log(
     `trained ${epochs} epochs in ${formatDuration(seconds)} (kept the epoch with the lowest validation loss)`,
   );
-  const result = backtest(f, series, { trainEnd, stride: values.stride });
+  const result = backtest(f, series, { trainEnd, stride: values.stride, ets });
   const forecast = f.forecast(series);
   const report = `${backtestTable(result)}\n\nForecast after the data:\n\n${forecastTable(forecast)}`;
   console.log(`\n${report}`);

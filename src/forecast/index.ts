@@ -27,7 +27,20 @@ export { MAX_CELL_CHARACTERS, MAX_COLUMNS } from '../data/table.js';
 export { ForecastNetwork, type ForecastNetworkShape, type TrainForecastOptions } from '../models/forecast-network.js';
 export { checkQuantiles, pinballLoss } from '../loss/pinball.js';
 export {
+  autoEts,
+  etsName,
+  type EtsFit,
+  type EtsSeason,
+  type EtsSpec,
+  type EtsTrend,
+  fitEts,
+  forecastEts,
+  parseEtsSpec,
+} from '../stats/ets.js';
+export { fitTheta, forecastTheta, type ThetaFit } from '../stats/theta.js';
+export {
   backtest,
+  holtWinters,
   type BacktestOptions,
   type BacktestResult,
   type MethodName,

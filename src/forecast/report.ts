@@ -5,8 +5,12 @@ import type { BacktestResult, MethodName } from './backtest.js';
 
 const METHOD_LABELS: Record<MethodName, string> = {
   lstm: 'LSTM (median)',
-  naive: 'naive',
+  ensemble: 'median of LSTM and ETS',
+  ets: 'ETS',
+  theta: 'Theta',
+  'seasonal-naive-drift': 'seasonal naive + drift',
   'seasonal-naive': 'seasonal naive',
+  naive: 'naive',
   drift: 'drift',
 };
 
@@ -28,9 +32,14 @@ export function backtestTable(result: BacktestResult): string {
           ? `\n${level}% interval: ${(100 * t.coverage).toFixed(1)}% of the held-out points inside (mean width ${fixed(t.meanWidth, 3)}; ` +
             `the network's raw quantiles alone: ${(100 * t.rawCoverage).toFixed(1)}%).`
           : '';
+      const chosen = Object.entries(t.etsModels)
+        .sort((a, b) => b[1] - a[1])
+        .map(([model, n]) => `${model} ${n}×`)
+        .join(', ');
       return (
         [
           `${t.name}: ${result.origins.length} origins × ${result.horizon} steps = ${result.points} points; MASE against seasonal naive with m = ${result.season} on the training rows.`,
+          `The statistical rows are refitted at every origin on the data up to it; ETS models used: ${chosen}.`,
           '',
           '| method | MAE | RMSE | MAPE % | sMAPE % | MASE |',
           '|---|---|---|---|---|---|',
