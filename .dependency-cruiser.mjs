@@ -4,15 +4,15 @@ import { builtinModules } from 'node:module';
 // The layer map they enforce, bottom to top (docs/architecture.md, "Who may import whom"):
 //   errors, rng                       nothing of the project
 //   kernels                           errors
-//   nn, data                          kernels, errors, rng
+//   audio                             errors, rng (signal processing: features from samples)
+//   stats                             errors (statistical models: exponential smoothing, Theta)
+//   nn, data                          kernels, errors, rng (data also audio and stats)
 //   loss                              kernels, errors, rng, data (the targets it compares with)
 //   optim                             kernels, nn (the parameter arena)
 //   train                             optim, loss, nn, data
 //   models                            train, nn, loss, data, optim
 //   io                                models, nn, data
 //   plot                              errors
-//   audio                             errors, rng (signal processing: features from samples)
-//   stats                             errors (statistical models: exponential smoothing, Theta)
 //   tasks                             data, rng
 //   classify, forecast, experiments   the layers above (features: pipelines, reports, metrics)
 //   index.ts, onnx.ts                 all of the above; never node:*

@@ -8,6 +8,12 @@
  *          (d = row − e: the local linear trend through the last season, which carries a growing
  *          series' slope into the forecast, so the network learns the seasonal shape and the
  *          deviations around it rather than a level it has never seen)
+ *   ets    ref = the exponential-smoothing forecast from e: (ℓ_e + φ_d b_e) ⊕ s, with φ_d = d for
+ *          rows up to e and φ + … + φ^d after it, s the newest seasonal state of the row's position
+ *          known at e          scale = the one-step errors' root mean square (training rows)
+ *          (Smyl's ES-RNN idea, 2018: Holt–Winters, fitted once on the training rows, supplies the
+ *          level, trend and season; the network reads and predicts what it leaves unexplained, so
+ *          an output of 0 is the Holt–Winters forecast. Its states at row e read rows up to e only.)
  * Exogenous columns are standardised (StandardScaler, training rows); calendar columns are as they are.
  *   inputs of row r in the window ending at e: [targets (K), exogenous (E), calendar (2C)] = F
  *   outputs: (B, h, K, Q) scaled, decoded to (B, h, K, Q) in the target's units, quantiles sorted
@@ -16,11 +22,17 @@ import { ConfigError, DataError } from '../errors.js';
 import { quoteCell } from './cell-text.js';
 import { type ScalerState, StandardScaler } from './scaler.js';
 import type { PreparedSeries } from './series.js';
-import type { Step } from './time-index.js';
+import { fillMissing, type Step } from './time-index.js';
+import { type EtsParameters, type EtsStateSeries, etsStates, fitHoltWinters } from '../stats/ets.js';
 import type { EncodedWindow, WindowShape } from './windows.js';
 
-export type Reference = 'none' | 'last' | 'trend';
-export const REFERENCES: readonly Reference[] = ['none', 'last', 'trend'];
+export type Reference = 'none' | 'last' | 'trend' | 'ets';
+export const REFERENCES: readonly Reference[] = ['none', 'last', 'trend', 'ets'];
+
+/** A target's smoothing model for the 'ets' reference, as stored (JSON: the seasons a list). */
+export interface SmoothingState extends Omit<EtsParameters, 'initial'> {
+  initial: { level: number; trend: number; season: number[] };
+}
 
 export interface EncodingState {
   /** The time step of the series it was fitted on; a forecast needs the same. */
@@ -31,6 +43,8 @@ export interface EncodingState {
   targetCenter: number[];
   targetScale: number[];
   features: ScalerState;
+  /** With the 'ets' reference: each target's Holt–Winters model, fitted on the training rows. */
+  smoothing?: SmoothingState[] | undefined;
 }
 
 /** The value of target k at row r as window b sees it (recursive forecasts see their own). */
@@ -52,6 +66,7 @@ export function fitEncoding(
     throw new ConfigError('Forecaster', `the reference must be one of ${REFERENCES.join(', ')}; got '${reference}'.`);
   const targetCenter: number[] = [];
   const targetScale: number[] = [];
+  const smoothing: SmoothingState[] = [];
   series.targets.forEach((y, k) => {
     const name = series.spec.targets[k] as string;
     const train = Array.from(y.subarray(0, trainEnd));
@@ -59,6 +74,15 @@ export function fitEncoding(
     if (known.length < 2)
       throw new DataError('Forecaster', `target ${quoteCell(name)} has fewer than 2 values in the training rows.`);
     targetCenter.push(known.reduce((a, b) => a + b, 0) / known.length);
+    if (reference === 'ets') {
+      const filled = fillMissing(y.subarray(0, trainEnd), 'ffill', () => name);
+      const fit = fitHoltWinters(filled, season, `Forecaster: target ${quoteCell(name)}`);
+      const { spec, alpha, beta, gamma, phi, initial } = fit;
+      smoothing.push({ spec, alpha, beta, gamma, phi, initial: { ...initial, season: Array.from(initial.season) } });
+      const rms = Math.sqrt(fit.sse / fit.n);
+      targetScale.push(rms > 0 ? rms : 1);
+      return;
+    }
     const m = reference === 'none' ? 0 : Math.max(1, season);
     const changes =
       m === 0
@@ -75,7 +99,15 @@ export function fitEncoding(
       series.spec.features.map((name, e) => [name, (series.features[e] as Float64Array).subarray(0, trainEnd)]),
     ),
   ).state;
-  return { step: series.step, reference, season, targetCenter, targetScale, features };
+  return {
+    step: series.step,
+    reference,
+    season,
+    targetCenter,
+    targetScale,
+    features,
+    ...(reference === 'ets' ? { smoothing } : {}),
+  };
 }
 
 export class WindowEncoder {
@@ -83,6 +115,8 @@ export class WindowEncoder {
   readonly F: number;
   private readonly featureScaler: StandardScaler;
   private readonly scaledFeatures: Float64Array[];
+  /** With the 'ets' reference: each target's smoothing states at every row, and its φ. */
+  private readonly smoothed: { states: EtsStateSeries; phi: number; multiplicative: boolean }[];
 
   constructor(
     readonly state: EncodingState,
@@ -95,6 +129,14 @@ export class WindowEncoder {
       this.featureScaler.transform(name, series.features[e] as Float64Array),
     );
     this.F = this.K + this.scaledFeatures.length + 2 * series.spec.calendar.length;
+    this.smoothed = (state.smoothing ?? []).map((s, k) => ({
+      states: etsStates(
+        { ...s, initial: { ...s.initial, season: Float64Array.from(s.initial.season) } },
+        series.targets[k] as Float64Array,
+      ),
+      phi: s.phi,
+      multiplicative: s.spec.season === 'multiplicative',
+    }));
   }
 
   /** The sizes of its windows with h target steps (h = 0: windows to forecast from). */
@@ -104,6 +146,7 @@ export class WindowEncoder {
 
   /** The first row a window may end at: a full lookback, and a full season before it for 'trend'. */
   get firstEnd(): number {
+    if (this.state.reference === 'ets') return this.L - 1;
     return Math.max(this.L - 1, this.state.reference === 'trend' ? this.state.season : 0);
   }
 
@@ -113,9 +156,19 @@ export class WindowEncoder {
   private reference(b: number, k: number, e: number, d: number, valueAt: ValueAt): number {
     const { reference, season } = this.state;
     if (reference === 'none') return this.state.targetCenter[k] as number;
+    if (reference === 'ets') return this.smoothedForecast(k, e, d);
     const last = valueAt(b, k, e);
     if (reference === 'last') return last;
     return last + (d * (last - valueAt(b, k, e - season))) / season;
+  }
+
+  /** The smoothing model's value for row e + d from origin e (d ≤ 0: the rows the window reads). */
+  private smoothedForecast(k: number, e: number, d: number): number {
+    const { states, phi, multiplicative } = this.smoothed[k] as (typeof this.smoothed)[number];
+    const steps = d <= 0 || phi === 1 ? d : (phi * (1 - phi ** d)) / (1 - phi);
+    const base = (states.level[e] as number) + steps * (states.trend[e] as number);
+    const s = states.seasonAt(e, e + d);
+    return multiplicative ? base * s : base + s;
   }
 
   /**

@@ -33,14 +33,18 @@ export {
   type EtsSeason,
   type EtsSpec,
   type EtsTrend,
+  type EtsParameters,
+  etsStates,
+  type EtsStateSeries,
   fitEts,
+  fitHoltWinters,
   forecastEts,
+  holtWinters,
   parseEtsSpec,
 } from '../stats/ets.js';
 export { fitTheta, forecastTheta, type ThetaFit } from '../stats/theta.js';
 export {
   backtest,
-  holtWinters,
   type BacktestOptions,
   type BacktestResult,
   type MethodName,

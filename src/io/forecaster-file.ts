@@ -8,7 +8,7 @@
  * saved.
  */
 import { REFERENCES } from '../data/series-encoding.js';
-import type { EncodingState } from '../data/series-encoding.js';
+import type { EncodingState, SmoothingState } from '../data/series-encoding.js';
 import { CALENDAR_FEATURES } from '../data/series.js';
 import { MISSING_POLICIES, type Step } from '../data/time-index.js';
 import { defaultKernels, type Kernels } from '../kernels/index.js';
@@ -125,7 +125,12 @@ function checkEncoding(where: string, raw: unknown, config: ForecasterConfig): E
   )
     throw fieldError(where, 'encoding.features.columns', `config.features (${config.features.length})`, columns);
   const F = config.features.length;
+  if (config.reference === 'ets' && e.smoothing === undefined)
+    throw fieldError(where, 'encoding.smoothing', "one smoothing model per target (the 'ets' reference)", undefined);
+  if (config.reference !== 'ets' && e.smoothing !== undefined)
+    throw fieldError(where, 'encoding.smoothing', `absent (the reference is '${config.reference}')`, e.smoothing);
   return {
+    ...(config.reference === 'ets' ? { smoothing: checkSmoothing(where, e.smoothing, K, config.season) } : {}),
     step: checkStep(where, e.step),
     reference: config.reference,
     season: config.season,
@@ -137,6 +142,36 @@ function checkEncoding(where: string, raw: unknown, config: ForecasterConfig): E
       std: numberListField(where, 'encoding.features.std', scaler.std, F, positive),
     },
   };
+}
+
+/** The 'ets' reference's models: K of them, each a Holt–Winters spec with admissible parameters and finite states. */
+function checkSmoothing(where: string, raw: unknown, K: number, season: number): SmoothingState[] {
+  if (!Array.isArray(raw) || raw.length !== K)
+    throw fieldError(where, 'encoding.smoothing', `a list of ${K} smoothing models`, raw);
+  return raw.map((item, k) => {
+    const f = (name: string): string => `encoding.smoothing[${k}].${name}`;
+    const o = objectField(where, `encoding.smoothing[${k}]`, item);
+    const spec = objectField(where, f('spec'), o.spec);
+    const trend = choiceField(where, f('spec.trend'), spec.trend, ['none', 'additive', 'damped'] as const);
+    const kind = choiceField(where, f('spec.season'), spec.season, ['none', 'additive', 'multiplicative'] as const);
+    const period = countField(where, f('spec.period'), spec.period, 1, 1 << 20);
+    if (kind !== 'none' && period !== season)
+      throw fieldError(where, f('spec.period'), `config.season (${season})`, period);
+    const unit = { min: 0, max: 1 };
+    const initial = objectField(where, f('initial'), o.initial);
+    return {
+      spec: { trend, season: kind, period },
+      alpha: numberField(where, f('alpha'), o.alpha, unit),
+      beta: numberField(where, f('beta'), o.beta, unit),
+      gamma: numberField(where, f('gamma'), o.gamma, unit),
+      phi: numberField(where, f('phi'), o.phi, unit),
+      initial: {
+        level: numberField(where, f('initial.level'), initial.level, {}),
+        trend: numberField(where, f('initial.trend'), initial.trend, {}),
+        season: numberListField(where, f('initial.season'), initial.season, kind === 'none' ? 0 : period),
+      },
+    };
+  });
 }
 
 /**

@@ -105,6 +105,12 @@ function resolveConfig(o: ForecasterOptions): ForecasterConfig {
     throw new ConfigError(where, `strategy must be direct or recursive; got '${config.strategy}'.`);
   if (!REFERENCES.includes(config.reference))
     throw new ConfigError(where, `reference must be one of ${REFERENCES.join(', ')}; got '${config.reference}'.`);
+  if (config.strategy === 'recursive' && config.reference === 'ets')
+    throw new ConfigError(
+      where,
+      "the 'ets' reference forecasts from the smoothing states at the origin; the recursive strategy would need them past it.",
+      'use --strategy direct with --reference ets.',
+    );
   if (config.strategy === 'recursive' && config.features.length > 0)
     throw new ConfigError(
       where,

@@ -678,8 +678,13 @@ export class EtsEstimator {
     const floored = Math.max(sse, n * (1e-12 * largest) ** 2, Number.MIN_VALUE);
     const logLikelihood = (-n / 2) * (Math.log((2 * Math.PI * floored) / n) + 1);
     const aicc = -2 * logLikelihood + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
+    const initialSeason = new Float64Array(m);
+    let seasonSum = 0;
+    for (let i = 0; i < m - 1; i++) seasonSum += initialSeason[i] = x[this.seasonOffset + i] as number;
+    if (m > 0) initialSeason[m - 1] = (this.kind === MULTIPLICATIVE ? m : 0) - seasonSum;
     return {
       spec: { ...this.spec },
+      initial: { level: x[0] as number, trend: this.hasTrend ? (x[1] as number) : 0, season: initialSeason },
       alpha: this.alpha,
       beta: this.beta,
       gamma: this.gamma,

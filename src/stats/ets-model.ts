@@ -15,6 +15,13 @@ export interface EtsSpec {
   period: number;
 }
 
+/** Level, trend and the last m seasonal states (oldest first; empty without a season). */
+export interface EtsStates {
+  level: number;
+  trend: number;
+  season: Float64Array;
+}
+
 export interface EtsFit {
   spec: EtsSpec;
   /** The smoothing parameters; the unused ones are 0 (φ is 1 without damping). */
@@ -26,6 +33,8 @@ export interface EtsFit {
   level: number;
   trend: number;
   season: Float64Array;
+  /** The estimated states before the first observation: ℓ_0, b_0, and s_{1−m} … s_0 (oldest first). */
+  initial: EtsStates;
   /** The sum of squared one-step errors over the n observations, and the AICc of the fit. */
   sse: number;
   n: number;

@@ -200,3 +200,83 @@ function checkSeries(where: string, y: ArrayLike<number>): Float64Array {
       );
   return series;
 }
+
+/**
+ * The model's states at every row of y, replaying its recursion from its initial states with its
+ * parameters: level[t] and trend[t] after observing y_t (each reads y_0 … y_t only), and
+ * seasonAt(t, r), the newest seasonal state for row r's position known after y_t (for r > t the
+ * forecast's; for r ≤ t the one updated at the latest row of r's position up to t). A missing
+ * y_t (NaN) leaves the states to run on without an error.
+ */
+export interface EtsStateSeries {
+  level: Float64Array;
+  trend: Float64Array;
+  /** The seasonal state for row r as known after row t (1 without a multiplicative season, 0 additive, when there is none). */
+  seasonAt(t: number, r: number): number;
+}
+
+/** What replaying a model needs: its spec, smoothing parameters and initial states. */
+export type EtsParameters = Pick<EtsFit, 'spec' | 'alpha' | 'beta' | 'gamma' | 'phi' | 'initial'>;
+
+export function etsStates(fit: EtsParameters, y: ArrayLike<number>): EtsStateSeries {
+  const n = y.length;
+  const { spec, alpha, beta, gamma, phi } = fit;
+  const m = spec.season === 'none' ? 0 : spec.period;
+  const multiplicative = spec.season === 'multiplicative';
+  const level = new Float64Array(n);
+  const trend = new Float64Array(n);
+  // seasons[j]: for j < m the initial states (the one row 0 reads first), then s_t at m + t
+  const seasons = new Float64Array(m + n);
+  seasons.set(fit.initial.season.subarray(0, m));
+  let [l, b] = [fit.initial.level, fit.initial.trend];
+  for (let t = 0; t < n; t++) {
+    const base = l + phi * b;
+    const s = m > 0 ? (seasons[t] as number) : multiplicative ? 1 : 0;
+    const yt = y[t] as number;
+    const e = Number.isFinite(yt) ? yt - (multiplicative ? base * s : base + s) : 0;
+    if (multiplicative) {
+      l = base + (alpha * e) / s;
+      b = phi * b + (beta * e) / s;
+      seasons[m + t] = s + (gamma * e) / base;
+    } else {
+      l = base + alpha * e;
+      b = phi * b + beta * e;
+      if (m > 0) seasons[m + t] = s + gamma * e;
+    }
+    level[t] = l;
+    trend[t] = b;
+  }
+  const none = multiplicative ? 1 : 0;
+  return {
+    level,
+    trend,
+    seasonAt: (t, r) => {
+      if (m === 0) return none;
+      // the newest row of r's position at or before t, then its state (initial ones below row 0)
+      const latest = t - ((((t - r) % m) + m) % m);
+      return seasons[latest + m] as number;
+    },
+  };
+}
+
+/**
+ * Holt–Winters with an additive trend and, for seasonal data, an additive season (ETS(A,A,A)), the
+ * forecasting literature's first benchmark, stepping down to ETS(A,A,N) and then ETS(A,N,N) when
+ * the history is too short for the richer model.
+ */
+export function holtWinters(period: number): EtsSpec {
+  return { trend: 'additive', season: period > 1 ? 'additive' : 'none', period: Math.max(1, period) };
+}
+
+export function fitHoltWinters(y: ArrayLike<number>, period: number, where = 'fitHoltWinters'): EtsFit {
+  const spec = holtWinters(period);
+  const simpler: EtsSpec[] = [spec, { ...spec, season: 'none' }];
+  for (const candidate of simpler) {
+    try {
+      return fitEts(y, candidate, where);
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+    }
+  }
+  return fitEts(y, { ...spec, trend: 'none', season: 'none' }, where);
+}

@@ -94,6 +94,21 @@ describe('Forecaster', () => {
     );
   });
 
+  it("the 'ets' reference (Holt–Winters states, the LSTM on what they miss) beats the plain LSTM clearly, and saves", () => {
+    const hybrid = Forecaster.fit(series, { ...options, reference: 'ets' }, { ...quick, trainEnd });
+    const [plain, mixed] = [backtest(f, series, { trainEnd }), backtest(hybrid, series, { trainEnd })].map(
+      (r) => r.targets[0]?.metrics.lstm.mase as number,
+    );
+    assert.ok((mixed as number) < 0.8 * (plain as number), `hybrid MASE ${mixed} vs plain ${plain}`);
+    assert.equal(hybrid.encoding.smoothing?.[0]?.spec.season, 'additive');
+    const loaded = decodeForecaster(encodeForecaster(hybrid));
+    assert.deepEqual(loaded.forecast(loaded.prepare(table)), hybrid.forecast(series));
+    assert.throws(
+      () => Forecaster.fit(series, { ...options, reference: 'ets', strategy: 'recursive' }, { ...quick, trainEnd }),
+      (e: Error) => e instanceof ConfigError && /use --strategy direct with --reference ets/.test(e.message),
+    );
+  });
+
   it('refuses a table with another time step when loaded', () => {
     const daily = tableFromRecords(
       [

@@ -12,7 +12,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { autoEts, type EtsFit, type EtsSpec, etsName, fitEts, forecastEts, parseEtsSpec } from '../../src/stats/ets.js';
+import {
+  autoEts,
+  type EtsFit,
+  type EtsSpec,
+  etsName,
+  etsStates,
+  fitEts,
+  forecastEts,
+  parseEtsSpec,
+} from '../../src/stats/ets.js';
 import { Rng } from '../../src/rng.js';
 
 interface ReferenceFit {
@@ -60,6 +69,7 @@ describe('fitEts on simulated data', () => {
     const [alpha, beta, gamma, m] = [0.3, 0.05, 0.2, 12];
     let [level, trend] = [100, 0.5];
     const season = Array.from({ length: m }, (_, i) => 10 * Math.sin((2 * Math.PI * (i + 1)) / m));
+    const initial = { level, trend, season: Float64Array.from(season) };
     const y: number[] = [];
     for (let t = 0; t < n; t++) {
       const slot = t % m;
@@ -71,8 +81,25 @@ describe('fitEts on simulated data', () => {
     }
     const last = Float64Array.from({ length: m }, (_, i) => season[(n + i) % m] as number);
     const spec: EtsSpec = { trend: 'additive', season: 'additive', period: m };
-    return { y, truth: { spec, alpha, beta, gamma, phi: 1, level, trend, season: last, sse: 0, n, aicc: 0 } };
+    return { y, truth: { spec, initial, alpha, beta, gamma, phi: 1, level, trend, season: last, sse: 0, n, aicc: 0 } };
   }
+
+  it('etsStates replays the recursion: from the true initial states to the true final ones, no look-ahead', () => {
+    const { y, truth } = simulate(2, 120);
+    const states = etsStates(truth, y);
+    assert.ok(Math.abs((states.level[119] as number) - truth.level) < 1e-9);
+    assert.ok(Math.abs((states.trend[119] as number) - truth.trend) < 1e-9);
+    for (let i = 0; i < 12; i++)
+      assert.ok(Math.abs((states.seasonAt(119, 120 + i) as number) - (truth.season[i] as number)) < 1e-9);
+    // the states at t read y up to t only
+    const cut = etsStates(truth, y.slice(0, 61));
+    assert.equal(cut.level[60], states.level[60]);
+    assert.equal(cut.seasonAt(60, 70), states.seasonAt(60, 70));
+    // a fitted model's states after the data are its final states
+    const fit = fitEts(y, truth.spec);
+    const replay = etsStates(fit, y);
+    assert.ok(Math.abs((replay.level[119] as number) - fit.level) < 1e-6 * Math.abs(fit.level));
+  });
 
   it('recovers a known ETS(A,A,A): its parameters, σ² and forecasts close to the true model', () => {
     const { y, truth } = simulate(1, 480);
