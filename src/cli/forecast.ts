@@ -51,8 +51,8 @@ export const FORECAST = defineCommand(
     example: {
       group: 'Data:',
       type: 'string',
-      value: 'co2',
-      help: 'monthly CO2 at Mauna Loa from the vega-datasets package (1958–2020)',
+      value: 'NAME',
+      help: 'co2: monthly CO2 at Mauna Loa (1958–2020); seattle: daily maximum temperature in Seattle (2012–2015); both from the vega-datasets package',
     },
     csv: { type: 'string', value: 'FILE', help: 'a CSV file with a header row' },
     json: { type: 'string', value: 'FILE', help: 'a JSON array of row objects' },
@@ -84,8 +84,8 @@ export const FORECAST = defineCommand(
       type: 'choice',
       choices: ['trend', 'last', 'none', 'ets'],
       value: 'R',
-      help: 'trend, last, none, or ets (Holt–Winters, fitted on the training rows; the LSTM learns what it misses): what the targets are taken relative to',
-      shown: 'trend',
+      help: 'ets (Holt–Winters, fitted on the training rows; the LSTM learns what it misses), trend, last or none: what the targets are taken relative to',
+      shown: 'ets; trend with --strategy recursive',
     },
     season: {
       type: 'integer',
@@ -126,7 +126,7 @@ export const FORECAST = defineCommand(
       value: 'TIME',
       help: 'hold out the rows from this time on instead (an ISO date such as 2016-01, or a step index)',
     },
-    stride: { type: 'integer', min: 1, default: 1, help: 'rows between backtest origins' },
+    stride: { type: 'integer', min: 1, help: 'rows between backtest origins', shown: '1 (seattle: 7)' },
     save: { type: 'string', value: 'FILE', help: 'write the trained forecaster (scalers, calibration and weights)' },
     model: {
       type: 'string',
@@ -139,7 +139,7 @@ export const FORECAST = defineCommand(
     help: HELP_FLAG,
   },
   {
-    usage: 'Usage: lstm forecast (--example co2 | --csv FILE | --json FILE) [options]',
+    usage: 'Usage: lstm forecast (--example co2|seattle | --csv FILE | --json FILE) [options]',
     intro: `Train an LSTM forecaster on a table with a time column, hold out the last --test rows for a
 rolling-origin backtest (a forecast of --horizon steps from every origin, scored against what
 happened, beside the naive, seasonal-naive and drift forecasts), then forecast past the data with a
@@ -152,12 +152,17 @@ prediction interval and draw history, backtest and forecast.`,
 type Values = FlagValues<typeof FORECAST.flags>;
 
 /** The built-in examples: their data and the options that suit them. */
-const EXAMPLES: Record<string, { file: string; options: ForecasterOptions; test: number }> = {
+const EXAMPLES: Record<string, { file: string; options: ForecasterOptions; test: number; stride?: number }> = {
   co2: {
     file: 'co2-concentration.csv',
-    // the 'ets' reference: MASE 0.305–0.341 over seeds 1–5 against 0.472–0.509 with 'trend' (ETS: 0.353)
-    options: { timeColumn: 'Date', targets: ['CO2'], calendar: ['month'], missing: 'interpolate', reference: 'ets' },
+    options: { timeColumn: 'Date', targets: ['CO2'], calendar: ['month'], missing: 'interpolate' },
     test: 60, // the last five years
+  },
+  seattle: {
+    file: 'seattle-weather.csv',
+    options: { timeColumn: 'date', targets: ['temp_max'], calendar: ['month'], horizon: 14 },
+    test: 365, // the last year, two weeks ahead from every seventh day
+    stride: 7,
   },
 };
 
@@ -176,7 +181,7 @@ function readTable(values: Values): {
   const { example, csv, json } = values;
   if ([example, csv, json].filter((v) => v !== undefined).length !== 1)
     throw new UsageError(
-      `lstm forecast: give one of --example co2, --csv FILE or --json FILE.\nSee 'lstm forecast --help'.`,
+      `lstm forecast: give one of --example co2|seattle, --csv FILE or --json FILE.\nSee 'lstm forecast --help'.`,
     );
   if (example !== undefined) {
     const spec = Object.hasOwn(EXAMPLES, example) ? EXAMPLES[example] : undefined;
@@ -382,7 +387,7 @@ export function forecastCommand(argv: string[]): number {
   console.log(
     `trained ${epochs} epochs in ${formatDuration(seconds)} (kept the epoch with the lowest validation loss)`,
   );
-  const result = backtest(f, series, { trainEnd, stride: values.stride, ets });
+  const result = backtest(f, series, { trainEnd, stride: values.stride ?? example?.stride ?? 1, ets });
   const forecast = f.forecast(series);
   const report = `${backtestTable(result)}\n\nForecast after the data:\n\n${forecastTable(forecast)}`;
   console.log(`\n${report}`);

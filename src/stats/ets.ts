@@ -261,11 +261,13 @@ export function etsStates(fit: EtsParameters, y: ArrayLike<number>): EtsStateSer
 
 /**
  * Holt–Winters with an additive trend and, for seasonal data, an additive season (ETS(A,A,A)), the
- * forecasting literature's first benchmark, stepping down to ETS(A,A,N) and then ETS(A,N,N) when
+ * forecasting literature's first benchmark (without the season when the period is longer than
+ * MAX_ETS_PERIOD, e.g. a year of days), stepping down to ETS(A,A,N) and then ETS(A,N,N) when
  * the history is too short for the richer model.
  */
 export function holtWinters(period: number): EtsSpec {
-  return { trend: 'additive', season: period > 1 ? 'additive' : 'none', period: Math.max(1, period) };
+  const seasonal = period > 1 && period <= MAX_ETS_PERIOD;
+  return { trend: 'additive', season: seasonal ? 'additive' : 'none', period: Math.max(1, period) };
 }
 
 export function fitHoltWinters(y: ArrayLike<number>, period: number, where = 'fitHoltWinters'): EtsFit {

@@ -51,6 +51,15 @@ describe('lstm forecast', () => {
     for (const f of ['results.md', 'forecast.svg', 'forecast.png']) assert.ok(existsSync(join(out, f)), f);
   });
 
+  it('the seattle example (daily maximum temperature): the LSTM below every statistical row', () => {
+    const r = lstm('forecast', '--example', 'seattle', '--no-chart');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /51 origins × 14 steps = 714 points/);
+    const model = mase(r.stdout, 'LSTM (median)');
+    for (const m of ['ETS', 'Theta', 'seasonal naive + drift', 'seasonal naive', 'naive', 'drift'])
+      assert.ok(model < mase(r.stdout, m), `LSTM ${model} vs ${m} ${mase(r.stdout, m)}`);
+  });
+
   const csv = join(dir, 'sales.csv');
   const rows = ['week,sales,promo'];
   for (let r = 0; r < 120; r++) {

@@ -80,9 +80,10 @@ describe('forecaster windows and the backtest encoder', () => {
     assert.equal(new Set(ends).size, ends.length, 'no window encoded twice');
     assert.ok(calls.every((c) => c.h === 4 && c.encoder === f.encoderFor(series)));
     // every window whose targets are training rows: ends firstEnd … trainEnd − h − 1
+    const first = f.encoderFor(series).firstEnd;
     assert.deepEqual(
       ends,
-      Array.from({ length: trainEnd - 4 - 12 }, (_, i) => 12 + i),
+      Array.from({ length: trainEnd - 4 - first }, (_, i) => first + i),
     );
   });
 
