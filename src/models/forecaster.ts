@@ -171,36 +171,90 @@ export class Forecaster {
   static fit(data: Table | PreparedSeries, options: ForecasterOptions, fit: ForecasterFitOptions = {}): Forecaster {
     const config = resolveConfig(options);
     const series = 'N' in data ? data : prepareSeries(data, config);
-    if (config.season === 0) config.season = defaultSeason(series.step);
-    const trainEnd = fit.trainEnd ?? series.N;
-    if (!Number.isInteger(trainEnd) || trainEnd < 1 || trainEnd > series.N)
-      throw new ConfigError('Forecaster.fit', `trainEnd must be a row in 1 … ${series.N}; got ${trainEnd}.`);
-    const encoding = fitEncoding(series, trainEnd, config.reference, config.season);
-    const network = Forecaster.network(config, fit.kernels ?? defaultKernels());
-    const f = new Forecaster(config, encoding, network, null, series);
-    const encoder = f.encoderFor(series);
-    const hNet = Forecaster.networkHorizon(config);
-    // every window whose targets lie in the training rows, each encoded once; the incomplete dropped
-    const { kept } = encodeWindows(rowRange(encoder.firstEnd, trainEnd - hNet), (e) => encoder.window(e, hNet));
-    const need = encoder.firstEnd + hNet + 2;
-    if (kept.length < 2)
-      throw new DataError(
-        'Forecaster.fit',
-        `a lookback of ${config.lookback} and a horizon of ${config.horizon}${config.reference === 'trend' ? ` with a ${config.season}-step trend reference` : ''} need at least ${need} training rows with values; there are ${trainEnd} rows and ${kept.length} complete window(s).`,
-        'shorten --lookback or --horizon, or give more data.',
+    const [f] = Forecaster.fitShared([series], config, [fit.trainEnd ?? series.N], fit);
+    return f as Forecaster;
+  }
+
+  /**
+   * A global model (Smyl 2018; Salinas et al. 2020): one network trained on the windows of every
+   * series at once, each series with its own scales and smoothing model fitted on its own training
+   * rows (trainEnds[i]), so series of any level share what they have in common. Returns one
+   * forecaster per series, all sharing the network; each has its own interval calibration.
+   */
+  static fitGlobal(
+    series: readonly PreparedSeries[],
+    options: ForecasterOptions,
+    trainEnds: readonly number[],
+    fit: ForecasterFitOptions = {},
+  ): Forecaster[] {
+    if (series.length === 0) throw new DataError('Forecaster.fitGlobal', 'there are no series to train on.');
+    if (trainEnds.length !== series.length)
+      throw new ConfigError(
+        'Forecaster.fitGlobal',
+        `${series.length} series but ${trainEnds.length} training ends; give one per series.`,
       );
+    return Forecaster.fitShared(series, resolveConfig(options), trainEnds, fit);
+  }
+
+  private static fitShared(
+    allSeries: readonly PreparedSeries[],
+    config: ForecasterConfig,
+    trainEnds: readonly number[],
+    fit: ForecasterFitOptions,
+  ): Forecaster[] {
+    const first = allSeries[0] as PreparedSeries;
+    if (config.season === 0) config.season = defaultSeason(first.step);
+    const network = Forecaster.network(config, fit.kernels ?? defaultKernels());
+    const hNet = Forecaster.networkHorizon(config);
     const validFraction = fit.validFraction ?? 0.1;
     if (!(validFraction >= 0 && validFraction < 1))
       throw new ConfigError('Forecaster.fit', `validFraction must be in [0, 1); got ${validFraction}.`);
-    const nValid = validFraction > 0 ? Math.max(1, Math.round(kept.length * validFraction)) : 0;
-    const valid = kept.slice(kept.length - nValid);
-    // leave a gap of hNet − 1 windows, so no training target is also a validation target
-    const train = kept.slice(0, Math.max(1, kept.length - nValid - (hNet - 1)));
-    network.fit(stackWindows(train, encoder.shape(hNet)), stackWindows(valid, encoder.shape(hNet)), fit);
-    // the validation windows whose h outcomes are all training rows start the calibration
-    const calibration = valid.filter((w) => w.end + config.horizon < trainEnd);
-    f.calibrator = f.startCalibrator(encoder, stackWindows(calibration, encoder.shape(hNet)), fit.gamma ?? 0.05);
-    return f;
+    const parts = allSeries.map((series, i) => {
+      const trainEnd = trainEnds[i] as number;
+      const where = allSeries.length > 1 ? `Forecaster.fitGlobal: series ${i}` : 'Forecaster.fit';
+      if (!Number.isInteger(trainEnd) || trainEnd < 1 || trainEnd > series.N)
+        throw new ConfigError(where, `trainEnd must be a row in 1 … ${series.N}; got ${trainEnd}.`);
+      if (JSON.stringify(series.step) !== JSON.stringify(first.step))
+        throw new DataError(
+          where,
+          `its rows are ${describeStep(series.step)} apart, the first series' ${describeStep(first.step)}.`,
+        );
+      const encoding = fitEncoding(series, trainEnd, config.reference, config.season);
+      const f = new Forecaster(config, encoding, network, null, series);
+      const encoder = f.encoderFor(series);
+      // every window whose targets lie in the training rows, each encoded once; the incomplete dropped
+      const { kept } = encodeWindows(rowRange(encoder.firstEnd, trainEnd - hNet), (e) => encoder.window(e, hNet));
+      const need = encoder.firstEnd + hNet + 2;
+      if (kept.length < 2)
+        throw new DataError(
+          where,
+          `a lookback of ${config.lookback} and a horizon of ${config.horizon}${config.reference === 'trend' ? ` with a ${config.season}-step trend reference` : ''} need at least ${need} training rows with values; there are ${trainEnd} rows and ${kept.length} complete window(s).`,
+          'shorten --lookback or --horizon, or give more data.',
+        );
+      const nValid = validFraction > 0 ? Math.max(1, Math.round(kept.length * validFraction)) : 0;
+      const valid = kept.slice(kept.length - nValid);
+      // leave a gap of hNet − 1 windows, so no training target is also a validation target
+      const train = kept.slice(0, Math.max(1, kept.length - nValid - (hNet - 1)));
+      return { f, encoder, train, valid, trainEnd };
+    });
+    const shape = (parts[0] as (typeof parts)[number]).encoder.shape(hNet);
+    network.fit(
+      stackWindows(
+        parts.flatMap((p) => p.train),
+        shape,
+      ),
+      stackWindows(
+        parts.flatMap((p) => p.valid),
+        shape,
+      ),
+      fit,
+    );
+    return parts.map(({ f, encoder, valid, trainEnd }) => {
+      // the validation windows whose h outcomes are all training rows start the calibration
+      const calibration = valid.filter((w) => w.end + config.horizon < trainEnd);
+      f.calibrator = f.startCalibrator(encoder, stackWindows(calibration, encoder.shape(hNet)), fit.gamma ?? 0.05);
+      return f;
+    });
   }
 
   /** A saved forecaster's parts (src/io/forecaster-file.ts); the caller fills the weights. */

@@ -60,6 +60,40 @@ describe('lstm forecast', () => {
       assert.ok(model < mase(r.stdout, m), `LSTM ${model} vs ${m} ${mase(r.stdout, m)}`);
   });
 
+  it("a global model over a long table: unemployment in 14 industries, the mean MASE below ETS's mean", () => {
+    const r = lstm('forecast', '--example', 'unemployment', '--no-chart');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /14 series in column 'series', 1708 rows of 1 month; each series' last 24 rows held out/);
+    const mean = /\| \*\*mean\*\* \| \*\*([\d.]+)\*\* \| \*\*([\d.]+)\*\* \| \*\*([\d.]+)\*\* \|/.exec(r.stdout);
+    assert.ok(mean !== null, r.stdout);
+    const [lstmMean, , etsMean] = [Number(mean[1]), Number(mean[2]), Number(mean[3])];
+    assert.ok(lstmMean < etsMean, `mean MASE ${lstmMean} vs ETS ${etsMean}`);
+    const one = join(dir, 'one-series.csv');
+    writeFileSync(
+      one,
+      'id,month,v\n' +
+        Array.from(
+          { length: 40 },
+          (_, i) => `a,${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${i}`,
+        ).join('\n'),
+    );
+    const single = lstm(
+      'forecast',
+      '--csv',
+      one,
+      '--time',
+      'month',
+      '--target',
+      'v',
+      '--series-column',
+      'id',
+      '--no-chart',
+    );
+    assert.match(single.stderr, /the series column 'id' holds one series \(a\); a global model needs several/);
+    const save = lstm('forecast', '--example', 'unemployment', '--save', join(dir, 'global.lstm'));
+    assert.match(save.stderr, /--save does not yet write a global model/);
+  });
+
   const csv = join(dir, 'sales.csv');
   const rows = ['week,sales,promo'];
   for (let r = 0; r < 120; r++) {
