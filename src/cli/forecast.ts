@@ -146,11 +146,13 @@ export const FORECAST = defineCommand(
     help: HELP_FLAG,
   },
   {
-    usage: 'Usage: lstm forecast (--example co2|seattle | --csv FILE | --json FILE) [options]',
-    intro: `Train an LSTM forecaster on a table with a time column, hold out the last --test rows for a
-rolling-origin backtest (a forecast of --horizon steps from every origin, scored against what
-happened, beside the naive, seasonal-naive and drift forecasts), then forecast past the data with a
-prediction interval and draw history, backtest and forecast.`,
+    usage: 'Usage: lstm forecast (--example co2|seattle|unemployment | --csv FILE | --json FILE) [options]',
+    intro: `Train an LSTM forecaster on a table with a time column, hold out the last --test rows (or those
+from --test-from on) for a rolling-origin backtest (a forecast of --horizon steps from every origin,
+scored against what happened, beside naive, seasonal naive, drift, seasonal naive with drift, ETS
+and Theta, each refitted at every origin), then forecast past the data with a prediction interval
+and draw history, backtest and forecast. With --series-column, one global model learns from every
+series of a long table.`,
     labelWidth: 21,
     closing: 'Example: lstm forecast --example co2 --save co2.lstm',
   },
@@ -210,7 +212,7 @@ function readTable(values: Values): {
   const { example, csv, json } = values;
   if ([example, csv, json].filter((v) => v !== undefined).length !== 1)
     throw new UsageError(
-      `lstm forecast: give one of --example co2|seattle, --csv FILE or --json FILE.\nSee 'lstm forecast --help'.`,
+      `lstm forecast: give one of --example co2|seattle|unemployment, --csv FILE or --json FILE.\nSee 'lstm forecast --help'.`,
     );
   if (example !== undefined) {
     const spec = Object.hasOwn(EXAMPLES, example) ? EXAMPLES[example] : undefined;
