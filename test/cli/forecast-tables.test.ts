@@ -51,7 +51,7 @@ describe('lstm forecast: hostile tables', () => {
     assert.match(missing.stderr, /no column 'hasOwnProperty'\. The columns are: __proto__, constructor, toString\./);
     const example = runCli(['forecast', '--example', 'constructor']);
     assert.equal(example.code, 2);
-    assert.match(example.stderr, /unknown example 'constructor'\. Known: co2\./);
+    assert.match(example.stderr, /unknown example 'constructor'\. Known: co2, seattle, unemployment\./);
   });
 
   it('an integer time column is forecast as integer steps (issue 17: 1-12 are not months of 2001)', () => {
