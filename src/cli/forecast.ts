@@ -70,7 +70,7 @@ export const FORECAST = defineCommand(
       help: "a long table of many series: this column names each row's series; one global model learns from all",
     },
     features: { type: 'string', value: 'COLS', help: 'extra input columns (exogenous; direct strategy only)' },
-    calendar: { type: 'string', value: 'LIST', help: 'month and/or weekday features (sin/cos)' },
+    calendar: { type: 'string', value: 'LIST', help: 'month, weekday and/or dayofyear features (sin/cos)' },
     missing: {
       type: 'choice',
       choices: ['error', 'interpolate', 'ffill', 'skip'],
@@ -79,6 +79,12 @@ export const FORECAST = defineCommand(
       shown: 'error',
     },
     lookback: { group: 'Model:', type: 'integer', min: 1, max: 100000, help: 'rows the LSTM reads', shown: '24' },
+    lags: {
+      type: 'string',
+      value: 'LIST',
+      help: 'also read each target this many rows back, e.g. 12,24 (monthly) or 364 (daily: the same weekday a year ago)',
+      shown: 'none',
+    },
     horizon: { type: 'integer', min: 1, max: 100000, help: 'steps forecast at once', shown: '12' },
     strategy: {
       type: 'choice',
@@ -259,8 +265,9 @@ function forecasterOptions(values: Values, example: ForecasterOptions | undefine
     return n;
   });
   const calendar = list(values.calendar);
-  const bad = calendar?.find((f) => f !== 'month' && f !== 'weekday');
-  if (bad !== undefined) throw new UsageError(`lstm forecast: --calendar takes month and weekday; got '${bad}'.`);
+  const bad = calendar?.find((f) => f !== 'month' && f !== 'weekday' && f !== 'dayofyear');
+  if (bad !== undefined)
+    throw new UsageError(`lstm forecast: --calendar takes month, weekday and dayofyear; got '${bad}'.`);
   const options: ForecasterOptions = { ...example, timeColumn, targets };
   const set = <K extends keyof ForecasterOptions>(key: K, value: ForecasterOptions[K] | undefined): void => {
     if (value !== undefined) options[key] = value;
@@ -269,6 +276,15 @@ function forecasterOptions(values: Values, example: ForecasterOptions | undefine
   set('calendar', calendar as CalendarFeature[] | undefined);
   set('missing', values.missing);
   set('lookback', values.lookback);
+  set(
+    'lags',
+    list(values.lags)?.map((text) => {
+      const n = Number(text);
+      if (!/^\d+$/.test(text) || !(n >= 1))
+        throw new UsageError(`lstm forecast: --lags takes whole numbers ≥ 1, comma-separated; got '${text}'.`);
+      return n;
+    }),
+  );
   set('horizon', values.horizon);
   set('strategy', values.strategy);
   set('reference', values.reference);

@@ -15,7 +15,8 @@
  *          level, trend and season; the network reads and predicts what it leaves unexplained, so
  *          an output of 0 is the Holt–Winters forecast. Its states at row e read rows up to e only.)
  * Exogenous columns are standardised (StandardScaler, training rows); calendar columns are as they are.
- *   inputs of row r in the window ending at e: [targets (K), exogenous (E), calendar (2C)] = F
+ *   inputs of row r in the window ending at e: [targets (K), each target at every lag
+ *   (K·P: row r − lag, taken relative to the same reference), exogenous (E), calendar (2C)] = F
  *   outputs: (B, h, K, Q) scaled, decoded to (B, h, K, Q) in the target's units, quantiles sorted
  */
 import { ConfigError, DataError } from '../errors.js';
@@ -122,13 +123,15 @@ export class WindowEncoder {
     readonly state: EncodingState,
     readonly series: PreparedSeries,
     readonly L: number,
+    /** Rows back each target is also read at (e.g. 12 and 24 for a year and two ago), ascending. */
+    readonly lags: readonly number[] = [],
   ) {
     this.K = series.targets.length;
     this.featureScaler = StandardScaler.fromState(state.features);
     this.scaledFeatures = series.spec.features.map((name, e) =>
       this.featureScaler.transform(name, series.features[e] as Float64Array),
     );
-    this.F = this.K + this.scaledFeatures.length + 2 * series.spec.calendar.length;
+    this.F = this.K * (1 + lags.length) + this.scaledFeatures.length + 2 * series.spec.calendar.length;
     this.smoothed = (state.smoothing ?? []).map((s, k) => ({
       states: etsStates(
         { ...s, initial: { ...s.initial, season: Float64Array.from(s.initial.season) } },
@@ -146,8 +149,10 @@ export class WindowEncoder {
 
   /** The first row a window may end at: a full lookback, and a full season before it for 'trend'. */
   get firstEnd(): number {
-    if (this.state.reference === 'ets') return this.L - 1;
-    return Math.max(this.L - 1, this.state.reference === 'trend' ? this.state.season : 0);
+    // the oldest lagged row of the first window is row 0
+    const lagged = this.L - 1 + (this.lags[this.lags.length - 1] ?? 0);
+    if (this.state.reference === 'ets') return lagged;
+    return Math.max(lagged, this.state.reference === 'trend' ? this.state.season : 0);
   }
 
   /** The series' own values: ValueAt for windows that read only observed rows. */
@@ -191,17 +196,25 @@ export class WindowEncoder {
     const { L, F, K } = this;
     const B = ends.length;
     const E = this.scaledFeatures.length;
+    const lags = this.lags;
+    const T = K * (1 + lags.length); // where the exogenous columns start
     const x = new Float32Array(L * B * F);
     for (let b = 0; b < B; b++) {
       const e = ends[b] as number;
       for (let s = 0; s < L; s++) {
         const r = e - L + 1 + s;
         const row = (s * B + b) * F;
-        for (let k = 0; k < K; k++)
-          x[row + k] =
-            (valueAt(b, k, r) - this.reference(b, k, e, r - e, valueAt)) / (this.state.targetScale[k] as number);
-        for (let f = 0; f < E; f++) x[row + K + f] = (this.scaledFeatures[f] as Float64Array)[r] ?? Number.NaN;
-        this.series.calendarAt(r).forEach((v, c) => (x[row + K + E + c] = v));
+        for (let k = 0; k < K; k++) {
+          const scale = this.state.targetScale[k] as number;
+          x[row + k] = (valueAt(b, k, r) - this.reference(b, k, e, r - e, valueAt)) / scale;
+          lags.forEach((lag, p) => {
+            const back = r - lag;
+            x[row + K + k * lags.length + p] =
+              (valueAt(b, k, back) - this.reference(b, k, e, back - e, valueAt)) / scale;
+          });
+        }
+        for (let f = 0; f < E; f++) x[row + T + f] = (this.scaledFeatures[f] as Float64Array)[r] ?? Number.NaN;
+        this.series.calendarAt(r).forEach((v, c) => (x[row + T + E + c] = v));
       }
     }
     return x;

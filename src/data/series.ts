@@ -48,7 +48,7 @@ export interface PreparedSeries {
   timeAt: (r: number) => number;
 }
 
-export const CALENDAR_FEATURES: readonly CalendarFeature[] = ['month', 'weekday'];
+export const CALENDAR_FEATURES: readonly CalendarFeature[] = ['month', 'weekday', 'dayofyear'];
 
 export function checkSeriesSpec(spec: SeriesSpec): SeriesSpec {
   const where = 'Forecaster';

@@ -291,7 +291,7 @@ export function fillMissing(
   return out;
 }
 
-export type CalendarFeature = 'month' | 'weekday';
+export type CalendarFeature = 'month' | 'weekday' | 'dayofyear';
 
 /** Cyclic calendar features, two columns each (sin, cos), for grid times. */
 export function calendarFeatures(
@@ -300,9 +300,16 @@ export function calendarFeatures(
 ): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   for (const f of features) {
-    const period = f === 'month' ? 12 : 7;
-    const phase = (t: number): number =>
-      (2 * Math.PI * (f === 'month' ? new Date(t).getUTCMonth() : new Date(t).getUTCDay())) / period;
+    const phase = (t: number): number => {
+      const d = new Date(t);
+      if (f === 'month') return (2 * Math.PI * d.getUTCMonth()) / 12;
+      if (f === 'weekday') return (2 * Math.PI * d.getUTCDay()) / 7;
+      // day of the year, 0 on 1 January, over the year's own length (365 or 366 days)
+      const year = d.getUTCFullYear();
+      const start = Date.UTC(year, 0, 1);
+      const days = (Date.UTC(year + 1, 0, 1) - start) / 86_400_000;
+      return (2 * Math.PI * Math.floor((t - start) / 86_400_000)) / days;
+    };
     out[`${f}_sin`] = Float64Array.from(times, (t) => Math.sin(phase(t)));
     out[`${f}_cos`] = Float64Array.from(times, (t) => Math.cos(phase(t)));
   }

@@ -38,8 +38,10 @@ import {
 export const FORECASTER_FORMAT_VERSION = CONTAINER_FORMAT_VERSION;
 
 export function encodeForecaster(f: Forecaster): Uint8Array {
+  // lags only when there are some, so a forecaster without them writes the bytes it always did
+  const { lags, ...rest } = f.config;
   return encodeContainer(f.network.arena, {
-    config: { type: 'forecaster', ...f.config },
+    config: { type: 'forecaster', ...rest, ...(lags.length > 0 ? { lags } : {}) },
     encoding: f.encoding,
     calibration: f.calibrator?.state ?? null,
   });
@@ -50,7 +52,7 @@ const MAX_SIZE = 1 << 20;
 function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfig {
   const f = (key: string): string => `config.${key}`;
   const known = ['type', 'timeColumn', 'targets', 'features', 'calendar', 'missing', 'lookback', 'horizon'];
-  known.push('season', 'strategy', 'reference', 'quantiles', 'hiddenSize', 'numLayers', 'dropout');
+  known.push('season', 'strategy', 'reference', 'quantiles', 'hiddenSize', 'numLayers', 'dropout', 'lags');
   const unknown = Object.keys(c).find((key) => !known.includes(key));
   if (unknown !== undefined) throw fieldError(where, 'config', 'free of unknown fields', unknown);
   const [timeColumn] = nameListField(where, f('timeColumn'), [c.timeColumn], 1, 1);
@@ -86,6 +88,7 @@ function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfi
     calendar: calendar as ForecasterConfig['calendar'],
     missing: choiceField(where, f('missing'), c.missing, MISSING_POLICIES),
     lookback: countField(where, f('lookback'), c.lookback, 1, MAX_SIZE),
+    lags: checkLags(where, c.lags),
     horizon: countField(where, f('horizon'), c.horizon, 1, MAX_SIZE),
     season: countField(where, f('season'), c.season, 1, MAX_SIZE),
     strategy: choiceField(where, f('strategy'), c.strategy, STRATEGIES),
@@ -95,6 +98,18 @@ function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfi
     numLayers: countField(where, f('numLayers'), c.numLayers, 1, 64),
     dropout: numberField(where, f('dropout'), c.dropout, { min: 0, max: 1, maxExclusive: true }),
   };
+}
+
+/** config.lags: absent (none), or increasing whole numbers ≥ 1. */
+function checkLags(where: string, raw: unknown): number[] {
+  if (raw === undefined) return [];
+  const lags = numberListField(where, 'config.lags', raw, Array.isArray(raw) ? raw.length : 0, {
+    min: 1,
+    max: MAX_SIZE,
+  });
+  if (lags.length === 0 || lags.some((lag, i) => !Number.isInteger(lag) || (i > 0 && lag <= (lags[i - 1] as number))))
+    throw fieldError(where, 'config.lags', 'increasing whole numbers ≥ 1 (or no lags entry)', raw);
+  return lags;
 }
 
 function checkStep(where: string, raw: unknown): Step {

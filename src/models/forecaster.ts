@@ -34,6 +34,8 @@ export const STRATEGIES: readonly Strategy[] = ['direct', 'recursive'];
 
 export interface ForecasterConfig extends SeriesSpec {
   lookback: number;
+  /** Rows back each target is also read at, ascending (e.g. [12, 24]; [364] for a year of days). */
+  lags: number[];
   horizon: number;
   /** Season length m (seasonal naive, MASE, the trend reference); 0 = from the time step. */
   season: number;
@@ -87,6 +89,7 @@ function resolveConfig(o: ForecasterOptions): ForecasterConfig {
     calendar: [...(o.calendar ?? [])],
     missing: o.missing ?? 'error',
     lookback: o.lookback ?? 24,
+    lags: [...(o.lags ?? [])],
     horizon: o.horizon ?? 12,
     season: o.season ?? 0,
     strategy: o.strategy ?? 'direct',
@@ -101,6 +104,14 @@ function resolveConfig(o: ForecasterOptions): ForecasterConfig {
   for (const key of ['lookback', 'horizon', 'hiddenSize', 'numLayers'] as const)
     if (!Number.isInteger(config[key]) || config[key] < 1)
       throw new ConfigError(where, `${key} must be a positive integer; got ${config[key]}.`);
+  config.lags.forEach((lag, i) => {
+    if (!Number.isInteger(lag) || lag < 1 || lag > 1 << 20 || (i > 0 && lag <= (config.lags[i - 1] as number)))
+      throw new ConfigError(
+        where,
+        `lags must be whole numbers ≥ 1 in increasing order; got ${JSON.stringify(config.lags)}.`,
+        'e.g. lags: [12, 24], or --lags 364.',
+      );
+  });
   if (!Number.isInteger(config.season) || config.season < 0)
     throw new ConfigError(where, `season must be a whole number ≥ 0 (0: from the time step); got ${config.season}.`);
   if (!STRATEGIES.includes(config.strategy))
@@ -142,14 +153,14 @@ export class Forecaster {
     public calibrator: IntervalCalibrator | null,
     fitSeries: PreparedSeries | null,
   ) {
-    this.fitEncoder = fitSeries === null ? null : new WindowEncoder(encoding, fitSeries, config.lookback);
+    this.fitEncoder = fitSeries === null ? null : new WindowEncoder(encoding, fitSeries, config.lookback, config.lags);
   }
 
   /** The network's sizes for a config: inputs are the targets, the features and 2 per calendar column. */
   static networkShape(config: ForecasterConfig): ForecastNetworkShape {
     const K = config.targets.length;
     return {
-      features: K + config.features.length + 2 * config.calendar.length,
+      features: K * (1 + config.lags.length) + config.features.length + 2 * config.calendar.length,
       targets: K,
       horizon: Forecaster.networkHorizon(config),
       quantiles: config.quantiles,
@@ -294,7 +305,7 @@ export class Forecaster {
     const fitted = this.fitEncoder;
     return fitted !== null && fitted.series === series
       ? fitted
-      : new WindowEncoder(this.encoding, series, this.config.lookback);
+      : new WindowEncoder(this.encoding, series, this.config.lookback, this.config.lags);
   }
 
   /** Raw forecasts (B, h, K, Q) in the targets' units from windows ending at `ends` of `series`. */

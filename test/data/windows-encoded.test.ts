@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fitEncoding, WindowEncoder } from '../../src/data/series-encoding.js';
 import { type EncodedWindow, encodeWindows, rowRange, stackWindows } from '../../src/data/windows.js';
-import { DataError, prepareSeries, tableFromRecords } from '../../src/index.js';
+import { calendarFeatures, DataError, prepareSeries, tableFromRecords } from '../../src/index.js';
 
 describe('encodeWindows and stackWindows', () => {
   it('encodes each end once, keeps the usable windows in order and counts the rest', () => {
@@ -83,5 +83,42 @@ describe('WindowEncoder.window', () => {
     const later = encoder.window(5, 3); // targets rows 6, 7, 8: only the first must be there
     assert.ok(later !== null && Number.isNaN(later.y[1]));
     assert.ok(encoder.window(19, 0) !== null && encoder.window(19, 1) === null, 'no row after the last');
+  });
+});
+
+describe('WindowEncoder with lags, and the day-of-year calendar', () => {
+  // monthly y = 2r, no gaps; the 'none' reference: values centred on the training mean, scaled by its std
+  const rows = Array.from({ length: 40 }, (_, r) => [
+    new Date(Date.UTC(2001, r, 1)).toISOString().slice(0, 10),
+    String(2 * r),
+  ]);
+  const spec = { timeColumn: 'date', targets: ['y'], features: [], calendar: [], missing: 'error' as const };
+  const series = prepareSeries(tableFromRecords([['date', 'y'], ...rows], 'lags.csv'), spec);
+  const state = fitEncoding(series, 30, 'none', 12);
+  const encoder = new WindowEncoder(state, series, 3, [1, 12]);
+
+  it('reads each target at every lag beside its own value, from the row the lag names', () => {
+    assert.equal(encoder.F, 3, 'y, y 1 back, y 12 back');
+    assert.equal(encoder.firstEnd, 2 + 12, 'the first window reads row 0 through its longest lag');
+    assert.equal(encoder.window(13, 1), null);
+    const x = encoder.inputs([20]); // rows 18, 19, 20 of the window ending at 20
+    const scaled = (r: number): number =>
+      (2 * r - (state.targetCenter[0] as number)) / (state.targetScale[0] as number);
+    for (let s = 0; s < 3; s++) {
+      const r = 18 + s;
+      assert.ok(Math.abs((x[s * 3] as number) - scaled(r)) < 1e-5);
+      assert.ok(Math.abs((x[s * 3 + 1] as number) - scaled(r - 1)) < 1e-5);
+      assert.ok(Math.abs((x[s * 3 + 2] as number) - scaled(r - 12)) < 1e-5);
+    }
+  });
+
+  it('dayofyear: sin/cos of the day over the year’s own length', () => {
+    const days = calendarFeatures([Date.UTC(2021, 0, 1), Date.UTC(2021, 6, 2), Date.UTC(2020, 11, 31)], ['dayofyear']);
+    const [sin, cos] = [days.dayofyear_sin as Float64Array, days.dayofyear_cos as Float64Array];
+    assert.ok(Math.abs((sin[0] as number) - 0) < 1e-12 && Math.abs((cos[0] as number) - 1) < 1e-12, '1 January');
+    // 2 July 2021 is day 182 of 365: just short of half a turn
+    assert.ok(Math.abs((cos[1] as number) - Math.cos((2 * Math.PI * 182) / 365)) < 1e-12);
+    // 31 December 2020 is day 365 of 366 (a leap year)
+    assert.ok(Math.abs((sin[2] as number) - Math.sin((2 * Math.PI * 365) / 366)) < 1e-12);
   });
 });

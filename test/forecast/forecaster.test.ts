@@ -110,6 +110,18 @@ describe('Forecaster', () => {
     );
   });
 
+  it('reads lagged targets (--lags 12): trains, saves the lags with the model, forecasts the same loaded', () => {
+    const lagged = Forecaster.fit(series, { ...options, lags: [12] }, { ...quick, epochs: 10, trainEnd });
+    assert.equal(lagged.encoderFor(series).F, 1 + 1 + 2);
+    const loaded = decodeForecaster(encodeForecaster(lagged));
+    assert.deepEqual(loaded.config.lags, [12]);
+    assert.deepEqual(loaded.forecast(loaded.prepare(table)), lagged.forecast(series));
+    assert.throws(
+      () => Forecaster.fit(series, { ...options, lags: [12, 3] }, { ...quick, trainEnd }),
+      (e: Error) => e instanceof ConfigError && /lags must be whole numbers ≥ 1 in increasing order/.test(e.message),
+    );
+  });
+
   it('refuses a table with another time step when loaded', () => {
     const daily = tableFromRecords(
       [
