@@ -7,6 +7,7 @@ import {
   decodeTagger,
   describeBackend,
   describeStep,
+  etsName,
   type Forecaster,
   modelFileType,
   modelFileVersion,
@@ -190,9 +191,14 @@ function describeForecaster(f: Forecaster): void {
   );
   console.log(`parameters: ${formatCount(f.network.arena.size)}`);
   console.log(`time: column '${c.timeColumn}', a step of ${describeStep(e.step)}, season ${e.season}`);
-  console.log(
-    `targets: ${c.targets.join(', ')} (relative to the ${e.reference === 'none' ? 'training mean' : e.reference === 'last' ? 'last value' : 'local trend'})`,
-  );
+  const reference = {
+    none: 'training mean',
+    last: 'last value',
+    trend: 'local trend',
+    ets: `Holt–Winters forecast: ${(e.smoothing ?? []).map((m) => etsName(m.spec)).join(', ')}, fitted on the training rows`,
+  }[e.reference];
+  const lags = c.lags.length > 0 ? `; also read ${c.lags.join(', ')} rows back` : '';
+  console.log(`targets: ${c.targets.join(', ')} (relative to the ${reference})${lags}`);
   console.log(
     `exogenous inputs: ${c.features.length > 0 ? c.features.join(', ') : 'none'}; calendar: ${c.calendar.length > 0 ? c.calendar.join(', ') : 'none'}`,
   );
