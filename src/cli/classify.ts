@@ -65,6 +65,13 @@ export const CLASSIFY = defineCommand(
       default: 300,
       help: 'tokens read from the start of each text',
     },
+    chunk: {
+      type: 'integer',
+      min: 1,
+      max: 1e6,
+      help: 'read each text in chunks of N tokens, up to --max-length in all, its class the geometric mean over its chunks (e.g. --chunk 300 --max-length 6000)',
+      shown: 'none',
+    },
     'min-count': { type: 'integer', min: 1, default: 2, help: 'keep tokens seen at least N times' },
     'vocab-size': {
       type: 'integer',
@@ -228,6 +235,7 @@ export function classifyCommand(argv: string[]): number {
   const { tokens, pooling } = values;
   const settings = {
     maxLength: values['max-length'],
+    chunkLength: values.chunk,
     minCount: values['min-count'],
     maxSize: values['vocab-size'],
     embeddingSize: values.embedding,
@@ -243,9 +251,9 @@ export function classifyCommand(argv: string[]): number {
   if (values.tag) {
     const csv = values.csv;
     if (csv === undefined) throw new UsageError('lstm classify: --tag reads a CSV: --tag --csv FILE.');
-    const unused = (['example', 'pooling', 'max-length', 'class-weights', 'test-csv', 'valid-csv'] as const).find((f) =>
-      given.has(f),
-    );
+    const unused = (
+      ['example', 'pooling', 'max-length', 'chunk', 'class-weights', 'test-csv', 'valid-csv'] as const
+    ).find((f) => given.has(f));
     if (unused !== undefined) throw new UsageError(`lstm classify: --${unused} does not apply to --tag.`);
     const tagSettings: TagSettings = { ...settings, tokens, bidirectional: values.bidirectional };
     return tagCommand(csv, values['text-column'], values['label-column'] ?? 'tags', tagSettings, values.save);
@@ -264,6 +272,7 @@ export function classifyCommand(argv: string[]): number {
     dropout: settings.dropout,
     pooling,
     maxLength: settings.maxLength,
+    chunkLength: settings.chunkLength,
     seed: settings.seed,
   });
   process.stderr.write(
@@ -280,7 +289,7 @@ export function classifyCommand(argv: string[]): number {
   });
   const seconds = (performance.now() - started) / 1000;
   const describeModel =
-    `LSTM (${tokens} tokens, first ${settings.maxLength}, embedding ${settings.embeddingSize}, ` +
+    `LSTM (${tokens} tokens, ${settings.chunkLength === undefined ? `first ${settings.maxLength}` : `first ${settings.maxLength} in chunks of ${settings.chunkLength}`}, embedding ${settings.embeddingSize}, ` +
     `hidden ${settings.hiddenSize}${values.bidirectional ? ', bidirectional' : ''}, ${pooling} pooling)`;
   printReport(data, evaluateAll(data, model, describeModel), { history, seconds });
   const save = values.save;

@@ -43,8 +43,14 @@ import type { TensorRecord } from './safetensors.js';
 type ModelType = 'sequence-classifier' | 'sequence-tagger';
 
 function encode(type: ModelType, model: SequenceClassifier | SequenceTagger): Uint8Array {
-  const { classes, ...config } = model.config;
-  return encodeContainer(model.arena, { config: { type, ...config }, classes, vocab: model.vocab?.toJSON() ?? null });
+  // chunkLength only when set, so a classifier without it writes the bytes it always did
+  const { classes, ...all } = model.config;
+  const { chunkLength, ...config } = all as typeof all & { chunkLength?: number | null };
+  return encodeContainer(model.arena, {
+    config: { type, ...config, ...(chunkLength === undefined || chunkLength === null ? {} : { chunkLength }) },
+    classes,
+    vocab: model.vocab?.toJSON() ?? null,
+  });
 }
 
 export function encodeClassifier(model: SequenceClassifier): Uint8Array {
@@ -61,10 +67,19 @@ export function decodeClassifier(bytes: Uint8Array, kernels?: Kernels, where = '
   const pooling = choiceField(where, 'config.pooling', config.pooling, POOLINGS) as Pooling;
   const maxLength =
     config.maxLength === null ? null : countField(where, 'config.maxLength', config.maxLength, 1, 1 << 30);
+  const chunkLength =
+    config.chunkLength === undefined ? null : countField(where, 'config.chunkLength', config.chunkLength, 1, 1 << 30);
   const model = buildFromFile(
     where,
     'config',
-    () => new SequenceClassifier({ ...options, pooling, maxLength: maxLength ?? undefined, kernels }),
+    () =>
+      new SequenceClassifier({
+        ...options,
+        pooling,
+        maxLength: maxLength ?? undefined,
+        chunkLength: chunkLength ?? undefined,
+        kernels,
+      }),
   );
   loadArena(model.arena, tensors, where);
   return model;
@@ -91,6 +106,7 @@ const CONFIG_KEYS: Record<ModelType, string[]> = {
     'dropout',
     'pooling',
     'maxLength',
+    'chunkLength',
   ],
 };
 

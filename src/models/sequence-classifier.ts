@@ -4,6 +4,10 @@
  *   → recurrent stack (LSTM by default; stacked, bidirectional, variable lengths) → y (T, B, dirs·R)
  *   → pooling over each sequence's own length ('last', 'mean', 'max') → (B, dirs·R)
  *   → Linear → logits (B, K) → softmax: class probabilities
+ * Long inputs can be read whole in chunks (chunkLength): every chunk of chunkLength steps is an
+ * example of its sequence's class while training, and a sequence's probabilities are the softmax
+ * of the mean over its chunks of their log-probabilities (a geometric mean), so every part of a
+ * long text counts, not only its beginning.
  * Trained with class-weighted softmax cross-entropy (src/loss/weighted-cross-entropy.ts) by the shared loop
  * (src/models/sequence-training.ts). Parameters: embedding.weight, lstm.weight_ih_l0 …, head.weight,
  * head.bias.
@@ -39,6 +43,8 @@ export interface SequenceClassifierOptions extends SequenceModelOptions {
   pooling?: Pooling | undefined;
   /** Read at most the first maxLength steps (tokens) of each sequence (default: all). */
   maxLength?: number | undefined;
+  /** Read each sequence in chunks of this many steps, pooled over the chunks (default: whole). */
+  chunkLength?: number | undefined;
   /** Seeds the initial weights (default 1). */
   seed?: number | undefined;
   kernels?: Kernels | undefined;
@@ -47,6 +53,7 @@ export interface SequenceClassifierOptions extends SequenceModelOptions {
 export interface SequenceClassifierConfig extends SequenceModelConfig {
   pooling: Pooling;
   maxLength: number | null;
+  chunkLength: number | null;
 }
 
 /** Sequences and their class ids; `describe(n)` names example n in messages (default "example n"). */
@@ -71,7 +78,8 @@ export class SequenceClassifier {
     const where = 'SequenceClassifier';
     const base = resolveSequenceConfig(where, opts);
     const maxLength = opts.maxLength === undefined ? null : checkInteger(where, 'maxLength', opts.maxLength, 1);
-    this.config = { ...base, pooling: checkPooling(where, opts.pooling ?? 'last'), maxLength };
+    const chunkLength = opts.chunkLength === undefined ? null : checkInteger(where, 'chunkLength', opts.chunkLength, 1);
+    this.config = { ...base, pooling: checkPooling(where, opts.pooling ?? 'last'), maxLength, chunkLength };
     this.vocab = opts.vocab ?? null;
     const k = (this.kernels = opts.kernels ?? defaultKernels());
     const rec = recurrentOptionsOf(base);
@@ -96,9 +104,15 @@ export class SequenceClassifier {
   /** Train on `train`, keeping the weights of the epoch with the lowest loss on `valid`. */
   fit(train: LabelledSequences, valid?: LabelledSequences, opts: SequenceFitOptions = {}): FitHistory {
     const where = 'SequenceClassifier.fit';
-    const trainSeqs = this.checked(where, train, true);
-    const validSeqs = valid === undefined || valid.inputs.length === 0 ? null : this.checked(where, valid, false);
     const weights = resolveClassWeights(where, opts.classWeights, train.labels, this.classes);
+    const t = this.chunked(this.checked(where, train, true), train.labels);
+    const v =
+      valid === undefined || valid.inputs.length === 0
+        ? null
+        : this.chunked(this.checked(where, valid, false), valid.labels);
+    const trainSeqs = t.seqs;
+    const validSeqs = v?.seqs ?? null;
+    const validWhole = v === null ? null : this.checked(where, valid as LabelledSequences, false);
     const lengths = trainSeqs.map((s) => s.length);
     return trainLoop(where, this.kernels, this.arena, lengths, opts, {
       setTraining: (training, rng) => {
@@ -106,21 +120,25 @@ export class SequenceClassifier {
         this.recurrent.setDropoutRng(rng);
       },
       step: (batch) => {
-        const { sum, weight } = this.batchLoss(trainSeqs, batch, train.labels, weights, true);
+        const { sum, weight } = this.batchLoss(trainSeqs, batch, t.labels, weights, true);
         return sum / weight;
       },
       validate: () =>
-        validSeqs === null ? Number.NaN : this.meanLoss(validSeqs, (valid as LabelledSequences).labels, weights),
+        v === null
+          ? Number.NaN
+          : this.config.chunkLength === null
+            ? this.meanLoss(v.seqs, v.labels, weights)
+            : this.pooledLoss(validWhole as EncodedSequence[], (valid as LabelledSequences).labels, weights),
       ...(validSeqs === null ? {} : { validationLongest: validSeqs.reduce((m, s) => Math.max(m, s.length), 1) }),
     });
   }
 
-  /** The mean (class-weighted) cross-entropy on labelled sequences, in nats. */
+  /** The mean (class-weighted) cross-entropy on labelled sequences (with chunks: over chunks), in nats. */
   loss(data: LabelledSequences, classWeights?: ClassWeights): number {
-    const seqs = this.checked('SequenceClassifier.loss', data, false);
+    const { seqs, labels } = this.chunked(this.checked('SequenceClassifier.loss', data, false), data.labels);
     return this.meanLoss(
       seqs,
-      data.labels,
+      labels,
       resolveClassWeights('SequenceClassifier.loss', classWeights, data.labels, this.classes),
     );
   }
@@ -131,13 +149,13 @@ export class SequenceClassifier {
    */
   gradients(data: LabelledSequences, classWeights?: ClassWeights): number {
     const where = 'SequenceClassifier.gradients';
-    const seqs = this.checked(where, data, false);
+    const { seqs, labels } = this.chunked(this.checked(where, data, false), data.labels);
     const weights = resolveClassWeights(where, classWeights, data.labels, this.classes);
     this.arena.zeroGrads();
     const { sum, weight } = this.batchLoss(
       seqs,
       Int32Array.from(seqs, (_, i) => i),
-      data.labels,
+      labels,
       weights,
       true,
     );
@@ -146,15 +164,46 @@ export class SequenceClassifier {
 
   /** Class probabilities (K, summing to 1) of every input. */
   predictProba(inputs: readonly SequenceInput[]): Float64Array[] {
-    const seqs = this.encode('SequenceClassifier.predictProba', inputs);
+    return this.probabilities(this.encode('SequenceClassifier.predictProba', inputs));
+  }
+
+  /** Class probabilities of encoded sequences (with chunks: pooled over each one's chunks). */
+  private probabilities(whole: EncodedSequence[]): Float64Array[] {
     const K = this.classes.length;
-    const out = new Array<Float64Array>(seqs.length);
     this.recurrent.training = false;
+    if (this.config.chunkLength === null) {
+      const out = new Array<Float64Array>(whole.length);
+      for (const batch of evaluationBatches(whole)) {
+        const logits = this.forwardBatch(whole, batch);
+        batch.forEach((n, b) => softmaxInto(logits, b * K, K, (out[n] = new Float64Array(K))));
+      }
+      return out;
+    }
+    const { seqs, owners } = this.chunked(whole, null);
+    // per input: the sum over its chunks of their log-probabilities, and how many chunks
+    const sums = whole.map(() => new Float64Array(K));
+    const counts = new Int32Array(whole.length);
+    const p = new Float64Array(K);
     for (const batch of evaluationBatches(seqs)) {
       const logits = this.forwardBatch(seqs, batch);
-      batch.forEach((n, b) => softmaxInto(logits, b * K, K, (out[n] = new Float64Array(K))));
+      batch.forEach((n, b) => {
+        softmaxInto(logits, b * K, K, p);
+        const owner = owners[n] as number;
+        const sum = sums[owner] as Float64Array;
+        for (let k = 0; k < K; k++) sum[k] = (sum[k] as number) + Math.log(Math.max(p[k] as number, 1e-300));
+        counts[owner] = (counts[owner] as number) + 1;
+      });
     }
-    return out;
+    return sums.map((sum, i) => {
+      const out = new Float64Array(K);
+      softmaxInto(
+        sum.map((v) => v / (counts[i] as number)),
+        0,
+        K,
+        out,
+      );
+      return out;
+    });
   }
 
   /** The most probable class id of every input. */
@@ -169,6 +218,59 @@ export class SequenceClassifier {
       throw new DataError(where, `${data.inputs.length} inputs but ${data.labels.length} labels; they must pair up.`);
     checkLabels(where, data.labels, this.classes, data.describe ?? ((n) => `example ${n}`));
     return classificationReport(data.labels, this.predict(data.inputs), this.classes.length);
+  }
+
+  /**
+   * The mean (class-weighted) cross-entropy of the pooled probabilities: with chunks, early
+   * stopping judges whole sequences, as predictions do, not the chunks (a chunk of a spam message
+   * may read like ham).
+   */
+  private pooledLoss(whole: EncodedSequence[], labels: ArrayLike<number>, weights: Float64Array | null): number {
+    let [sum, total] = [0, 0];
+    this.probabilities(whole).forEach((p, i) => {
+      const y = labels[i] as number;
+      const w = weights === null ? 1 : (weights[y] as number);
+      sum -= w * Math.log(Math.max(p[y] as number, 1e-300));
+      total += w;
+    });
+    return sum / total;
+  }
+
+  /**
+   * With chunkLength, every sequence cut into consecutive chunks (the last may be shorter), each
+   * labelled with its sequence's class; owners[c] is chunk c's sequence. Without, the sequences.
+   */
+  private chunked(
+    seqs: EncodedSequence[],
+    labels: ArrayLike<number> | null,
+  ): { seqs: EncodedSequence[]; labels: Int32Array; owners: Int32Array } {
+    const C = this.config.chunkLength;
+    if (C === null)
+      return {
+        seqs,
+        labels: labels === null ? new Int32Array(0) : Int32Array.from(labels),
+        owners: Int32Array.from(seqs, (_, i) => i),
+      };
+    const F = this.config.input.kind === 'numeric' ? this.config.input.features : 1;
+    const parts: EncodedSequence[] = [];
+    const owners: number[] = [];
+    seqs.forEach((seq, i) => {
+      for (let start = 0; start < seq.length; start += C) {
+        const end = Math.min(seq.length, start + C);
+        parts.push({
+          length: end - start,
+          ids: seq.ids === null ? null : seq.ids.subarray(start, end),
+          values: seq.values === null ? null : seq.values.subarray(start * F, end * F),
+        });
+        owners.push(i);
+      }
+    });
+    const owner = Int32Array.from(owners);
+    return {
+      seqs: parts,
+      labels: labels === null ? new Int32Array(0) : Int32Array.from(owner, (i) => labels[i] as number),
+      owners: owner,
+    };
   }
 
   private encode(where: string, inputs: readonly SequenceInput[]): EncodedSequence[] {

@@ -82,6 +82,28 @@ describe('SequenceClassifier', () => {
     assert.deepEqual(loaded.predictProba(inputs), expected);
   });
 
+  it("chunked reading: a sequence's probabilities are the geometric mean of its chunks', and the file keeps it", () => {
+    const options = { classes: ['a', 'b', 'c'], vocabSize: 9, embeddingSize: 4, hiddenSize: 5, seed: 7 };
+    const chunked = new SequenceClassifier({ ...options, chunkLength: 3 });
+    const whole = new SequenceClassifier(options); // the same weights: chunkLength adds none
+    assert.deepEqual(chunked.arena.values, whole.arena.values);
+    const ids = [1, 4, 2, 8, 5, 3, 7];
+    const parts = whole.predictProba([ids.slice(0, 3), ids.slice(3, 6), ids.slice(6)]);
+    const mean = [0, 1, 2].map((k) => parts.reduce((sum, p) => sum + Math.log(p[k] as number), 0) / parts.length);
+    const norm = mean.reduce((sum, v) => sum + Math.exp(v), 0);
+    const [got] = chunked.predictProba([ids]);
+    mean.forEach((v, k) => assert.ok(Math.abs(Math.exp(v) / norm - (got?.[k] as number)) < 1e-9, `class ${k}`));
+    // a sequence no longer than a chunk is read as it is
+    assert.deepEqual(
+      chunked.predictProba([[1, 4]]),
+      whole.predictProba([[1, 4]]).map((p) => Float64Array.from(p)),
+    );
+    const loaded = decodeClassifier(encodeClassifier(chunked));
+    assert.equal(loaded.config.chunkLength, 3);
+    assert.deepEqual(loaded.predictProba([ids]), chunked.predictProba([ids]));
+    assert.equal(decodeClassifier(encodeClassifier(whole)).config.chunkLength, null);
+  });
+
   it('class weights move the decision toward a rare class', () => {
     // one noisy feature: N(0, 1) for the common class (90 %), N(1, 1) for the rare one
     const r = new Rng(9);
