@@ -23,6 +23,7 @@ import {
 import { checkInteger, DataError } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
 import { ctcLoss } from '../loss/ctc.js';
+import { logSoftmaxInto } from '../loss/softmax.js';
 import { sequenceErrorRates } from '../loss/sequence-metrics.js';
 import { ParamArena } from '../nn/params.js';
 import { RecurrentHead } from '../nn/recurrent-head.js';
@@ -214,15 +215,7 @@ export class SpeechRecognizer {
       batch.forEach((n, b) => {
         const T = steps[n] as number;
         const logProbs = new Float64Array(T * C);
-        for (let t = 0; t < T; t++) {
-          const row = (t * B + b) * C;
-          let max = -Infinity;
-          for (let c = 0; c < C; c++) max = Math.max(max, logits[row + c] as number);
-          let sum = 0;
-          for (let c = 0; c < C; c++) sum += Math.exp((logits[row + c] as number) - max);
-          const lse = max + Math.log(sum);
-          for (let c = 0; c < C; c++) logProbs[t * C + c] = (logits[row + c] as number) - lse;
-        }
+        for (let t = 0; t < T; t++) logSoftmaxInto(logits, (t * B + b) * C, C, logProbs, t * C);
         out[n] = { steps: T, logProbs, secondsPerStep };
       });
     }
@@ -231,13 +224,18 @@ export class SpeechRecognizer {
 
   /** Text for each recording, with every character's time from the CTC alignment. */
   transcribe(audio: readonly ArrayLike<number>[], opts: DecodeOptions = {}): Transcript[] {
+    return this.scores(audio).map((s, i) =>
+      this.decode(s, (audio[i] as ArrayLike<number>).length / this.sampleRate, opts),
+    );
+  }
+
+  /** One recording's scores → its transcript (seconds: the recording's length, for clamping times). */
+  private decode(s: FrameScores, seconds: number, opts: DecodeOptions): Transcript {
     const where = 'SpeechRecognizer.transcribe';
     const beam = checkInteger(where, 'beam', opts.beam ?? 1, 1, 1024);
     const nbest = checkInteger(where, 'nbest', opts.nbest ?? 1, 1, beam);
     const C = this.classes;
     const { alphabet } = this.config;
-    return this.scores(audio).map((s, i) => {
-      const seconds = (audio[i] as ArrayLike<number>).length / this.sampleRate;
       const greedy = ctcGreedy(s.logProbs, s.steps, C);
       const hypotheses: CtcHypothesis[] =
         beam === 1 && opts.languageModel === undefined
@@ -255,7 +253,7 @@ export class SpeechRecognizer {
         characters: this.timing(timed, s.secondsPerStep, seconds),
         alternatives: hypotheses.slice(1).map((h) => ({ text: decodeLabels(h.labels, alphabet), logProb: h.logProb })),
       };
-    });
+    }
   }
 
   /** One recording's spectrogram, posteriors and greedy transcript with timing, for a chart. */
@@ -268,7 +266,7 @@ export class SpeechRecognizer {
     });
     const spectrogram = computeFeatures(samples, features);
     const scores = this.scores([samples])[0] as FrameScores;
-    const transcript = this.transcribe([samples])[0] as Transcript;
+    const transcript = this.decode(scores, samples.length / this.sampleRate, {});
     return {
       ...scores,
       spectrogram: spectrogram.values,
