@@ -236,24 +236,23 @@ export class SpeechRecognizer {
     const nbest = checkInteger(where, 'nbest', opts.nbest ?? 1, 1, beam);
     const C = this.classes;
     const { alphabet } = this.config;
-      const greedy = ctcGreedy(s.logProbs, s.steps, C);
-      const hypotheses: CtcHypothesis[] =
-        beam === 1 && opts.languageModel === undefined
-          ? [greedy]
-          : ctcBeamSearch(s.logProbs, s.steps, C, {
-              beam,
-              nbest,
-              ...(opts.languageModel === undefined ? {} : { languageModel: opts.languageModel }),
-            });
-      const best = hypotheses[0] ?? { labels: [], frames: [], logProb: -Infinity };
-      const timed = best === greedy ? greedy : { ...best, lastFrames: best.frames };
-      return {
-        text: decodeLabels(best.labels, alphabet),
-        logProb: best.logProb,
-        characters: this.timing(timed, s.secondsPerStep, seconds),
-        alternatives: hypotheses.slice(1).map((h) => ({ text: decodeLabels(h.labels, alphabet), logProb: h.logProb })),
-      };
-    }
+    const greedy = ctcGreedy(s.logProbs, s.steps, C);
+    const hypotheses: CtcHypothesis[] =
+      beam === 1 && opts.languageModel === undefined
+        ? [greedy]
+        : ctcBeamSearch(s.logProbs, s.steps, C, {
+            beam,
+            nbest,
+            ...(opts.languageModel === undefined ? {} : { languageModel: opts.languageModel }),
+          });
+    const best = hypotheses[0] ?? { labels: [], frames: [], logProb: -Infinity };
+    const timed = best === greedy ? greedy : { ...best, lastFrames: best.frames };
+    return {
+      text: decodeLabels(best.labels, alphabet),
+      logProb: best.logProb,
+      characters: this.timing(timed, s.secondsPerStep, seconds),
+      alternatives: hypotheses.slice(1).map((h) => ({ text: decodeLabels(h.labels, alphabet), logProb: h.logProb })),
+    };
   }
 
   /** One recording's spectrogram, posteriors and greedy transcript with timing, for a chart. */
