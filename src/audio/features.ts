@@ -29,46 +29,19 @@ import {
   buildFilterbank,
   cepstrumMatrix,
   logMelOfPower,
+  type CepstrumSettings,
   type Filterbank,
-  type MelNorm,
-  type MelScale,
+  type MelSettings,
 } from './mel.js';
-import { emphasise, powerOfEmphasised, type WindowKind } from './spectrum.js';
+import { emphasise, powerOfEmphasised, type SpectrumSettings } from './spectrum.js';
 
 export { powerSpectrogram, periodicWindow, type PowerSpectrogram, type WindowKind } from './spectrum.js';
 export { hzToMel, melToHz, type MelNorm, type MelScale } from './mel.js';
 
-export interface FeatureConfig {
-  /** Hz the samples are at. */
-  sampleRate: number;
-  /** y[t] = x[t] − a·x[t−1], y[0] = x[0]; 0 = off. Default 0.97. */
-  preemphasis: number;
-  /** Window length in samples; default round(0.025·sampleRate). */
-  frameLength: number;
-  /** Default round(0.010·sampleRate). */
-  hopLength: number;
-  /** A power of two ≥ frameLength; default the next power of two ≥ frameLength. */
-  fftSize: number;
-  /** Periodic (scipy get_window fftbins=True); default 'hann'. */
-  window: WindowKind;
-  /** fftSize/2 zeros at each end (librosa center=True, pad_mode='constant'); default true. */
-  center: boolean;
-  /** Default 40. */
-  melBands: number;
-  /** Default 0. */
-  fMin: number;
-  /** Default sampleRate/2. */
-  fMax: number;
-  /** Default 'slaney'. */
-  melScale: MelScale;
-  /** 'slaney': every band scaled to the same area (librosa norm='slaney'); default 'slaney'. */
-  melNorm: MelNorm;
+/** Every feature setting: the spectrum's, the filterbank's and the cepstrum's (their docs there), and these. */
+export interface FeatureConfig extends SpectrumSettings, MelSettings, CepstrumSettings {
   /** Default 'mfcc'. */
   kind: 'logmel' | 'mfcc';
-  /** Kind 'mfcc' only; default 13 (or melBands where that is fewer). */
-  mfccCount: number;
-  /** librosa's lifter (0 = none); default 0. */
-  lifter: number;
   /** Append Δ (and ΔΔ) of the base features; default 2. */
   deltas: 0 | 1 | 2;
   /** N: the regression window is 2N+1 frames, edges replicated; default 2. */

@@ -17,21 +17,29 @@ import { ConfigError } from '../errors.js';
 export type MelScale = 'slaney' | 'htk';
 export type MelNorm = 'slaney' | 'none';
 
-/** The fields of a feature configuration the filterbank reads. */
+/** The fields of a feature configuration (features.ts FeatureConfig) the filterbank reads. */
 export interface MelSettings {
+  /** Hz the samples are at. */
   sampleRate: number;
   fftSize: number;
+  /** Default 40. */
   melBands: number;
+  /** Default 0. */
   fMin: number;
+  /** Default sampleRate/2. */
   fMax: number;
+  /** Default 'slaney'. */
   melScale: MelScale;
+  /** 'slaney': every band scaled to the same area (librosa norm='slaney'); default 'slaney'. */
   melNorm: MelNorm;
 }
 
 /** The fields of a feature configuration the cepstrum reads. */
 export interface CepstrumSettings {
   melBands: number;
+  /** Kind 'mfcc' only; default 13 (or melBands where that is fewer). */
   mfccCount: number;
+  /** librosa's lifter (0 = none); default 0. */
   lifter: number;
 }
 

@@ -21,13 +21,19 @@ import { DataError } from '../errors.js';
 
 export type WindowKind = 'hann' | 'hamming' | 'rectangular';
 
-/** The fields of a feature configuration the spectrogram reads. */
+/** The fields of a feature configuration (features.ts FeatureConfig) the spectrogram reads. */
 export interface SpectrumSettings {
+  /** y[t] = x[t] − a·x[t−1], y[0] = x[0]; 0 = off. Default 0.97. */
   preemphasis: number;
+  /** Window length in samples; default round(0.025·sampleRate). */
   frameLength: number;
+  /** Default round(0.010·sampleRate). */
   hopLength: number;
+  /** A power of two ≥ frameLength; default the next power of two ≥ frameLength. */
   fftSize: number;
+  /** Periodic (scipy get_window fftbins=True); default 'hann'. */
   window: WindowKind;
+  /** fftSize/2 zeros at each end (librosa center=True, pad_mode='constant'); default true. */
   center: boolean;
 }
 
