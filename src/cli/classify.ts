@@ -84,6 +84,10 @@ export const CLASSIFY = defineCommand(
     hidden: { type: 'integer', min: 1, max: 4096, default: 32, help: 'LSTM hidden size' },
     layers: { type: 'integer', min: 1, max: 16, default: 1, help: 'stacked LSTM layers' },
     bidirectional: { type: 'boolean', help: 'read each text both ways' },
+    'bag-of-tokens': {
+      type: 'boolean',
+      help: "add a bag of the tokens read to the LSTM's logits, learned jointly (which words occur, beside their order)",
+    },
     pooling: {
       type: 'choice',
       choices: ['last', 'mean', 'max'],
@@ -252,7 +256,7 @@ export function classifyCommand(argv: string[]): number {
     const csv = values.csv;
     if (csv === undefined) throw new UsageError('lstm classify: --tag reads a CSV: --tag --csv FILE.');
     const unused = (
-      ['example', 'pooling', 'max-length', 'chunk', 'class-weights', 'test-csv', 'valid-csv'] as const
+      ['example', 'pooling', 'max-length', 'chunk', 'bag-of-tokens', 'class-weights', 'test-csv', 'valid-csv'] as const
     ).find((f) => given.has(f));
     if (unused !== undefined) throw new UsageError(`lstm classify: --${unused} does not apply to --tag.`);
     const tagSettings: TagSettings = { ...settings, tokens, bidirectional: values.bidirectional };
@@ -273,6 +277,7 @@ export function classifyCommand(argv: string[]): number {
     pooling,
     maxLength: settings.maxLength,
     chunkLength: settings.chunkLength,
+    bagOfTokens: values['bag-of-tokens'],
     seed: settings.seed,
   });
   process.stderr.write(
@@ -290,7 +295,8 @@ export function classifyCommand(argv: string[]): number {
   const seconds = (performance.now() - started) / 1000;
   const describeModel =
     `LSTM (${tokens} tokens, ${settings.chunkLength === undefined ? `first ${settings.maxLength}` : `first ${settings.maxLength} in chunks of ${settings.chunkLength}`}, embedding ${settings.embeddingSize}, ` +
-    `hidden ${settings.hiddenSize}${values.bidirectional ? ', bidirectional' : ''}, ${pooling} pooling)`;
+    `hidden ${settings.hiddenSize}${values.bidirectional ? ', bidirectional' : ''}, ${pooling} pooling` +
+    `${values['bag-of-tokens'] ? ', with a bag of tokens' : ''})`;
   printReport(data, evaluateAll(data, model, describeModel), { history, seconds });
   const save = values.save;
   if (save !== undefined) {

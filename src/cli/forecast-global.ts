@@ -7,6 +7,8 @@
  */
 import {
   backtest,
+  type GlobalForecaster,
+  forecastTable,
   type BacktestResult,
   column,
   defaultSeason,
@@ -21,7 +23,7 @@ import {
   type Table,
   tableFromRecords,
 } from '../index.js';
-import { writeFileAtomic } from '../node/index.js';
+import { saveGlobalForecaster, writeFileAtomic } from '../node/index.js';
 import { formatDuration, UsageError } from './args.js';
 
 export interface GlobalRun {
@@ -37,6 +39,8 @@ export interface GlobalRun {
   ets: (season: number) => EtsSpec | 'auto' | undefined;
   /** results.md, or undefined for none. */
   report: string | undefined;
+  /** Where to save the global model (after its backtest), or undefined. */
+  save: string | undefined;
 }
 
 const COLUMNS: Array<[MethodName, string]> = [
@@ -115,6 +119,40 @@ export function globalForecast(run: GlobalRun): number {
   if (run.report !== undefined) {
     writeFileAtomic(run.report, new TextEncoder().encode(`${report}\n`));
     console.log(`Wrote ${run.report}.`);
+  }
+  if (run.save !== undefined) {
+    const model = {
+      seriesColumn: run.seriesColumn,
+      series: new Map(groups.map((g, i) => [g.id, members[i] as Forecaster])),
+    };
+    saveGlobalForecaster(run.save, model);
+    console.log(`Saved the global forecaster (${groups.length} series) to ${run.save}.`);
+  }
+  return 0;
+}
+
+/**
+ * `lstm forecast --model GLOBAL --csv FILE`: every series of the table (split by the model's series
+ * column) forecast after its last row by its own member of the global model; a series the model
+ * was not trained on is named beside the ones it knows.
+ */
+export function globalPredict(model: GlobalForecaster, table: Table, name: string, report: string | undefined): number {
+  const groups = splitBySeries(table, model.seriesColumn);
+  const known = [...model.series.keys()];
+  const sections = groups.map(({ id, table: part }) => {
+    const f = model.series.get(id);
+    if (f === undefined)
+      throw new UsageError(
+        `lstm forecast: ${table.source}: series '${id}' (column '${model.seriesColumn}') is not one the model was trained on; it knows ${known.length}: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.`,
+      );
+    return `### ${id}\n\n${forecastTable(f.forecast(f.prepare(part)))}`;
+  });
+  console.log(`${name}: ${groups.length} series in column '${model.seriesColumn}', one global model`);
+  const text = `Forecasts after the data:\n\n${sections.join('\n\n')}`;
+  console.log(`\n${text}`);
+  if (report !== undefined) {
+    writeFileAtomic(report, new TextEncoder().encode(`${text}\n`));
+    console.log(`Wrote ${report}.`);
   }
   return 0;
 }

@@ -21,6 +21,7 @@ import {
   forecastTable,
   formatTime,
   lineChartText,
+  modelFileType,
   parseEtsSpec,
   parseIsoTime,
   type PreparedSeries,
@@ -34,6 +35,8 @@ import {
   checkOutputFolder,
   checkOutputPaths,
   loadForecaster,
+  loadGlobalForecaster,
+  readBinaryFile,
   readCsvFile,
   readTextFile,
   saveForecaster,
@@ -43,7 +46,7 @@ import {
 } from '../node/index.js';
 import { formatDuration, UsageError } from './args.js';
 import { EXAMPLES, readExampleTable } from './forecast-examples.js';
-import { globalForecast } from './forecast-global.js';
+import { globalForecast, globalPredict } from './forecast-global.js';
 import { checkFlagRange, defineCommand, type FlagValues, HELP_FLAG, readCommandLine } from './flags.js';
 
 export const FORECAST = defineCommand(
@@ -348,6 +351,10 @@ export function forecastCommand(argv: string[]): number {
   const files = resultFiles(values, name);
   checkOutputs(files, values.save, values);
   if (modelPath !== undefined) {
+    if (modelFileType(readBinaryFile(modelPath, 'lstm forecast'), modelPath) === 'global-forecaster') {
+      if (files !== undefined) mkdirSync(files.dir, { recursive: true });
+      return globalPredict(loadGlobalForecaster(modelPath), table, name, files?.report);
+    }
     const f = loadForecaster(modelPath);
     const series = f.prepare(table);
     console.log(`${name}: ${describeSeries(series, table.rows)}; forecaster ${modelPath}`);
@@ -360,8 +367,6 @@ export function forecastCommand(argv: string[]): number {
   const options = forecasterOptions(values, example?.options);
   const seriesColumn = values['series-column'] ?? example?.seriesColumn;
   if (seriesColumn !== undefined) {
-    if (values.save !== undefined)
-      throw new UsageError('lstm forecast: --save does not yet write a global model (--series-column); drop --save.');
     if (files !== undefined) mkdirSync(files.dir, { recursive: true });
     return globalForecast({
       table,
@@ -379,6 +384,7 @@ export function forecastCommand(argv: string[]): number {
       stride: values.stride ?? example?.stride ?? 1,
       ets: (season) => (values.ets === undefined ? undefined : readEtsFlag(values.ets, season)),
       report: files?.report,
+      save: values.save,
     });
   }
   const series = prepareSeries(table, {

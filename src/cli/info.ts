@@ -2,6 +2,7 @@
 import {
   decodeClassifier,
   decodeForecaster,
+  decodeGlobalForecaster,
   decodeSeq2SeqFile,
   decodeSpeechRecognizer,
   decodeTagger,
@@ -71,6 +72,30 @@ export function infoCommand(argv: string[]): number {
       console.log(JSON.stringify({ config: f.config, encoding: f.encoding, parameters: f.network.arena.size, file }));
     else {
       describeForecaster(f);
+      console.log(fileNote);
+    }
+    return 0;
+  }
+  if (type === 'global-forecaster') {
+    const g = decodeGlobalForecaster(bytes, undefined, where);
+    const ids = [...g.series.keys()];
+    const first = g.series.get(ids[0] as string) as Forecaster;
+    if (json)
+      console.log(
+        JSON.stringify({
+          config: first.config,
+          seriesColumn: g.seriesColumn,
+          series: [...g.series].map(([id, f]) => ({ id, encoding: f.encoding })),
+          parameters: first.network.arena.size,
+          file,
+        }),
+      );
+    else {
+      console.log(
+        `global model: one network for ${ids.length} series (column '${g.seriesColumn}'): ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}`,
+      );
+      console.log(`each series has its own scales, smoothing and calibration; those below are '${ids[0]}'s`);
+      describeForecaster(first);
       console.log(fileNote);
     }
     return 0;
@@ -219,7 +244,9 @@ function describeSequenceModel(type: string, m: SequenceClassifier | SequenceTag
       : 'sequence tagger (a class per step)';
   const encoder = `${c.bidirectional ? 'bidirectional ' : ''}${c.cell.toUpperCase()}, ${c.numLayers} layer(s) × ${c.hiddenSize}`;
   const pooling = 'pooling' in c ? `, ${String(c.pooling)} pooling` : '';
-  console.log(`model: ${what}, ${encoder}${pooling}`);
+  const reading = 'chunkLength' in c && c.chunkLength !== null ? `, read in chunks of ${c.chunkLength} tokens` : '';
+  const bag = 'bagOfTokens' in c && c.bagOfTokens ? ', with a bag of tokens beside it' : '';
+  console.log(`model: ${what}, ${encoder}${pooling}${reading}${bag}`);
   console.log(`parameters: ${formatCount(m.arena.size)}`);
   console.log(`classes: ${c.classes.join(', ')}`);
   const input = c.input;

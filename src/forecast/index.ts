@@ -64,6 +64,7 @@ export {
   type TargetForecast,
 } from '../models/forecaster.js';
 export { decodeForecaster, encodeForecaster, FORECASTER_FORMAT_VERSION } from '../io/forecaster-file.js';
+export { decodeGlobalForecaster, encodeGlobalForecaster, type GlobalForecaster } from '../io/global-forecaster-file.js';
 export {
   CALENDAR_FEATURES,
   defaultSeason,

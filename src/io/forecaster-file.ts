@@ -49,10 +49,14 @@ export function encodeForecaster(f: Forecaster): Uint8Array {
 
 const MAX_SIZE = 1 << 20;
 
-function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfig {
+export function checkConfig(
+  where: string,
+  c: Record<string, unknown>,
+  extra: readonly string[] = [],
+): ForecasterConfig {
   const f = (key: string): string => `config.${key}`;
   const known = ['type', 'timeColumn', 'targets', 'features', 'calendar', 'missing', 'lookback', 'horizon'];
-  known.push('season', 'strategy', 'reference', 'quantiles', 'hiddenSize', 'numLayers', 'dropout', 'lags');
+  known.push('season', 'strategy', 'reference', 'quantiles', 'hiddenSize', 'numLayers', 'dropout', 'lags', ...extra);
   const unknown = Object.keys(c).find((key) => !known.includes(key));
   if (unknown !== undefined) throw fieldError(where, 'config', 'free of unknown fields', unknown);
   const [timeColumn] = nameListField(where, f('timeColumn'), [c.timeColumn], 1, 1);
@@ -81,7 +85,7 @@ function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfi
     quantiles.some((q, i) => i > 0 && q <= (quantiles[i - 1] as number))
   )
     throw fieldError(where, f('quantiles'), '1 to 99 increasing numbers in (0, 1)', quantiles);
-  return {
+  const config: ForecasterConfig = {
     timeColumn: timeColumn as string,
     targets,
     features,
@@ -98,6 +102,9 @@ function checkConfig(where: string, c: Record<string, unknown>): ForecasterConfi
     numLayers: countField(where, f('numLayers'), c.numLayers, 1, 64),
     dropout: numberField(where, f('dropout'), c.dropout, { min: 0, max: 1, maxExclusive: true }),
   };
+  if (config.strategy === 'recursive' && config.features.length > 0)
+    throw fieldError(where, 'config.features', 'empty with the recursive strategy', config.features);
+  return config;
 }
 
 /** config.lags: absent (none), or increasing whole numbers ≥ 1. */
@@ -112,60 +119,60 @@ function checkLags(where: string, raw: unknown): number[] {
   return lags;
 }
 
-function checkStep(where: string, raw: unknown): Step {
-  const step = objectField(where, 'encoding.step', raw);
-  const kind = choiceField(where, 'encoding.step.kind', step.kind, ['month', 'fixed', 'index'] as const);
-  if (kind === 'month')
-    return { kind, months: countField(where, 'encoding.step.months', step.months, 1, 12 * 100 - 1) };
+function checkStep(where: string, raw: unknown, path: string): Step {
+  const step = objectField(where, path, raw);
+  const kind = choiceField(where, `${path}.kind`, step.kind, ['month', 'fixed', 'index'] as const);
+  if (kind === 'month') return { kind, months: countField(where, `${path}.months`, step.months, 1, 12 * 100 - 1) };
   if (kind === 'index')
-    return { kind, steps: countField(where, 'encoding.step.steps', step.steps, 1, Number.MAX_SAFE_INTEGER) };
-  return { kind, ms: countField(where, 'encoding.step.ms', step.ms, 1, Number.MAX_SAFE_INTEGER) };
+    return { kind, steps: countField(where, `${path}.steps`, step.steps, 1, Number.MAX_SAFE_INTEGER) };
+  return { kind, ms: countField(where, `${path}.ms`, step.ms, 1, Number.MAX_SAFE_INTEGER) };
 }
 
 /** The encoding entry: the step, the reference and season the config names, positive finite scales. */
-function checkEncoding(where: string, raw: unknown, config: ForecasterConfig): EncodingState {
-  const e = objectField(where, 'encoding', raw);
+export function checkEncoding(where: string, raw: unknown, config: ForecasterConfig, path = 'encoding'): EncodingState {
+  const e = objectField(where, path, raw);
   const K = config.targets.length;
   const positive = { min: 0, minExclusive: true };
   if (e.reference !== config.reference)
-    throw fieldError(where, 'encoding.reference', `config.reference (${config.reference})`, e.reference);
+    throw fieldError(where, `${path}.reference`, `config.reference (${config.reference})`, e.reference);
   if (e.season !== config.season)
-    throw fieldError(where, 'encoding.season', `config.season (${config.season})`, e.season);
-  const scaler = objectField(where, 'encoding.features', e.features);
+    throw fieldError(where, `${path}.season`, `config.season (${config.season})`, e.season);
+  const scaler = objectField(where, `${path}.features`, e.features);
   const columns = scaler.columns;
   if (
     !Array.isArray(columns) ||
     columns.length !== config.features.length ||
     columns.some((c, i) => c !== config.features[i])
   )
-    throw fieldError(where, 'encoding.features.columns', `config.features (${config.features.length})`, columns);
+    throw fieldError(where, `${path}.features.columns`, `config.features (${config.features.length})`, columns);
   const F = config.features.length;
   if (config.reference === 'ets' && e.smoothing === undefined)
-    throw fieldError(where, 'encoding.smoothing', "one smoothing model per target (the 'ets' reference)", undefined);
+    throw fieldError(where, `${path}.smoothing`, "one smoothing model per target (the 'ets' reference)", undefined);
   if (config.reference !== 'ets' && e.smoothing !== undefined)
-    throw fieldError(where, 'encoding.smoothing', `absent (the reference is '${config.reference}')`, e.smoothing);
+    throw fieldError(where, `${path}.smoothing`, `absent (the reference is '${config.reference}')`, e.smoothing);
   return {
-    ...(config.reference === 'ets' ? { smoothing: checkSmoothing(where, e.smoothing, K, config.season) } : {}),
-    step: checkStep(where, e.step),
+    ...(config.reference === 'ets'
+      ? { smoothing: checkSmoothing(where, e.smoothing, K, config.season, `${path}.smoothing`) }
+      : {}),
+    step: checkStep(where, e.step, `${path}.step`),
     reference: config.reference,
     season: config.season,
-    targetCenter: numberListField(where, 'encoding.targetCenter', e.targetCenter, K),
-    targetScale: numberListField(where, 'encoding.targetScale', e.targetScale, K, positive),
+    targetCenter: numberListField(where, `${path}.targetCenter`, e.targetCenter, K),
+    targetScale: numberListField(where, `${path}.targetScale`, e.targetScale, K, positive),
     features: {
       columns: [...config.features],
-      mean: numberListField(where, 'encoding.features.mean', scaler.mean, F),
-      std: numberListField(where, 'encoding.features.std', scaler.std, F, positive),
+      mean: numberListField(where, `${path}.features.mean`, scaler.mean, F),
+      std: numberListField(where, `${path}.features.std`, scaler.std, F, positive),
     },
   };
 }
 
 /** The 'ets' reference's models: K of them, each a Holt–Winters spec with admissible parameters and finite states. */
-function checkSmoothing(where: string, raw: unknown, K: number, season: number): SmoothingState[] {
-  if (!Array.isArray(raw) || raw.length !== K)
-    throw fieldError(where, 'encoding.smoothing', `a list of ${K} smoothing models`, raw);
+function checkSmoothing(where: string, raw: unknown, K: number, season: number, path: string): SmoothingState[] {
+  if (!Array.isArray(raw) || raw.length !== K) throw fieldError(where, path, `a list of ${K} smoothing models`, raw);
   return raw.map((item, k) => {
-    const f = (name: string): string => `encoding.smoothing[${k}].${name}`;
-    const o = objectField(where, `encoding.smoothing[${k}]`, item);
+    const f = (name: string): string => `${path}[${k}].${name}`;
+    const o = objectField(where, `${path}[${k}]`, item);
     const spec = objectField(where, f('spec'), o.spec);
     const trend = choiceField(where, f('spec.trend'), spec.trend, ['none', 'additive', 'damped'] as const);
     const kind = choiceField(where, f('spec.season'), spec.season, ['none', 'additive', 'multiplicative'] as const);
@@ -193,23 +200,27 @@ function checkSmoothing(where: string, raw: unknown, K: number, season: number):
  * The calibration entry: null when the forecaster has a single quantile, else the level its
  * quantiles span, γ in [0, 1), and one α and one list of scores per (horizon step, target).
  */
-function checkCalibration(where: string, raw: unknown, config: ForecasterConfig): CalibrationState | null {
+export function checkCalibration(
+  where: string,
+  raw: unknown,
+  config: ForecasterConfig,
+  path = 'calibration',
+): CalibrationState | null {
   const { quantiles } = config;
   const Q = quantiles.length;
   if (raw === null && Q < 2) return null;
-  if (Q < 2) throw fieldError(where, 'calibration', 'null for a single quantile', raw);
-  const c = objectField(where, 'calibration', raw);
+  if (Q < 2) throw fieldError(where, path, 'null for a single quantile', raw);
+  const c = objectField(where, path, raw);
   const level = (quantiles[Q - 1] as number) - (quantiles[0] as number);
-  if (c.level !== level)
-    throw fieldError(where, 'calibration.level', `the span of config.quantiles (${level})`, c.level);
+  if (c.level !== level) throw fieldError(where, `${path}.level`, `the span of config.quantiles (${level})`, c.level);
   const n = config.horizon * config.targets.length;
-  const gamma = numberField(where, 'calibration.gamma', c.gamma, { min: 0, max: 1, maxExclusive: true });
-  const alpha = numberListField(where, 'calibration.alpha', c.alpha, n);
+  const gamma = numberField(where, `${path}.gamma`, c.gamma, { min: 0, max: 1, maxExclusive: true });
+  const alpha = numberListField(where, `${path}.alpha`, c.alpha, n);
   const scores = c.scores;
   if (!Array.isArray(scores) || scores.length !== n)
-    throw fieldError(where, 'calibration.scores', `${n} lists of scores (horizon × targets)`, scores);
+    throw fieldError(where, `${path}.scores`, `${n} lists of scores (horizon × targets)`, scores);
   scores.forEach((s: unknown, i) =>
-    numberListField(where, `calibration.scores[${i}]`, s, Array.isArray(s) ? Math.min(s.length, 240) : 0),
+    numberListField(where, `${path}.scores[${i}]`, s, Array.isArray(s) ? Math.min(s.length, 240) : 0),
   );
   return { level, gamma, alpha, scores: scores as number[][] };
 }
@@ -222,8 +233,6 @@ export function decodeForecaster(
   const file = openModelFile(bytes, 'forecaster', where);
   const { metadata, tensors } = file;
   const config = checkConfig(where, file.config);
-  if (config.strategy === 'recursive' && config.features.length > 0)
-    throw fieldError(where, 'config.features', 'empty with the recursive strategy', config.features);
   const encoding = checkEncoding(where, metadataJson(metadata, 'encoding', where), config);
   const calibration = checkCalibration(where, metadataJson(metadata, 'calibration', where), config);
   checkTensorSet(

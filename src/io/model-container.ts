@@ -123,6 +123,7 @@ const LOADERS: Record<string, string> = {
   'sequence-classifier': 'this is a classifier: load it with loadClassifier (lstm classify --model).',
   'sequence-tagger': 'this is a tagger: load it with loadTagger (lstm classify --model).',
   forecaster: 'this is a forecaster: load it with loadForecaster (lstm forecast --model).',
+  'global-forecaster': 'this is a global forecaster: load it with loadGlobalForecaster (lstm forecast --model).',
   seq2seq: 'this is a sequence-to-sequence model: load it with loadSeq2Seq.',
 };
 

@@ -43,11 +43,19 @@ import type { TensorRecord } from './safetensors.js';
 type ModelType = 'sequence-classifier' | 'sequence-tagger';
 
 function encode(type: ModelType, model: SequenceClassifier | SequenceTagger): Uint8Array {
-  // chunkLength only when set, so a classifier without it writes the bytes it always did
+  // chunkLength and bagOfTokens only when set, so a classifier without them writes the bytes it always did
   const { classes, ...all } = model.config;
-  const { chunkLength, ...config } = all as typeof all & { chunkLength?: number | null };
+  const { chunkLength, bagOfTokens, ...config } = all as typeof all & {
+    chunkLength?: number | null;
+    bagOfTokens?: boolean;
+  };
   return encodeContainer(model.arena, {
-    config: { type, ...config, ...(chunkLength === undefined || chunkLength === null ? {} : { chunkLength }) },
+    config: {
+      type,
+      ...config,
+      ...(chunkLength === undefined || chunkLength === null ? {} : { chunkLength }),
+      ...(bagOfTokens === true ? { bagOfTokens } : {}),
+    },
     classes,
     vocab: model.vocab?.toJSON() ?? null,
   });
@@ -63,7 +71,7 @@ export function encodeTagger(model: SequenceTagger): Uint8Array {
 
 /** A classifier from the bytes of its model file. */
 export function decodeClassifier(bytes: Uint8Array, kernels?: Kernels, where = 'decodeClassifier'): SequenceClassifier {
-  const { options, config, tensors } = decode(bytes, 'sequence-classifier', where);
+  const { options, config, tensors, bagOfTokens } = decode(bytes, 'sequence-classifier', where);
   const pooling = choiceField(where, 'config.pooling', config.pooling, POOLINGS) as Pooling;
   const maxLength =
     config.maxLength === null ? null : countField(where, 'config.maxLength', config.maxLength, 1, 1 << 30);
@@ -78,6 +86,7 @@ export function decodeClassifier(bytes: Uint8Array, kernels?: Kernels, where = '
         pooling,
         maxLength: maxLength ?? undefined,
         chunkLength: chunkLength ?? undefined,
+        bagOfTokens,
         kernels,
       }),
   );
@@ -93,7 +102,7 @@ export function decodeTagger(bytes: Uint8Array, kernels?: Kernels, where = 'deco
   return model;
 }
 
-/** The config fields each kind stores (SequenceModelConfig's, and the classifier's own two). */
+/** The config fields each kind stores (SequenceModelConfig's, and the classifier's own). */
 const CONFIG_KEYS: Record<ModelType, string[]> = {
   'sequence-tagger': ['type', 'input', 'cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout'],
   'sequence-classifier': [
@@ -107,6 +116,7 @@ const CONFIG_KEYS: Record<ModelType, string[]> = {
     'pooling',
     'maxLength',
     'chunkLength',
+    'bagOfTokens',
   ],
 };
 
@@ -122,6 +132,7 @@ function decode(
   options: SequenceModelOptions;
   config: Record<string, unknown>;
   tensors: Map<string, TensorRecord>;
+  bagOfTokens: boolean;
 } {
   const { config, metadata, tensors } = openModelFile(bytes, type, where);
   const keys = CONFIG_KEYS[type];
@@ -147,8 +158,10 @@ function decode(
     bidirectional: booleanField(where, 'config.bidirectional', config.bidirectional),
     dropout: numberField(where, 'config.dropout', config.dropout, { min: 0, max: 0.99 }),
   };
+  const bagOfTokens =
+    config.bagOfTokens === undefined ? false : booleanField(where, 'config.bagOfTokens', config.bagOfTokens);
   checkTensorSet(
-    buildFromFile(where, 'config', () => sequenceParamSpecs(resolved)),
+    buildFromFile(where, 'config', () => sequenceParamSpecs(resolved, bagOfTokens)),
     tensors,
     where,
   );
@@ -163,7 +176,7 @@ function decode(
     bidirectional: resolved.bidirectional,
     dropout: resolved.dropout,
   };
-  return { options, config, tensors };
+  return { options, config, tensors, bagOfTokens };
 }
 
 function checkInput(where: string, raw: unknown): InputConfig {

@@ -279,6 +279,20 @@ export class Forecaster {
     return new Forecaster(resolved, encoding, Forecaster.network(resolved, kernels), calibrator, null);
   }
 
+  /**
+   * A saved global model's parts: one forecaster per series (its own scales, smoothing and
+   * calibration), all sharing one network; the caller fills the weights of members[0].network.
+   */
+  static restoreGlobal(
+    config: ForecasterConfig,
+    members: ReadonlyArray<{ encoding: EncodingState; calibrator: IntervalCalibrator | null }>,
+    kernels: Kernels,
+  ): Forecaster[] {
+    const resolved = resolveConfig(config);
+    const network = Forecaster.network(resolved, kernels);
+    return members.map((m) => new Forecaster(resolved, m.encoding, network, m.calibrator, null));
+  }
+
   /** The series of a new table, read with this forecaster's columns and policies. */
   prepare(table: Table): PreparedSeries {
     const series = prepareSeries(table, this.config);

@@ -8,21 +8,25 @@
  * example of its sequence's class while training, and a sequence's probabilities are the softmax
  * of the mean over its chunks of their log-probabilities (a geometric mean), so every part of a
  * long text counts, not only its beginning.
+ * With bagOfTokens (token input), a bag of the tokens of each sequence (or chunk) is added to its
+ * logits through its own linear map (src/nn/bag-of-tokens.ts), learned jointly: which words occur,
+ * beside what their order says.
  * Trained with class-weighted softmax cross-entropy (src/loss/weighted-cross-entropy.ts) by the shared loop
  * (src/models/sequence-training.ts). Parameters: embedding.weight, lstm.weight_ih_l0 …, head.weight,
- * head.bias.
+ * head.bias (and bag.weight).
  */
 import { type FitHistory, type SequenceFitOptions, trainLoop } from './sequence-training.js';
 import { evaluationBatches } from '../data/batches.js';
 import { checkClassCounts, checkLabels } from '../data/labels.js';
 import { type EncodedSequence, encodeSequences, type SequenceInput } from '../data/sequence-input.js';
-import type { TokenVocab } from '../data/token-vocab.js';
-import { checkInteger, DataError } from '../errors.js';
+import { TokenVocab } from '../data/token-vocab.js';
+import { checkInteger, ConfigError, DataError } from '../errors.js';
 import { defaultKernels, type Floats, type Kernels } from '../kernels/index.js';
 import { type ClassWeights, resolveClassWeights } from '../loss/class-weights.js';
 import { type ClassificationReport, classificationReport } from '../loss/classification-metrics.js';
 import { softmaxInto } from '../loss/softmax.js';
 import { weightedCrossEntropy, type WeightedLoss } from '../loss/weighted-cross-entropy.js';
+import { BagOfTokens } from '../nn/bag-of-tokens.js';
 import { Linear } from '../nn/linear.js';
 import { ParamArena } from '../nn/params.js';
 import { checkPooling, type Pooling, TimePooling } from '../nn/pooling.js';
@@ -45,6 +49,8 @@ export interface SequenceClassifierOptions extends SequenceModelOptions {
   maxLength?: number | undefined;
   /** Read each sequence in chunks of this many steps, pooled over the chunks (default: whole). */
   chunkLength?: number | undefined;
+  /** Add a bag of the tokens read to the logits, learned jointly (token input; default false). */
+  bagOfTokens?: boolean | undefined;
   /** Seeds the initial weights (default 1). */
   seed?: number | undefined;
   kernels?: Kernels | undefined;
@@ -54,6 +60,7 @@ export interface SequenceClassifierConfig extends SequenceModelConfig {
   pooling: Pooling;
   maxLength: number | null;
   chunkLength: number | null;
+  bagOfTokens: boolean;
 }
 
 /** Sequences and their class ids; `describe(n)` names example n in messages (default "example n"). */
@@ -72,6 +79,7 @@ export class SequenceClassifier {
   private readonly recurrent: Recurrent;
   private readonly pooling: TimePooling;
   private readonly head: Linear;
+  private readonly bag: BagOfTokens | null;
   private readonly scratch: Scratch;
 
   constructor(opts: SequenceClassifierOptions) {
@@ -79,22 +87,40 @@ export class SequenceClassifier {
     const base = resolveSequenceConfig(where, opts);
     const maxLength = opts.maxLength === undefined ? null : checkInteger(where, 'maxLength', opts.maxLength, 1);
     const chunkLength = opts.chunkLength === undefined ? null : checkInteger(where, 'chunkLength', opts.chunkLength, 1);
-    this.config = { ...base, pooling: checkPooling(where, opts.pooling ?? 'last'), maxLength, chunkLength };
+    const bagOfTokens = opts.bagOfTokens ?? false;
+    if (typeof bagOfTokens !== 'boolean')
+      throw new ConfigError(where, `bagOfTokens must be true or false; got ${JSON.stringify(bagOfTokens)}.`);
+    if (bagOfTokens && base.input.kind !== 'tokens')
+      throw new ConfigError(where, 'bagOfTokens needs token input (a vocab or vocabSize); this model reads numbers.');
+    this.config = {
+      ...base,
+      pooling: checkPooling(where, opts.pooling ?? 'last'),
+      maxLength,
+      chunkLength,
+      bagOfTokens,
+    };
     this.vocab = opts.vocab ?? null;
     const k = (this.kernels = opts.kernels ?? defaultKernels());
     const rec = recurrentOptionsOf(base);
     const dirs = base.bidirectional ? 2 : 1;
     const K = base.classes.length;
-    this.arena = new ParamArena(k, sequenceParamSpecs(base));
+    this.arena = new ParamArena(k, sequenceParamSpecs(base, bagOfTokens));
     this.input = new InputLayer(k, this.arena, base.input);
     this.recurrent = new Recurrent(k, this.arena, rec);
     this.pooling = new TimePooling(k, this.config.pooling, dirs, this.recurrent.stateSize);
     this.head = new Linear(k, this.arena, 'head.', this.pooling.width, K);
+    // a vocabulary's padding and unknown ids (0, 1) say nothing about a text's class; raw ids all count
+    const firstCounted = this.vocab === null ? 0 : TokenVocab.UNKNOWN_ID + 1;
+    this.bag =
+      bagOfTokens && base.input.kind === 'tokens'
+        ? new BagOfTokens(this.arena, 'bag.', base.input.vocabSize, K, firstCounted)
+        : null;
     this.scratch = new Scratch(k);
     const rng = new Rng(checkInteger(where, 'seed', opts.seed ?? 1, 0, 2 ** 32 - 1));
     this.input.init(rng);
     this.recurrent.init(rng);
     this.head.init(rng);
+    this.bag?.init();
   }
 
   get classes(): readonly string[] {
@@ -291,7 +317,12 @@ export class SequenceClassifier {
   private forwardBatch(seqs: readonly EncodedSequence[], batch: ArrayLike<number>): Floats {
     const { x, T, B, lengths } = this.input.forward(seqs, batch);
     const { y } = this.recurrent.forward(x, T, B, null, null, lengths);
-    return this.head.forward(this.pooling.forward(y, T, B, lengths), B);
+    const logits = this.head.forward(this.pooling.forward(y, T, B, lengths), B);
+    this.bag?.forward(
+      Array.from(batch, (n) => (seqs[n] as EncodedSequence).ids as Int32Array),
+      logits,
+    );
+    return logits;
   }
 
   /** The batch's weighted loss sum and weight; with `backward`, the mean's gradient accumulated into arena.grads. */
@@ -308,6 +339,7 @@ export class SequenceClassifier {
     const y = Int32Array.from(batch, (n) => labels[n] as number);
     const dLogits = backward ? this.scratch.get('dLogits', B * K) : null;
     const loss = weightedCrossEntropy(logits, y, B, K, weights, dLogits);
+    if (dLogits !== null) this.bag?.backward(dLogits);
     if (dLogits !== null)
       this.input.backward(this.recurrent.backward(this.pooling.backward(this.head.backward(dLogits))).dx);
     return loss;

@@ -7,6 +7,7 @@ import type { InputConfig } from '../data/sequence-input.js';
 import type { TokenVocab } from '../data/token-vocab.js';
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import type { CellKind } from '../nn/cell-config.js';
+import { BagOfTokens } from '../nn/bag-of-tokens.js';
 import { Linear } from '../nn/linear.js';
 import type { ParamSpec } from '../nn/params.js';
 import { Recurrent, type RecurrentOptions } from '../nn/recurrent.js';
@@ -121,13 +122,17 @@ export function stackOptions(config: StackConfig, inputSize: number): RecurrentO
 /**
  * The parameters of a classifier or tagger of this config, in arena order: the input layer's
  * (an embedding for token input), the recurrent stack's, then the head (classes × directions·H).
- * A model file's tensors are checked against them before the model is built.
+ * With bagOfTokens (a classifier's option, token input only), the bag's weights (classes × vocab)
+ * last. A model file's tensors are checked against them before the model is built.
  */
-export function sequenceParamSpecs(config: SequenceModelConfig): ParamSpec[] {
+export function sequenceParamSpecs(config: SequenceModelConfig, bagOfTokens = false): ParamSpec[] {
   const dirs = config.bidirectional ? 2 : 1;
+  const K = config.classes.length;
+  const { input } = config;
   return [
-    ...InputLayer.paramSpecs(config.input),
+    ...InputLayer.paramSpecs(input),
     ...Recurrent.paramSpecs(recurrentOptionsOf(config)),
-    ...Linear.paramSpecs('head.', dirs * config.hiddenSize, config.classes.length),
+    ...Linear.paramSpecs('head.', dirs * config.hiddenSize, K),
+    ...(bagOfTokens && input.kind === 'tokens' ? BagOfTokens.paramSpecs('bag.', input.vocabSize, K) : []),
   ];
 }

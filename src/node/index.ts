@@ -29,7 +29,7 @@ export {
 } from './files.js';
 export { encodePng, writeAlignmentChart, writeAttentionMap, writeChartPng, writeChartSvg } from './png.js';
 export { parseCsv, readCsvFile } from './csv.js';
-export { loadForecaster, saveForecaster } from './forecast-files.js';
+export { loadForecaster, loadGlobalForecaster, saveForecaster, saveGlobalForecaster } from './forecast-files.js';
 export { loadCmuDict, loadSpamAssassin, type SpamAssassinMessage, vegaDatasetPath } from './datasets.js';
 export {
   checkInputsKept,

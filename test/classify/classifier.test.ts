@@ -104,6 +104,32 @@ describe('SequenceClassifier', () => {
     assert.equal(decodeClassifier(encodeClassifier(whole)).config.chunkLength, null);
   });
 
+  it('a bag of tokens adds W · log(1 + counts) to the logits, skips <pad> and <unk>, and the file keeps it', () => {
+    const vocab = TokenVocab.build(['red red blue', 'green'], { tokens: 'word' }); // ids: red 2, blue 3, green 4
+    const options = { classes: ['x', 'y'], vocab, embeddingSize: 3, hiddenSize: 4, seed: 2 };
+    const plain = new SequenceClassifier(options);
+    const bagged = new SequenceClassifier({ ...options, bagOfTokens: true });
+    // the bag starts at zero and adds no other weights: the two models agree until it learns
+    const text = 'red blue red mauve'; // mauve is <unk>
+    assert.deepEqual(bagged.predictProba([text]), plain.predictProba([text]));
+    const bag = bagged.arena.value('bag.weight'); // (K = 2, V = 5)
+    bag.set([0, 5, 1, 2, 0, 0, 7, -3, 0.5, 0]);
+    const logit = (p: ArrayLike<number>): number => Math.log((p[1] as number) / (p[0] as number));
+    const [pPlain] = plain.predictProba([text]);
+    const [pBag] = bagged.predictProba([text]);
+    // y − x: red twice (log 3) and blue once (log 2); <unk> (id 1, weight 5 and 7) counts for nothing
+    const expected = (-3 - 1) * Math.log(3) + (0.5 - 2) * Math.log(2);
+    assert.ok(Math.abs(logit(pBag as Float64Array) - logit(pPlain as Float64Array) - expected) < 1e-4);
+    const loaded = decodeClassifier(encodeClassifier(bagged));
+    assert.equal(loaded.config.bagOfTokens, true);
+    assert.deepEqual(loaded.predictProba([text]), bagged.predictProba([text]));
+    assert.equal(decodeClassifier(encodeClassifier(plain)).config.bagOfTokens, false);
+    assert.throws(
+      () => new SequenceClassifier({ classes: ['x', 'y'], features: 2, bagOfTokens: true }),
+      /bagOfTokens needs token input/,
+    );
+  });
+
   it('class weights move the decision toward a rare class', () => {
     // one noisy feature: N(0, 1) for the common class (90 %), N(1, 1) for the rare one
     const r = new Rng(9);

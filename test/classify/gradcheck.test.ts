@@ -85,6 +85,29 @@ describe('classifier and tagger losses', () => {
       assert.equal(report.failures.length, 0, describeReport(report));
     });
 
+  it('classifier with a bag of tokens, in chunks of 2 (the bag of each chunk beside the LSTM)', () => {
+    const model = new SequenceClassifier({
+      classes: ['a', 'b', 'c'],
+      vocabSize: 7,
+      embeddingSize: 3,
+      hiddenSize: 4,
+      pooling: 'max',
+      chunkLength: 2,
+      bagOfTokens: true,
+      kernels: k64,
+      seed: 6,
+    });
+    // the bag starts at zero; random weights make every path of its forward count
+    const rng = new Rng(3);
+    const bag = model.arena.value('bag.weight');
+    for (let i = 0; i < bag.length; i++) bag[i] = rng.uniform(-1, 1);
+    const data = { inputs: ids, labels: [2, 0, 1] };
+    const weights = [0.5, 2, 1.25];
+    model.gradients(data, weights);
+    const report = gradcheck(arenaTargets(model.arena), () => model.loss(data, weights));
+    assert.equal(report.failures.length, 0, describeReport(report));
+  });
+
   it('classifier, numeric input, GRU, mean pooling', () => {
     const rng = new Rng(8);
     const model = new SequenceClassifier({

@@ -124,6 +124,18 @@ describe('lstm classify', () => {
     assert.match(example.stderr, /--test-csv goes with --csv FILE; the built-in example keeps its documented split/);
   });
 
+  it('--chunk and --bag-of-tokens train, save, and lstm info says so; --tag refuses the bag', () => {
+    const file = join(dir, 'bagged.lstm');
+    const cols = ['--text-column', 'review', '--label-column', 'sentiment', ...small];
+    const r = lstm('classify', '--csv', csv, ...cols, '--chunk', '4', '--bag-of-tokens', '--save', file);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\| LSTM \(word tokens, first 300 in chunks of 4, [^|]*, with a bag of tokens\) \|/);
+    const info = lstm('info', file);
+    assert.match(info.stdout, /max pooling, read in chunks of 4 tokens, with a bag of tokens beside it/);
+    const tag = lstm('classify', '--tag', '--csv', csv, '--bag-of-tokens');
+    assert.match(tag.stderr, /--bag-of-tokens does not apply to --tag/);
+  });
+
   it('names the row of a one-example class or an empty text, the columns there are, and bad flags', () => {
     const lonely = writeCsv('lonely.csv', [...rows.slice(0, 20), ['so so', 'meh']]);
     let r = lstm('classify', '--csv', lonely, '--text-column', 'review', '--label-column', 'sentiment', ...small);

@@ -19,6 +19,8 @@ function lstm(...args: string[]): CliRun {
   return runCli(args);
 }
 
+const month = (i: number): string => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`;
+
 /** The MASE column of a method's row in the backtest table. */
 function mase(stdout: string, method: string): number {
   const row = stdout.split('\n').find((l) => l.startsWith(`| ${method} |`));
@@ -60,8 +62,9 @@ describe('lstm forecast', () => {
       assert.ok(model < mase(r.stdout, m), `LSTM ${model} vs ${m} ${mase(r.stdout, m)}`);
   });
 
-  it("a global model over a long table: unemployment in 14 industries, the mean MASE below ETS's mean", () => {
-    const r = lstm('forecast', '--example', 'unemployment', '--no-chart');
+  it("a global model over a long table: unemployment in 14 industries, the mean MASE below ETS's mean; saved, it forecasts every series", () => {
+    const saved = join(dir, 'global.lstm');
+    const r = lstm('forecast', '--example', 'unemployment', '--no-chart', '--save', saved);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /14 series in column 'series', 1708 rows of 1 month; each series' last 24 rows held out/);
     const mean = /\| \*\*mean\*\* \| \*\*([\d.]+)\*\* \| \*\*([\d.]+)\*\* \| \*\*([\d.]+)\*\* \|/.exec(r.stdout);
@@ -90,8 +93,26 @@ describe('lstm forecast', () => {
       '--no-chart',
     );
     assert.match(single.stderr, /the series column 'id' holds one series \(a\); a global model needs several/);
-    const save = lstm('forecast', '--example', 'unemployment', '--save', join(dir, 'global.lstm'));
-    assert.match(save.stderr, /--save does not yet write a global model/);
+    assert.match(r.stdout, /Saved the global forecaster \(14 series\) to /);
+    const again = lstm('forecast', '--example', 'unemployment', '--model', saved, '--no-chart');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.match(/^### /gm)?.length, 14, again.stdout);
+    assert.match(
+      again.stdout,
+      /### Self-employed\n\n\| time \| count \| 80% low \| 80% high \|\n\|---\|---\|---\|---\|\n\| 2010-03-01 \|/,
+    );
+    const info = lstm('info', saved);
+    assert.match(info.stdout, /global model: one network for 14 series \(column 'series'\): Government, Mining/);
+    const stranger = join(dir, 'stranger.csv');
+    writeFileSync(
+      stranger,
+      'series,date,count\n' + Array.from({ length: 30 }, (_, i) => `Fishing,${month(i)},${100 + i}`).join('\n'),
+    );
+    const unknown = lstm('forecast', '--csv', stranger, '--model', saved, '--no-chart');
+    assert.match(
+      unknown.stderr,
+      /series 'Fishing' \(column 'series'\) is not one the model was trained on; it knows 14: Government, /,
+    );
   });
 
   const csv = join(dir, 'sales.csv');
