@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'web/dist/',
       'node_modules/',
       'bench/results/',
       'bench/pytorch/',
@@ -17,6 +18,10 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['web/public/sw.js'],
+    languageOptions: { globals: { self: 'readonly', fetch: 'readonly', caches: 'readonly' } },
+  },
   {
     files: ['scripts/**/*.mjs', 'eslint.config.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -55,7 +55,13 @@ export {
   type LanguageModelOptions,
   type ModelConfig,
 } from './models/language-model.js';
-export { inspectLanguageModel, type LanguageModelTrace } from './models/inspect-language-model.js';
+export {
+  findTrackingUnits,
+  inspectLanguageModel,
+  type LanguageModelTrace,
+  patternMask,
+  type TrackingUnit,
+} from './models/inspect-language-model.js';
 export { LMNetwork, type NetworkShape } from './models/lm-network.js';
 export { SequentialModel } from './models/sequential.js';
 export { type G2PSplit, type G2PWord, g2pWords, splitG2P } from './data/g2p.js';

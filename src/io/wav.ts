@@ -6,8 +6,16 @@
  * format, a data chunk cut short, no samples); the samples are decoded and resampled by the
  * wavefile package.
  */
-import wavefile from 'wavefile';
+import * as wavefileModule from 'wavefile';
 import { DataError } from '../errors.js';
+
+// Node loads the package's CommonJS build (the class under `default`); bundlers (Vite, webpack)
+// its ES module (a named export): the class is found either way.
+type WaveFileClass = typeof wavefileModule.WaveFile;
+// (Reflect.get: a bundler would warn that the ES module has no `default`, which is why it is read so)
+const WaveFile: WaveFileClass =
+  (wavefileModule as { WaveFile?: WaveFileClass }).WaveFile ??
+  (Reflect.get(wavefileModule, 'default') as { WaveFile: WaveFileClass }).WaveFile;
 
 export interface Audio {
   sampleRate: number;
@@ -88,9 +96,9 @@ function readLayout(bytes: Uint8Array, where: string): Layout {
 export function decodeWav(bytes: Uint8Array, opts: { sampleRate?: number; where?: string } = {}): Audio {
   const where = opts.where ?? 'decodeWav';
   const layout = readLayout(bytes, where);
-  let wav: wavefile.WaveFile;
+  let wav: InstanceType<WaveFileClass>;
   try {
-    wav = new wavefile.WaveFile(bytes);
+    wav = new WaveFile(bytes);
     if (opts.sampleRate !== undefined && opts.sampleRate !== layout.sampleRate)
       wav.toSampleRate(opts.sampleRate, { method: 'sinc' });
   } catch (e) {

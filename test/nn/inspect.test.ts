@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LanguageModel } from '../../src/models/language-model.js';
-import { inspectLanguageModel } from '../../src/models/inspect-language-model.js';
+import { findTrackingUnits, inspectLanguageModel, patternMask } from '../../src/models/inspect-language-model.js';
 import { inspectRecurrent } from '../../src/nn/inspect.js';
 import { ParamArena } from '../../src/nn/params.js';
 import { Recurrent, type RecurrentOptions } from '../../src/nn/recurrent.js';
@@ -110,5 +110,37 @@ describe('inspectLanguageModel', () => {
         for (const row of layer.gates[g] as number[][]) for (const v of row) assert.ok(v > 0 && v < 1);
     });
     assert.throws(() => inspectLanguageModel(model, ''), /the text is empty/);
+  });
+});
+
+describe('findTrackingUnits and patternMask', () => {
+  it('masks the characters inside matches (astral characters count once) and ranks the unit that follows them first', () => {
+    const text = 'say "hi 🐳" ok "yo"';
+    const mask = patternMask(text, /"[^"]*"/);
+    assert.deepEqual(Array.from(mask).join(''), '000011111100001111');
+    const rng = new Rng(5);
+    const steps = mask.length;
+    // a one-layer trace: cell unit 2 is the mask plus a little noise, the rest noise
+    const noise = (): number[][] => Array.from({ length: steps }, () => [0, 0, 0].map(() => rng.uniform(-1, 1)));
+    const cell = noise().map((row, t) => row.map((v, u) => (u === 2 ? (mask[t] as number) + 0.1 * v : v)));
+    const trace = {
+      chars: [...text],
+      layers: [
+        {
+          layer: 0,
+          direction: 'forward' as const,
+          kind: 'lstm' as const,
+          gates: { input: noise(), forget: noise() },
+          cell,
+          hidden: noise().map((row, t) => row.map((v, u) => (u === 0 ? -(mask[t] as number) + 0.3 * v : v))),
+        },
+      ],
+    };
+    const [best, second] = findTrackingUnits(trace, text, /"[^"]*"/g, 3);
+    assert.deepEqual([best?.signal, best?.unit], ['cell', 2]);
+    assert.ok((best?.correlation as number) > 0.95);
+    assert.deepEqual([second?.signal, second?.unit], ['hidden', 0]);
+    assert.ok((second?.correlation as number) < -0.7, 'a unit that goes down inside the pattern ranks by |r|');
+    assert.throws(() => findTrackingUnits(trace, text, /x{5}/), /matches no character of the text/);
   });
 });
