@@ -98,6 +98,22 @@ describe('playground: forecast and classify views', { skip: skipWithoutChromium,
     await page.waitForFunction(() => !document.querySelector('#forecast-status')?.textContent?.includes('abc'));
     assert.match(await errorIn(page, '#forecast-status'), /Forecaster\.fit: .*need at least 37 training rows/);
 
+    // a CSV of one's own, dropped in: it trains and draws
+    await page.setInputFiles('#forecast-file', csvFile('good.csv', monthlyCsv(96)));
+    await page.waitForFunction(() =>
+      document.querySelector('#forecast-data-status')?.textContent?.includes('good.csv'),
+    );
+    await page.click('#forecast-train');
+    await page.waitForFunction(
+      () => document.querySelector('#forecast-status')?.textContent?.startsWith('Done: LSTM MASE'),
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    await page.waitForSelector('#forecast-chart canvas');
+    assert.ok(Number.isFinite(Number(await page.textContent('#forecast-metrics tr[data-method="lstm"] td.mase'))));
+
     assert.deepEqual(errors, []);
     await page.close();
   });

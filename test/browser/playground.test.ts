@@ -93,6 +93,13 @@ describe('the playground in Chromium', { skip: skipWithoutChromium, timeout: 600
     assert.ok(clicked < 100, `a click took ${clicked.toFixed(0)} ms to handle`);
     await page.click('#lm-pause');
     await page.waitForSelector('#lm-status:has-text("Paused at update")', { timeout: 60_000 });
+    const paused = await stepOf(page);
+    await page.click('#lm-resume');
+    await page.waitForFunction((n) => Number(document.querySelector('#lm-step')?.textContent) > n, paused);
+    await page.click('#lm-stop');
+    await page.waitForSelector('#lm-status:has-text("Stopped at update")', { timeout: 60_000 });
+    assert.ok(await page.isDisabled('#lm-resume'), 'a stopped run is over: Resume is not offered');
+    assert.ok(await page.isEnabled('#lm-start'));
     await page.screenshot({ path: join(SCREENSHOTS, 'language-model.png'), fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();

@@ -1,6 +1,6 @@
 /**
  * The character language model: choose a text (built in, pasted or dropped), a cell and a size,
- * then start, pause, resume; the loss in bits per character is drawn live, samples arrive every N
+ * then start, pause, resume or stop; the loss in bits per character is drawn live, samples arrive every N
  * updates, and the model can be sampled at any temperature and prime. The session is kept in
  * IndexedDB (restore it after a reload and continue), and the model downloads and uploads as a
  * file in the CLI's format. All of it runs in the worker (jobs/language-model.ts).
@@ -38,12 +38,18 @@ export const languageModelView: View = {
     const ownRow = field('Your text', ownText).row;
     ownRow.hidden = true;
     source.addEventListener('change', () => (ownRow.hidden = source.value !== 'own'));
-    const drop = fileDrop(ownRow, '.txt,text/plain', 'Or open a text file', async (file) => {
-      ownText.value = await file.text();
-      ownName = file.name;
-      source.value = 'own';
-      ownRow.hidden = false;
-    });
+    const drop = fileDrop(
+      ownRow,
+      '.txt,text/plain',
+      'Or open a text file',
+      async (file) => {
+        ownText.value = await file.text();
+        ownName = file.name;
+        source.value = 'own';
+        ownRow.hidden = false;
+      },
+      'lm-text-file',
+    );
 
     // ---- the model and the recipe
     const cell = select(
@@ -148,10 +154,14 @@ export const languageModelView: View = {
 
     // ---- actions
     const controls = [source, ownText, cell, hidden, layers, embedding, seed];
+    // Pause keeps the run open (Resume continues it); Stop ends it: the model stays for sampling,
+    // the inside view and download, and the next run starts from Start
+    let stopping = false;
     const setTraining = (on: boolean): void => {
       startButton.disabled = on;
-      resumeButton.disabled = on;
+      resumeButton.disabled = on || stopping;
       pauseButton.disabled = !on;
+      stopButton.disabled = !on;
       for (const c of controls) c.disabled = on;
     };
     const trainInput = (): TrainInput => ({
@@ -171,9 +181,11 @@ export const languageModelView: View = {
         showInfo(r.info);
         showStatus(
           status,
-          r.stoppedBy === 'abort'
-            ? `Paused at update ${r.info.step}; saved in this browser. Resume continues from here.`
-            : `Finished ${r.info.step} updates; saved in this browser.`,
+          stopping
+            ? `Stopped at update ${r.info.step}; saved in this browser. Start begins a new model.`
+            : r.stoppedBy === 'abort'
+              ? `Paused at update ${r.info.step}; saved in this browser. Resume continues from here.`
+              : `Finished ${r.info.step} updates; saved in this browser.`,
         );
       } catch (e) {
         showError(status, e);
@@ -182,6 +194,7 @@ export const languageModelView: View = {
       }
     };
     const start = async (): Promise<void> => {
+      stopping = false;
       const own = source.value === 'own';
       const input: CreateInput = {
         builtIn: own ? null : source.value,
@@ -202,8 +215,14 @@ export const languageModelView: View = {
     startButton.id = 'lm-start';
     const pauseButton = h('button', { type: 'button', id: 'lm-pause', disabled: true }, 'Pause');
     pauseButton.addEventListener('click', () => void client.call('lm-pause'));
-    const resumeButton = button('Resume', runTraining, status);
-    resumeButton.id = 'lm-resume';
+    const stopButton = h('button', { type: 'button', id: 'lm-stop', disabled: true, className: 'secondary' }, 'Stop');
+    stopButton.addEventListener('click', () => {
+      stopping = true;
+      void client.call('lm-pause');
+    });
+    // (not dom.ts's button: that re-enables itself when its action ends; setTraining decides here)
+    const resumeButton = h('button', { type: 'button', id: 'lm-resume' }, 'Resume');
+    resumeButton.addEventListener('click', () => void runTraining());
     const sampleButton = button(
       'Sample now',
       async () => addSample(null, (await client.call<{ text: string }>('lm-sample', sampleInput())).text),
@@ -278,7 +297,7 @@ export const languageModelView: View = {
           grid(field('Sequence length', seqLength).row, field('Batch', batch).row),
           grid(field('Learning rate', lr).row, field('Updates in all', steps).row),
           grid(field('Validate every', evalEvery).row, field('Sample every', sampleEvery).row),
-          h('div', { className: 'buttons' }, startButton, pauseButton, resumeButton),
+          h('div', { className: 'buttons' }, startButton, pauseButton, resumeButton, stopButton),
           h('h3', {}, 'Sampling'),
           h(
             'div',
