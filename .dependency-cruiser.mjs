@@ -17,7 +17,8 @@ import { builtinModules } from 'node:module';
 //   classify, forecast, experiments   the layers above (features: pipelines, reports, metrics)
 //   index.ts, onnx.ts                 all of the above; never node:*
 //   node/                             the public API and node:*
-//   cli/                              the public entry points only (index, onnx, node/index)
+//   serve/                            the public entry points (index, node/index) and node:* (the server)
+//   cli/                              the public entry points only (index, onnx, node/index, serve/index)
 // Each rule below names the folder it guards; a folder may import what lies below it, never what
 // lies above. Type-only imports count too: a type is an import of its folder's vocabulary.
 
@@ -28,7 +29,7 @@ const NODE_BUILTINS = `^(node:)?(${builtinModules.map((m) => m.replace(/[.*+?^${
 const under = (...names) => `^src/(${names.join('|')})(/|\\.ts$)`;
 
 const FEATURES = ['classify', 'forecast', 'experiments'];
-const ENTRIES = ['index', 'index\\.node', 'onnx', 'node', 'cli'];
+const ENTRIES = ['index', 'index\\.node', 'onnx', 'node', 'serve', 'cli'];
 
 /** `folder` may not import any of `above`. */
 function layer(name, folder, above, comment) {
@@ -67,20 +68,33 @@ export default {
     },
     {
       name: 'browser-entry-no-node-core',
-      comment: 'Only node/, cli/ and index.node.ts import Node core modules, so no browser path can reach one.',
+      comment: 'Only node/, serve/, cli/ and index.node.ts import Node core modules, so no browser path can reach one.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/(node|cli)/', '^src/index\\.node\\.ts$'] },
+      from: { path: '^src/', pathNot: ['^src/(node|serve|cli)/', '^src/index\\.node\\.ts$'] },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'cli-imports-public-entries-only',
-      comment: 'src/cli imports only the public entry points (index, onnx, node/index) and cli/ itself.',
+      comment: 'src/cli imports only the public entry points (index, onnx, node/index, serve/index) and cli/ itself.',
       severity: 'error',
       from: { path: '^src/cli/' },
       to: {
         path: '^src/',
-        pathNot: ['^src/cli/', '^src/index\\.ts$', '^src/onnx\\.ts$', '^src/node/index\\.ts$'],
+        pathNot: [
+          '^src/cli/',
+          '^src/index\\.ts$',
+          '^src/onnx\\.ts$',
+          '^src/node/index\\.ts$',
+          '^src/serve/index\\.ts$',
+        ],
       },
+    },
+    {
+      name: 'serve-imports-public-entries-only',
+      comment: 'src/serve (the inference server, Node only) imports the public entry points and serve/ itself.',
+      severity: 'error',
+      from: { path: '^src/serve/' },
+      to: { path: '^src/', pathNot: ['^src/serve/', '^src/index\\.ts$', '^src/node/index\\.ts$'] },
     },
     {
       name: 'layer-errors-rng',

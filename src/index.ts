@@ -186,6 +186,7 @@ export {
   temporalOrderTask,
 } from './tasks/index.js';
 export { type FitOptions, type FitResult, fit, type Progress } from './models/fit-language-model.js';
+export { GenerationBatch, type StreamOptions, type StreamStep } from './models/generation-batch.js';
 export {
   type EvaluationEvent,
   type LoopOptions,

@@ -13,6 +13,7 @@ import { GENERATE, generateCommand } from './generate.js';
 import { INFO, infoCommand } from './info.js';
 import { INSPECT, inspectCommand } from './inspect.js';
 import { SEQ2SEQ, seq2seqCommand } from './seq2seq.js';
+import { SERVE, serveCommand } from './serve.js';
 import { SPEECH, speechCommand } from './speech.js';
 import { TRAIN, trainCommand } from './train.js';
 
@@ -33,6 +34,7 @@ Commands:
   forecast   forecast a time series from a CSV/JSON table, backtested beside the baselines, with intervals
   seq2seq    train, run and score an encoder–decoder with attention (built-in CMUdict G2P, or a CSV)
   speech     train a CTC speech recogniser on WAV files, transcribe recordings with per-character timing
+  serve      an HTTP inference server for saved models: batching, streaming, metrics, limits
   help CMD   the full help of a command
 
 Every command accepts --backend js|wasm|native (or LSTM_BACKEND) to force a kernel implementation
@@ -54,6 +56,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => number |
   forecast: { help: FORECAST.help, run: forecastCommand },
   seq2seq: { help: SEQ2SEQ.help, run: seq2seqCommand },
   speech: { help: SPEECH.help, run: speechCommand },
+  serve: { help: SERVE.help, run: serveCommand },
 };
 
 /**

@@ -177,7 +177,8 @@ export class LanguageModel {
     return this.arena.size;
   }
 
-  private inferenceNetwork(): LMNetwork {
+  /** The network for inference (its own caches, so sampling never disturbs training); GenerationBatch steps it. */
+  inferenceNetwork(): LMNetwork {
     this.inference ??= new LMNetwork(this.kernels, this.arena, this.shape);
     return this.inference;
   }
@@ -261,12 +262,13 @@ export class LanguageModel {
     return opts.withProbabilities === true ? { text, steps, warnings } : { text, warnings };
   }
 
-  private defaultPrime(): string {
+  /** What generation reads first when no prime is given: a newline (or the first character). */
+  defaultPrime(): string {
     return this.vocab.has('\n') ? '\n' : (this.vocab.chars[0] as string);
   }
 
-  /** Run the prime through the network; returns the carried state and next-token probabilities. */
-  private readPrime(prime: string, temperature: number): { h: Floats; c: Floats | null; probs: Floats } {
+  /** Run the prime through the network (batch 1); returns the carried state (L, 1, ·) and next-token probabilities. */
+  readPrime(prime: string, temperature: number): { h: Floats; c: Floats | null; probs: Floats } {
     const net = this.inferenceNetwork();
     const V = this.vocab.size;
     const ids = this.vocab.encode(prime);
