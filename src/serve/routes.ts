@@ -125,8 +125,10 @@ async function stream(server: ServerContext, request: FastifyRequest, reply: Fas
         res.write(`${event === null ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`);
     };
     try {
-      const { stream: _stream, model: _model, ...input } = body;
-      const output = await host.request('generate', input, { signal, onToken: (token) => send(null, { token }) });
+      const output = await host.request('generate', generationInput(body), {
+        signal,
+        onToken: (token) => send(null, { token }),
+      });
       send('done', { model: name, ...(output as object) });
     } catch (e) {
       const err = httpError(e);
@@ -149,6 +151,14 @@ async function stream(server: ServerContext, request: FastifyRequest, reply: Fas
   }
 }
 
+/** A generation request's body without the fields the server itself reads (model, stream). */
+function generationInput(body: Body): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...body };
+  delete input.model;
+  delete input.stream;
+  return input;
+}
+
 export function registerRoutes(server: ServerContext): void {
   const { app } = server;
   const s = schemas(server.limits);
@@ -167,8 +177,7 @@ export function registerRoutes(server: ServerContext): void {
   app.post('/v1/generate', { schema: s.generate }, async (request, reply) => {
     const body = request.body as Body;
     if (body.stream === true) return stream(server, request, reply, body);
-    const { stream: _stream, model, ...input } = body;
-    return answer(server, request, reply, 'generate', model, input);
+    return answer(server, request, reply, 'generate', body.model, generationInput(body));
   });
   app.post('/v1/score', { schema: s.score }, async (request, reply) => {
     const { model, ...input } = request.body as Body;
