@@ -3,12 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 
-// The core (everything but src/node and src/cli) must run in a browser: no node:* imports, and no
+// The core (everything but src/node, src/serve and src/cli) must run in a browser: no node:* imports, and no
 // imports of the Node-only folders. Checked on the compiled output, which is what ships.
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'node' || name === 'cli' ? [] : files(path);
+    if (statSync(path).isDirectory()) return name === 'node' || name === 'serve' || name === 'cli' ? [] : files(path);
     return name.endsWith('.js') ? [path] : [];
   });
 }
@@ -20,7 +20,7 @@ it('the library core imports nothing from Node, so it runs in browsers', () => {
     const source = readFileSync(file, 'utf8');
     const imports = [...source.matchAll(/(?:import|export)[^'"]*from\s*['"]([^'"]+)['"]/g)].map((m) => m[1] as string);
     for (const spec of imports) {
-      assert.ok(!spec.startsWith('node:') && !/\/(node|cli)\//.test(spec), `${file} imports ${spec}`);
+      assert.ok(!spec.startsWith('node:') && !/\/(node|serve|cli)\//.test(spec), `${file} imports ${spec}`);
     }
   }
 });

@@ -36,8 +36,8 @@ export const SERVE = defineCommand(
       type: 'integer',
       min: 0,
       max: 1000,
-      default: 2,
-      help: 'ms a classify/score request waits for batch-mates',
+      default: 0,
+      help: 'ms a classify/score request waits for batch-mates (0: only those that came while the model was busy)',
     },
     queue: { type: 'integer', min: 0, max: 1e6, default: 256, help: 'requests that may wait per model; more get 429' },
     deadline: {

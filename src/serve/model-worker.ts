@@ -4,10 +4,13 @@
  *   generate      continuous batching (generation-loop.ts)
  *   classify, score, tag, translate
  *                 micro-batching: a request waits at most maxWaitMs for others (or until maxBatch
- *                 have come), then the batch runs at once
+ *                 have come), then the batch runs at once; with maxWaitMs 0, the requests that
+ *                 came while the worker was busy run together and a lone one runs at once
  *   forecast, transcribe
  *                 one at a time, as they come
  */
+// first, as the CLI does: the native kernels (and the WebAssembly threads) in this thread too
+import '../node/index.js';
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GenerationLoop } from './generation-loop.js';
@@ -55,7 +58,10 @@ function run(route: Route, requests: Array<{ id: number; input: unknown }>): voi
 
 function flush(route: Route): void {
   const t = timers.get(route);
-  if (t !== undefined) clearTimeout(t);
+  if (t !== undefined) {
+    clearTimeout(t);
+    clearImmediate(t as unknown as ReturnType<typeof setImmediate>);
+  }
   timers.delete(route);
   const list = pending.get(route) ?? [];
   pending.set(route, []);
@@ -94,9 +100,13 @@ port.on('message', (message: ToWorker) => {
   pending.set(route, list);
   if (list.length >= config.maxBatch) flush(route);
   else if (!timers.has(route))
+    // 0: the requests that arrived while the worker was busy (read in one pass of its event loop)
+    // form the batch, and a lone request waits for nothing
     timers.set(
       route,
-      setTimeout(() => flush(route), config.maxWaitMs),
+      config.maxWaitMs === 0
+        ? (setImmediate(() => flush(route)) as unknown as ReturnType<typeof setTimeout>)
+        : setTimeout(() => flush(route), config.maxWaitMs),
     );
 });
 

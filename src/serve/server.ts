@@ -18,6 +18,9 @@ export class LstmServer implements ServerContext {
   readonly limits: ServeLimits;
   readonly metrics: ServerMetrics;
   closing = false;
+  /** Reloads under way, and replaced models still finishing their requests. */
+  private readonly reloading = new Set<Promise<unknown>>();
+  private readonly retiring = new Set<ModelHost>();
   private constructor(
     readonly app: FastifyInstance,
     readonly options: ServeOptions,
@@ -64,7 +67,7 @@ export class LstmServer implements ServerContext {
   private startHost(name: string, file: string): Promise<ModelHost> {
     return ModelHost.start(name, file, {
       maxBatch: this.options.maxBatch ?? 32,
-      maxWaitMs: this.options.maxWaitMs ?? 2,
+      maxWaitMs: this.options.maxWaitMs ?? 0,
       maxQueue: this.options.maxQueue ?? 256,
       onBatch: (route, size, tokens) => {
         this.metrics.batchSize.observe({ route, model: name }, size);
@@ -108,14 +111,20 @@ export class LstmServer implements ServerContext {
    */
   async reload(name?: string): Promise<Array<{ model: string; ok: boolean; message: string }>> {
     const names = name === undefined ? [...this.hosts.keys()] : [name];
-    return Promise.all(
+    const done = Promise.all(
       names.map(async (model) => {
         const old = this.hosts.get(model);
         if (old === undefined) return { model, ok: false, message: `there is no model named '${model}'.` };
         try {
           const fresh = await this.startHost(model, old.file);
+          if (this.closing) {
+            // shutting down meanwhile: the new worker is not wanted
+            await fresh.close(0);
+            return { model, ok: false, message: 'the server is shutting down.' };
+          }
+          const current = this.hosts.get(model) as ModelHost;
           this.hosts.set(model, fresh);
-          void old.close(this.limits.deadlineMs);
+          this.retire(current);
           return { model, ok: true, message: `reloaded ${old.file}` };
         } catch (e) {
           this.app.log.error({ model, err: (e as Error).message }, 'reload failed; the old model serves on');
@@ -123,13 +132,31 @@ export class LstmServer implements ServerContext {
         }
       }),
     );
+    this.reloading.add(done);
+    try {
+      return await done;
+    } finally {
+      this.reloading.delete(done);
+    }
+  }
+
+  /** A replaced model finishes what it has in hand (within the deadline), then its worker stops. */
+  private retire(host: ModelHost): void {
+    this.retiring.add(host);
+    void host.close(this.limits.deadlineMs).finally(() => this.retiring.delete(host));
   }
 
   /** Stop taking requests, finish those in hand (at most `ms`), stop the workers. */
   async shutdown(ms: number): Promise<void> {
     this.closing = true;
     const timer = new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+    // a keep-alive connection whose last request has just been answered would hold the close for
+    // the keep-alive timeout: close each as soon as it is idle
+    const sweep = setInterval(() => this.app.server.closeIdleConnections(), 25);
     await Promise.race([this.app.close(), timer]);
-    await Promise.all([...this.hosts.values()].map((h) => h.close(0)));
+    clearInterval(sweep);
+    this.app.server.closeAllConnections();
+    await Promise.allSettled([...this.reloading]); // a reload under way ends (its new worker closed)
+    await Promise.all([...this.hosts.values(), ...this.retiring].map((h) => h.close(0)));
   }
 }
