@@ -71,10 +71,10 @@ export class ModelHost {
         if (m.type === 'ready') resolve(new ModelHost(m.summary, file, worker, options));
         else {
           void worker.terminate();
-          reject(new Error(`${name}=${file}: ${m.type === 'failed' ? m.message : 'the worker did not start'}`));
+          reject(new Error(`model '${name}': ${m.type === 'failed' ? m.message : 'the worker did not start'}`));
         }
       };
-      const failed = (e: Error): void => reject(new Error(`${name}=${file}: ${e.message}`));
+      const failed = (e: Error): void => reject(new Error(`model '${name}' (${file}): ${e.message}`));
       worker.on('message', first);
       worker.once('error', failed);
     });

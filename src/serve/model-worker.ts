@@ -10,8 +10,8 @@
  *                 one at a time, as they come
  */
 // first, as the CLI does: the native kernels (and the WebAssembly threads) in this thread too
-import '../node/index.js';
-import { readFileSync } from 'node:fs';
+// lstm/node first, as the CLI does: it loads the native kernels (and the WebAssembly threads) here too
+import { readBinaryFile } from '../node/index.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GenerationLoop } from './generation-loop.js';
 import { loadRunner, type Runner } from './model-runners.js';
@@ -26,7 +26,7 @@ const BATCHED: ReadonlySet<Route> = new Set(['classify', 'score', 'tag', 'transl
 
 let runner: Runner;
 try {
-  runner = loadRunner(config.name, new Uint8Array(readFileSync(config.file)), config.file);
+  runner = loadRunner(config.name, readBinaryFile(config.file, 'the file'), config.file);
 } catch (e) {
   send({ type: 'failed', message: (e as Error).message });
   process.exit(0);
