@@ -17,6 +17,7 @@ import {
   Forecaster,
   type ForecasterFitOptions,
   type ForecasterOptions,
+  METHOD_LABELS,
   type MethodName,
   type PreparedSeries,
   prepareSeries,
@@ -43,16 +44,7 @@ export interface GlobalRun {
   save: string | undefined;
 }
 
-const COLUMNS: Array<[MethodName, string]> = [
-  ['lstm', 'LSTM'],
-  ['ensemble', 'median of LSTM and ETS'],
-  ['ets', 'ETS'],
-  ['theta', 'Theta'],
-  ['seasonal-naive-drift', 'seasonal naive + drift'],
-  ['seasonal-naive', 'seasonal naive'],
-  ['naive', 'naive'],
-  ['drift', 'drift'],
-];
+const COLUMNS = Object.entries(METHOD_LABELS) as Array<[MethodName, string]>;
 
 /** The table's rows grouped by the series column, each group a table of its own (first-seen order). */
 function splitBySeries(table: Table, seriesColumn: string): Array<{ id: string; table: Table }> {

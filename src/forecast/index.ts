@@ -74,4 +74,4 @@ export {
   type SeriesSpec,
 } from '../data/series.js';
 export { type ForecastChartOptions, forecastChart } from './forecast-chart.js';
-export { backtestTable, forecastTable } from './report.js';
+export { backtestTable, forecastTable, METHOD_LABELS } from './report.js';

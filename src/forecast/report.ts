@@ -3,7 +3,8 @@ import { formatTime } from '../data/time-index.js';
 import type { Forecast } from '../models/forecaster.js';
 import type { BacktestResult, MethodName } from './backtest.js';
 
-const METHOD_LABELS: Record<MethodName, string> = {
+/** Every backtest method's name in reports, in the order they are listed (the model first). */
+export const METHOD_LABELS: Readonly<Record<MethodName, string>> = {
   lstm: 'LSTM (median)',
   ensemble: 'median of LSTM and ETS',
   ets: 'ETS',

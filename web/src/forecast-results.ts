@@ -6,7 +6,14 @@
  * 3 horizons), the backtest's forecasts from every h-th origin (their paths tile the span) and
  * the forecast after the data, each with its interval.
  */
-import type { BacktestResult, Forecast, ForecastMetrics, MethodName, PreparedSeries } from 'lstm';
+import {
+  type BacktestResult,
+  type Forecast,
+  type ForecastMetrics,
+  METHOD_LABELS,
+  type MethodName,
+  type PreparedSeries,
+} from 'lstm';
 
 export interface ChartArrays {
   /** x is seconds since 1970 (a time axis), or the integers of an integer step index. */
@@ -31,16 +38,7 @@ export interface MetricRow {
 }
 
 /** The methods in the order the view lists them: the LSTM first, then the combination, then the statistics. */
-const LABELS: Array<[MethodName, string]> = [
-  ['lstm', 'LSTM (median)'],
-  ['ensemble', 'median of LSTM and ETS'],
-  ['ets', 'ETS'],
-  ['theta', 'Theta'],
-  ['seasonal-naive-drift', 'seasonal naive + drift'],
-  ['seasonal-naive', 'seasonal naive'],
-  ['naive', 'naive'],
-  ['drift', 'drift'],
-];
+const LABELS = Object.entries(METHOD_LABELS) as Array<[MethodName, string]>;
 
 export function metricRows(metrics: Record<MethodName, ForecastMetrics>): MetricRow[] {
   return LABELS.map(([method, label]) => {
