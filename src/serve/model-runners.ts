@@ -8,11 +8,14 @@
 import {
   decodeClassifier,
   decodeForecaster,
+  decodeGlobalForecaster,
   decodeModelFile,
   decodeSeq2Seq,
   decodeSpeechRecognizer,
   decodeTagger,
   decodeWav,
+  type Forecast,
+  type Forecaster,
   formatTime,
   type LanguageModel,
   modelFileType,
@@ -49,6 +52,34 @@ export function checkKnownChars(model: LanguageModel, text: string, what: string
     throw new BadInput(
       `${what} has ${unknown.length} character(s) the model never saw: ${unknown.map((c) => JSON.stringify(c)).join(', ')}.`,
     );
+}
+
+/** A forecast as JSON: its times written as the table wrote them, and each target's median and interval. */
+function forecastOutput(f: Forecast): Record<string, unknown> {
+  return {
+    times: f.times.map((t) => formatTime(t, f.step)),
+    level: f.level,
+    targets: f.targets.map((t) => ({
+      name: t.name,
+      median: Array.from(t.median),
+      lower: Array.from(t.lower),
+      upper: Array.from(t.upper),
+    })),
+  };
+}
+
+/** A long table's rows grouped by the series column, in first-seen order. */
+function seriesOf(column: string, rows: ReadonlyArray<Record<string, unknown>>): Array<[string, unknown[]]> {
+  const groups = new Map<string, unknown[]>();
+  rows.forEach((row, i) => {
+    const id = row[column];
+    if (typeof id !== 'string' && typeof id !== 'number')
+      throw new BadInput(`row ${i} has no '${column}', the column that names each row's series.`);
+    const list = groups.get(String(id));
+    if (list === undefined) groups.set(String(id), [row]);
+    else list.push(row);
+  });
+  return [...groups];
 }
 
 export function loadRunner(name: string, bytes: Uint8Array, where: string): Runner {
@@ -134,19 +165,34 @@ export function loadRunner(name: string, bytes: Uint8Array, where: string): Runn
         languageModel: null,
         batch: {
           forecast: (inputs) =>
-            each<{ rows: unknown[] }>(inputs, ({ rows }) => {
-              const f = model.forecast(model.prepare(tableFromJsonRows(rows, 'rows')));
-              return {
-                times: f.times.map((t) => formatTime(t, f.step)),
-                level: f.level,
-                targets: f.targets.map((t) => ({
-                  name: t.name,
-                  median: Array.from(t.median),
-                  lower: Array.from(t.lower),
-                  upper: Array.from(t.upper),
-                })),
-              };
-            }),
+            each<{ rows: unknown[] }>(inputs, ({ rows }) =>
+              forecastOutput(model.forecast(model.prepare(tableFromJsonRows(rows, 'rows')))),
+            ),
+        },
+      };
+    }
+    case 'global-forecaster': {
+      const model = decodeGlobalForecaster(bytes, undefined, where);
+      const first = model.series.values().next().value as Forecaster;
+      return {
+        summary: summary(
+          ['forecast'],
+          first.network.arena.size,
+          `global forecaster of ${model.series.size} series (column '${model.seriesColumn}'), ${first.config.horizon} steps ahead`,
+        ),
+        languageModel: null,
+        batch: {
+          forecast: (inputs) =>
+            each<{ rows: Array<Record<string, unknown>> }>(inputs, ({ rows }) => ({
+              series: seriesOf(model.seriesColumn, rows).map(([id, part]) => {
+                const f = model.series.get(id);
+                if (f === undefined)
+                  throw new BadInput(
+                    `series '${id}' is not one the model was trained on; it knows ${[...model.series.keys()].slice(0, 20).join(', ')}.`,
+                  );
+                return { id, ...forecastOutput(f.forecast(f.prepare(tableFromJsonRows(part, `rows of '${id}'`)))) };
+              }),
+            })),
         },
       };
     }
@@ -191,7 +237,7 @@ export function loadRunner(name: string, bytes: Uint8Array, where: string): Runn
     }
     default:
       throw new BadInput(
-        `the file holds a model of kind ${JSON.stringify(kind)}, which the server does not serve (char-lm, sequence-classifier, sequence-tagger, forecaster, seq2seq, speech-recognizer).`,
+        `the file holds a model of kind ${JSON.stringify(kind)}, which the server does not serve (char-lm, sequence-classifier, sequence-tagger, forecaster, global-forecaster, seq2seq, speech-recognizer).`,
       );
   }
 }

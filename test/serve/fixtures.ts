@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import {
   encodeClassifier,
   encodeForecaster,
+  encodeGlobalForecaster,
+  prepareSeries,
   encodeModel,
   encodeSeq2Seq,
   encodeSpeechRecognizer,
@@ -69,6 +71,44 @@ export function forecasterFile(): { file: string; rows: Array<Record<string, str
     { epochs: 2, seed: 1 },
   );
   return { file: write('sales.lstm', encodeForecaster(f)), rows };
+}
+
+/** A global forecaster over two stores (a long table with a 'store' column), and its rows. */
+export function globalForecasterFile(): { file: string; rows: Array<Record<string, string>> } {
+  const rows = ['north', 'south'].flatMap((store, s) =>
+    Array.from({ length: 48 }, (_, i) => ({
+      store,
+      month: `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+      sales: ((s + 1) * 50 + 5 * Math.sin(i / 2) + i).toFixed(2),
+    })),
+  );
+  const spec = { timeColumn: 'month', targets: ['sales'], features: [], calendar: [], missing: 'error' as const };
+  const series = ['north', 'south'].map((store) =>
+    prepareSeries(
+      tableFromRecords(
+        [['month', 'sales'], ...rows.filter((r) => r.store === store).map((r) => [r.month, r.sales])],
+        store,
+      ),
+      spec,
+    ),
+  );
+  const members = Forecaster.fitGlobal(
+    series,
+    { timeColumn: 'month', targets: ['sales'], lookback: 12, horizon: 2 },
+    [48, 48],
+    {
+      epochs: 2,
+      seed: 1,
+    },
+  );
+  const model = {
+    seriesColumn: 'store',
+    series: new Map([
+      ['north', members[0] as Forecaster],
+      ['south', members[1] as Forecaster],
+    ]),
+  };
+  return { file: write('stores.lstm', encodeGlobalForecaster(model)), rows };
 }
 
 export function seq2seqFile(): { file: string; model: Seq2Seq } {

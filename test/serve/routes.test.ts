@@ -11,6 +11,7 @@ import { decodeClassifier } from '../../src/index.js';
 import {
   classifierFile,
   forecasterFile,
+  globalForecasterFile,
   languageModelFile,
   post,
   readStream,
@@ -25,11 +26,13 @@ import {
 describe('lstm serve: routes', () => {
   let run: Running;
   let forecast: ReturnType<typeof forecasterFile>;
+  let stores: ReturnType<typeof globalForecasterFile>;
   let speech: ReturnType<typeof speechFile>;
   let translator: ReturnType<typeof seq2seqFile>;
   let spamFile: string;
   before(async () => {
     forecast = forecasterFile();
+    stores = globalForecasterFile();
     speech = speechFile();
     translator = seq2seqFile();
     spamFile = classifierFile();
@@ -39,11 +42,12 @@ describe('lstm serve: routes', () => {
         { name: 'spam', file: spamFile },
         { name: 'tagger', file: taggerFile() },
         { name: 'sales', file: forecast.file },
+        { name: 'stores', file: stores.file },
         { name: 'reverse', file: translator.file },
         { name: 'speech', file: speech.file },
       ],
       maxWaitMs: 20,
-      limits: { bodyLimit: 4096, maxLength: 500 },
+      limits: { bodyLimit: 8192, maxLength: 500 },
     });
   });
   after(async () => run.close());
@@ -93,9 +97,33 @@ describe('lstm serve: routes', () => {
       (tag.json.tokens as Array<{ token: string }>).map((t) => t.token),
       ['not', 'good', 'but', 'fine'],
     );
-    const f = await post(`${run.url}/v1/forecast`, { rows: forecast.rows });
+    const f = await post(`${run.url}/v1/forecast`, { model: 'sales', rows: forecast.rows });
     assert.equal(f.status, 200, JSON.stringify(f.json));
     assert.deepEqual(f.json.times, ['2005-01-01', '2005-02-01', '2005-03-01']);
+    // a global model: every series of a long table forecast by its own member
+    const g = await post(`${run.url}/v1/forecast`, { model: 'stores', rows: stores.rows });
+    assert.equal(g.status, 200, JSON.stringify(g.json));
+    const each = g.json.series as Array<{ id: string; times: string[]; targets: Array<{ median: number[] }> }>;
+    assert.deepEqual(
+      each.map((e) => [e.id, e.times]),
+      [
+        ['north', ['2004-01-01', '2004-02-01']],
+        ['south', ['2004-01-01', '2004-02-01']],
+      ],
+    );
+    assert.ok(
+      (each[1]?.targets[0]?.median[0] ?? 0) > (each[0]?.targets[0]?.median[0] ?? 0),
+      'each series on its own scale',
+    );
+    const stranger = await post(`${run.url}/v1/forecast`, {
+      model: 'stores',
+      rows: stores.rows.map((r) => ({ ...r, store: r.store === 'south' ? 'east' : r.store })),
+    });
+    assert.equal(stranger.status, 400);
+    assert.match(
+      stranger.json.message as string,
+      /series 'east' is not one the model was trained on; it knows north, south/,
+    );
     const t = await post(`${run.url}/v1/translate`, { text: 'abc', beam: 2, nbest: 2 });
     const expected = translator.model.translate([['a', 'b', 'c']], { beam: 2, nbest: 2 })[0];
     assert.deepEqual(
@@ -123,7 +151,7 @@ describe('lstm serve: routes', () => {
       [{ model: 'nope' }, 404, /no model named 'nope'; there are lm, spam/],
       [{ model: 'lm', prime: 'the Ω cat' }, 400, /the prime has 1 character\(s\) the model never saw: "Ω"/],
       [{ model: 'spam' }, 400, /model 'spam' is a sequence-classifier; it serves \/v1\/classify, not \/v1\/generate/],
-      [{ model: 'lm', prime: 'x'.repeat(5000) }, 413, /Request body is too large/],
+      [{ model: 'lm', prime: 'x'.repeat(9000) }, 413, /Request body is too large/],
     ];
     for (const [body, status, message] of cases) {
       const r = await post(`${run.url}/v1/generate`, body);
@@ -140,6 +168,7 @@ describe('lstm serve: routes', () => {
     const several = await post(`${run.url}/v1/score`, { text: 'the cat' });
     assert.equal(several.status, 200, 'one LM: the model may be left out');
     const badRows = await post(`${run.url}/v1/forecast`, {
+      model: 'sales',
       rows: [...forecast.rows.slice(0, 30), { month: '2002-07-01', sales: 'lots' }],
     });
     assert.equal(badRows.status, 400);
