@@ -34,9 +34,25 @@ try {
 const generation =
   runner.languageModel === null ? null : new GenerationLoop(runner.languageModel, config.maxBatch, send);
 
-/** Requests waiting to be batched, per route; a timer flushes each route's list. */
+/** Requests waiting to be batched, per route; a scheduled flush of each route's list, and how to cancel it. */
 const pending = new Map<Route, Array<{ id: number; input: unknown }>>();
-const timers = new Map<Route, ReturnType<typeof setTimeout>>();
+const scheduled = new Map<Route, () => void>();
+
+/**
+ * Flush `route` soon: with maxWaitMs 0 on the next turn of the event loop (the requests that
+ * arrived while the worker was busy, read in one pass, form the batch, and a lone request waits
+ * for nothing), else after maxWaitMs.
+ */
+function schedule(route: Route): void {
+  if (scheduled.has(route)) return;
+  if (config.maxWaitMs === 0) {
+    const handle = setImmediate(() => flush(route));
+    scheduled.set(route, () => clearImmediate(handle));
+  } else {
+    const handle = setTimeout(() => flush(route), config.maxWaitMs);
+    scheduled.set(route, () => clearTimeout(handle));
+  }
+}
 
 function run(route: Route, requests: Array<{ id: number; input: unknown }>): void {
   const batchRunner = runner.batch[route];
@@ -57,12 +73,8 @@ function run(route: Route, requests: Array<{ id: number; input: unknown }>): voi
 }
 
 function flush(route: Route): void {
-  const t = timers.get(route);
-  if (t !== undefined) {
-    clearTimeout(t);
-    clearImmediate(t as unknown as ReturnType<typeof setImmediate>);
-  }
-  timers.delete(route);
+  scheduled.get(route)?.();
+  scheduled.delete(route);
   const list = pending.get(route) ?? [];
   pending.set(route, []);
   run(route, list);
@@ -99,15 +111,7 @@ port.on('message', (message: ToWorker) => {
   list.push({ id, input });
   pending.set(route, list);
   if (list.length >= config.maxBatch) flush(route);
-  else if (!timers.has(route))
-    // 0: the requests that arrived while the worker was busy (read in one pass of its event loop)
-    // form the batch, and a lone request waits for nothing
-    timers.set(
-      route,
-      config.maxWaitMs === 0
-        ? (setImmediate(() => flush(route)) as unknown as ReturnType<typeof setTimeout>)
-        : setTimeout(() => flush(route), config.maxWaitMs),
-    );
+  else schedule(route);
 });
 
 send({ type: 'ready', summary: runner.summary });

@@ -47,7 +47,7 @@ function rowsOf(layer: LayerTrace, signal: string): number[][] {
 function heatMap(trace: Trace, layer: number, signal: string, unit: number, note = ''): HTMLElement {
   const rows = rowsOf(trace.layers[layer] as LayerTrace, signal);
   // each unit on its own scale (its largest |value| over the text), so a quiet unit's pattern shows too
-  const scale = Math.max(1e-6, ...rows.map((row) => Math.abs(row[unit] ?? 0)));
+  const scale = rows.reduce((m, row) => Math.max(m, Math.abs(row[unit] ?? 0)), 1e-6);
   const text = h('div', { className: 'heat', role: 'img', 'aria-label': `layer ${layer + 1} ${signal} unit ${unit}` });
   trace.chars.forEach((ch, t) => {
     const v = rows[t]?.[unit] ?? 0;
