@@ -33,28 +33,7 @@ import {
 } from '../../src/index.js';
 import { TONE_RATE, toneUtterances } from '../helpers/tone-speech.js';
 import { type Playground, SCREENSHOTS, skipWithoutChromium, startPlayground } from './playground-harness.js';
-
-/** A WAV file's bytes: mono, `bits`-bit samples in audio format `format` (1 = PCM, 6 = A-law). */
-function wavBytes(samples: Float32Array, rate: number, format = 1, bits = 16): Buffer {
-  const width = bits / 8;
-  const bytes = Buffer.alloc(44 + samples.length * width);
-  bytes.write('RIFF', 0, 'ascii');
-  bytes.writeUInt32LE(36 + samples.length * width, 4);
-  bytes.write('WAVEfmt ', 8, 'ascii');
-  bytes.writeUInt32LE(16, 16);
-  bytes.writeUInt16LE(format, 20);
-  bytes.writeUInt16LE(1, 22);
-  bytes.writeUInt32LE(rate, 24);
-  bytes.writeUInt32LE(rate * width, 28);
-  bytes.writeUInt16LE(width, 32);
-  bytes.writeUInt16LE(bits, 34);
-  bytes.write('data', 36, 'ascii');
-  bytes.writeUInt32LE(samples.length * width, 40);
-  samples.forEach((v, i) =>
-    width === 2 ? bytes.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), 44 + 2 * i) : undefined,
-  );
-  return bytes;
-}
+import { wavBytes } from '../helpers/wav-bytes.js';
 
 /** Tones for "abca" (440, 1000, 1900 Hz as the tone task's a, b, c) at `rate`, 100 ms each with 60 ms between. */
 function toneWords(rate: number): Float32Array {
@@ -247,7 +226,7 @@ describe('the translate and speech views in Chromium', { skip: skipWithoutChromi
     const bad: Array<[string, string, Buffer, RegExp]> = [
       ['model', 'damaged.lstm', model.subarray(0, model.length - 100), /^decodeSpeechRecognizer: /],
       ['audio', 'notes.wav', Buffer.from('these are not the samples you are looking for'), /not a RIFF\/WAVE file/],
-      ['audio', 'alaw.wav', wavBytes(new Float32Array(800), 8000, 6, 8), /audio format 6 at 8 bits/],
+      ['audio', 'alaw.wav', wavBytes(new Float32Array(800), 8000, 'alaw'), /audio format 6 at 8 bits/],
       ['audio', 'cut.wav', wav.subarray(0, wav.length - 1000), /the file is truncated/],
     ];
     for (const [zone, name, bytes, message] of bad) {

@@ -128,29 +128,7 @@ export function speechFile(): { file: string; model: SpeechRecognizer } {
   return { file: write('speech.lstm', encodeSpeechRecognizer(model)), model };
 }
 
-/** A 16-bit PCM mono WAV of `samples` at `rate`. */
-export function wavBytes(samples: ArrayLike<number>, rate: number): Uint8Array {
-  const n = samples.length;
-  const bytes = new Uint8Array(44 + 2 * n);
-  const view = new DataView(bytes.buffer);
-  const ascii = (at: number, s: string): void => [...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  view.setUint32(4, 36 + 2 * n, true);
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true);
-  view.setUint32(28, rate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, 'data');
-  view.setUint32(40, 2 * n, true);
-  for (let i = 0; i < n; i++)
-    view.setInt16(44 + 2 * i, Math.round(32767 * Math.max(-1, Math.min(1, samples[i] as number))), true);
-  return bytes;
-}
+export { wavBytes } from '../helpers/wav-bytes.js';
 
 export interface Running {
   server: LstmServer;
