@@ -6,17 +6,22 @@
  *                   sized texts (200 words)
  * each at 1, 8 and 64 concurrent clients, with batching on (--max-batch 64) and off (--max-batch 1),
  * every configuration a fresh server process. Reports requests/s, p50/p99 latency and, for
- * generation, characters (tokens) per second across all clients; writes bench/results/serve-load.json.
+ * generation, characters (tokens) per second across all clients. Then the ceiling batching works
+ * under: one step of the generation network alone at batch 1 and 64, here (the frozen network
+ * GenerationBatch steps, native kernels) and on PyTorch when a Python with torch is found
+ * (bench/pytorch/generation_step.py). Writes bench/results/serve-load.json.
  *
  *   node dist/bench/serve-load.js [--seconds 10] [--out FILE]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { encodeClassifier, encodeModel, LanguageModel, SequenceClassifier, TokenVocab } from '../src/index.node.js';
+import { findTorchPython } from './peers/pytorch.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +34,12 @@ const DIR = mkdtempSync(join(tmpdir(), 'lstm-serve-bench-'));
 const TEXT = readFileSync('../shared/data/tinyshakespeare/input.txt', 'utf8');
 const TOKENS = 100;
 
+const LM = { embeddingSize: 64, hiddenSize: 512, numLayers: 2 };
+const lmModel = LanguageModel.create({ text: TEXT, ...LM, seed: 1 });
+
 function modelFiles(): { lm: string; classifier: string; email: string } {
   const lm = join(DIR, 'lm.lstm');
-  writeFileSync(
-    lm,
-    encodeModel(LanguageModel.create({ text: TEXT, embeddingSize: 64, hiddenSize: 512, numLayers: 2, seed: 1 })),
-  );
+  writeFileSync(lm, encodeModel(lmModel));
   const words = TEXT.toLowerCase()
     .split(/[^a-z']+/)
     .filter(Boolean);
@@ -164,7 +169,64 @@ const gen = (batching: boolean): number =>
 console.log(
   `\nGeneration at 64 clients: batched ${(gen(true) / gen(false)).toFixed(1)}× the unbatched server's characters/s.`,
 );
+/** The median over 7 rounds of one step of `model`'s frozen network for B streams, in ms. */
+function stepMs(model: LanguageModel, B: number): number {
+  const net = model.frozenNetwork();
+  const V = model.vocab.size;
+  const sizes = net.stateSizes(B);
+  const [h, c] = [model.kernels.alloc(sizes.h), model.kernels.alloc(sizes.c)];
+  const ids = Int32Array.from({ length: B }, (_, i) => i % V);
+  const probs = model.kernels.alloc(V);
+  const repeats = Math.max(5, Math.floor(2000 / B));
+  const rounds: number[] = [];
+  for (let round = -1; round < 7; round++) {
+    const start = performance.now();
+    for (let i = 0; i < repeats; i++) {
+      const { logits } = net.forward(ids, 1, B, h, c);
+      for (let b = 0; b < B; b++) model.kernels.softmaxRow(V, logits.subarray(b * V, (b + 1) * V), 0.8, probs);
+    }
+    if (round >= 0) rounds.push((performance.now() - start) / repeats);
+  }
+  return rounds.sort((a, b) => a - b)[3] as number;
+}
+
+interface CeilingRow {
+  engine: string;
+  batch1Ms: number;
+  batch64Ms: number;
+  /** Characters per second at batch 64 over those at batch 1. */
+  gain: number;
+}
+const ceiling: CeilingRow[] = [];
+const ours = { batch1Ms: stepMs(lmModel, 1), batch64Ms: stepMs(lmModel, 64) };
+ceiling.push({
+  engine: 'lstm, native kernels (GenerationBatch)',
+  ...ours,
+  gain: (64 * ours.batch1Ms) / ours.batch64Ms,
+});
+const torchPython = findTorchPython();
+if ('python' in torchPython) {
+  const script = fileURLToPath(new URL('../../bench/pytorch/generation_step.py', import.meta.url));
+  const shape = [lmModel.vocab.size, LM.embeddingSize, LM.hiddenSize, LM.numLayers, 1, 64].map(String);
+  const r = spawnSync(torchPython.python, [script, ...shape], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status === 0) {
+    const out = JSON.parse(r.stdout) as { torch: string; threads: number; steps: Record<string, number> };
+    const [one, many] = [out.steps['1'] as number, out.steps['64'] as number];
+    ceiling.push({
+      engine: `PyTorch ${out.torch}, ${out.threads} threads`,
+      batch1Ms: one,
+      batch64Ms: many,
+      gain: (64 * one) / many,
+    });
+  } else console.error(`PyTorch step: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`}`);
+} else console.error(`PyTorch step skipped: ${torchPython.why}`);
+console.log(
+  '\n| one step of the generation network | batch 1 ms | batch 64 ms | characters/s, batch 64 over batch 1 |\n|---|---|---|---|',
+);
+for (const c of ceiling)
+  console.log(`| ${c.engine} | ${c.batch1Ms.toFixed(3)} | ${c.batch64Ms.toFixed(2)} | ${c.gain.toFixed(1)}× |`);
+
 writeFileSync(
   values.out,
-  `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, tokensPerRequest: TOKENS, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), seconds: SECONDS, tokensPerRequest: TOKENS, rows, ceiling }, null, 2)}\n`,
 );

@@ -8,11 +8,14 @@
  *   streams → logits (B, V) → each stream's softmax at its temperature; hN, cN scattered back
  * A stream alone gives exactly what `model.generate` gives for the same options and seed (the
  * same prime reading, sampler and generator); in a batch the products differ only by rounding.
+ * The batch steps the model's weights as they are when it is made (model.frozenNetwork: packed
+ * once, so a step of many streams does not pack them again); after training, make a new batch.
  */
 import { ConfigError, checkInteger, checkNumber } from '../errors.js';
 import type { Floats } from '../kernels/index.js';
 import { Rng } from '../rng.js';
 import type { LanguageModel } from './language-model.js';
+import type { LMNetwork } from './lm-network.js';
 import { sampleIndex } from './sampling.js';
 import { Scratch } from '../nn/scratch.js';
 
@@ -56,17 +59,15 @@ export class GenerationBatch {
   private ids = new Int32Array(0);
   private readonly scratch: Scratch;
 
+  private readonly network: LMNetwork;
+
   /**
-   * `smallest`: the fewest streams stepped as one batched product; fewer are stepped one by one.
-   * On the 2-core development machine's native kernels a 2 × 512 LSTM steps one stream in about
-   * 0.2 ms (matrix-vector products), 8 streams batched in 1.1–3.8 ms (the products pack the
-   * weights on every call) and 64 in 6–8 ms: below about 24 streams, one at a time is faster.
+   * On the 2-core development machine's native kernels a step of a 2 × 512 LSTM takes about
+   * 0.2 ms for one stream and 3 ms for 64, so batching gives each character 4 times the speed.
    */
-  constructor(
-    readonly model: LanguageModel,
-    readonly smallest = 24,
-  ) {
+  constructor(readonly model: LanguageModel) {
     this.scratch = new Scratch(model.kernels);
+    this.network = model.frozenNetwork();
   }
 
   /** Streams in the batch. */
@@ -90,6 +91,7 @@ export class GenerationBatch {
     const state = this.model.readPrime(
       prime.length === 0 ? this.model.defaultPrime() : prime,
       Math.max(temperature, 1e-6),
+      this.network,
     );
     this.streams.set(id, {
       id,
@@ -138,20 +140,10 @@ export class GenerationBatch {
   /** The batched forward of one step for `going` (ids already in this.ids): states gathered and scattered. */
   private forward(going: Stream[]): void {
     const { model } = this;
-    const net = model.inferenceNetwork();
+    const net = this.network;
     const k = model.kernels;
     const B = going.length;
     const V = model.vocab.size;
-    if (B < this.smallest) {
-      // each stream on its own: its state is already (L, 1, ·), nothing to gather
-      going.forEach((s, b) => {
-        const { logits, hN, cN } = net.forward(this.ids.subarray(b, b + 1), 1, 1, s.h, s.c);
-        s.h.set(hN);
-        if (s.c !== null && cN !== null) s.c.set(cN);
-        k.softmaxRow(V, logits, Math.max(s.temperature, 1e-6), s.probs);
-      });
-      return;
-    }
     const L = model.config.numLayers;
     const R = (going[0] as Stream).h.length / L;
     const H = (going[0] as Stream).c === null ? 0 : ((going[0] as Stream).c as Floats).length / L;

@@ -177,10 +177,21 @@ export class LanguageModel {
     return this.arena.size;
   }
 
-  /** The network for inference (its own caches, so sampling never disturbs training); GenerationBatch steps it. */
+  /** The network for inference (its own caches, so sampling never disturbs training). */
   inferenceNetwork(): LMNetwork {
     this.inference ??= new LMNetwork(this.kernels, this.arena, this.shape);
     return this.inference;
+  }
+
+  /**
+   * A network of its own over this model's weights, which packs them for its products once
+   * (Recurrent.frozenWeights): for serving, where the weights do not change. It does not see a
+   * later change to them (training, loading); make a new one after that. GenerationBatch steps one.
+   */
+  frozenNetwork(): LMNetwork {
+    const net = new LMNetwork(this.kernels, this.arena, this.shape);
+    net.recurrent.frozenWeights = true;
+    return net;
   }
 
   /**
@@ -267,9 +278,15 @@ export class LanguageModel {
     return this.vocab.has('\n') ? '\n' : (this.vocab.chars[0] as string);
   }
 
-  /** Run the prime through the network (batch 1); returns the carried state (L, 1, ·) and next-token probabilities. */
-  readPrime(prime: string, temperature: number): { h: Floats; c: Floats | null; probs: Floats } {
-    const net = this.inferenceNetwork();
+  /**
+   * Run the prime through the network (batch 1; `net` another network over these weights, such as
+   * a frozenNetwork); returns the carried state (L, 1, ·) and next-token probabilities.
+   */
+  readPrime(
+    prime: string,
+    temperature: number,
+    net: LMNetwork = this.inferenceNetwork(),
+  ): { h: Floats; c: Floats | null; probs: Floats } {
     const V = this.vocab.size;
     const ids = this.vocab.encode(prime);
     const { logits, hN, cN } = net.forward(ids, ids.length, 1, null, null);

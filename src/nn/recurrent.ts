@@ -16,7 +16,8 @@ import { ConfigError, ShapeError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import { Rng } from '../rng.js';
 import { type CellConfig, type CellOptions, type CellWeights, cellParamSpecs, resolveCell } from './cell-config.js';
-import { cellBackward, cellForward } from './cells/run-cell.js';
+import { cellBackward, cellForward, lstmWeights, takesPackedWeights } from './cells/run-cell.js';
+import { type PackedLstmWeights, packLstmWeights, usesPackedWeights } from './cells/lstm-fused.js';
 import type { Buffers, SequenceRun } from './cells/sequence.js';
 import { initOrthogonal, initUniform, initXavierUniform } from './init.js';
 import type { ParamArena, ParamSpec } from './params.js';
@@ -81,6 +82,9 @@ export class Recurrent {
   /** Dropout applies only while training (PyTorch's train() / eval()). */
   training = false;
   private readonly weights: CellWeights[] = [];
+  private frozen = false;
+  // per layer and direction, the plain LSTM's weights packed while frozen (undefined: not yet)
+  private readonly packed: (PackedLstmWeights | undefined)[] = [];
   private readonly grads: CellWeights[] = [];
   private readonly scratch: Scratch;
   private last: LastForward | undefined;
@@ -191,6 +195,39 @@ export class Recurrent {
   gradsOf(layer: number, direction = 0): CellWeights {
     this.weightsOf(layer, direction); // the same check
     return this.grads[layer * this.dirs + direction] as CellWeights;
+  }
+
+  /**
+   * For inference over weights that do not change (a served model, a generation batch): while
+   * true, a plain LSTM layer packs its weights for the products at its first forward that can use
+   * them (native kernels; all but single steps of a few rows) and reads that copy in every later
+   * forward, with the same numbers. A change to the weight matrices is not seen until
+   * frozenWeights is set false (which drops the copies) and true again (the biases are read as
+   * they are). False by default.
+   */
+  get frozenWeights(): boolean {
+    return this.frozen;
+  }
+  set frozenWeights(on: boolean) {
+    this.frozen = on;
+    if (!on) this.packed.length = 0;
+  }
+
+  /** Layer-direction s's weights packed (on first use), or null where they would not be read. */
+  private packedWeights(s: number, cfg: CellConfig, run: SequenceRun): PackedLstmWeights | null {
+    if (!this.frozen || !takesPackedWeights(cfg, run) || !usesPackedWeights(this.k, run.T, run.B)) return null;
+    let packed = this.packed[s];
+    if (packed === undefined) {
+      const G = 4 * cfg.H;
+      const own = (name: string, length: number): Floats => this.scratch.get(`${s}.${name}`, length);
+      packed = {
+        wIh: own('frozenWih', this.k.packedLength(cfg.D, G)),
+        wHh: own('frozenWhh', this.k.packedLength(cfg.H, G)),
+      };
+      packLstmWeights(this.k, lstmWeights(this.weights[s] as CellWeights), cfg.D, cfg.H, packed);
+      this.packed[s] = packed;
+    }
+    return packed;
   }
 
   /** The random source of the dropout masks (RecurrentSteps draws its masks from it too). */
@@ -312,7 +349,8 @@ export class Recurrent {
         last.runs.push(run);
         const h0s = h0 === null ? zeros.subarray(0, B * R) : h0.subarray(s * B * R, (s + 1) * B * R);
         const c0s = !isLstm ? null : c0 === null ? zeros.subarray(0, B * H) : c0.subarray(s * B * H, (s + 1) * B * H);
-        const res = cellForward(k, cfg, this.weights[s] as CellWeights, run, h0s, c0s, buf);
+        const prepacked = this.packedWeights(s, cfg, run);
+        const res = cellForward(k, cfg, this.weights[s] as CellWeights, run, h0s, c0s, buf, prepacked);
         hN.set(res.hT, s * B * R);
         if (cN !== null && res.cT !== null) cN.set(res.cT, s * B * H);
         let y = res.y;

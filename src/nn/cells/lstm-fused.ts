@@ -21,9 +21,10 @@ import type { Floats, Kernels } from '../../kernels/index.js';
 
 /**
  * Batches of at most this many rows run the input projection as one product over all steps (see
- * lstmForward). At 4 rows a step's share of that product (4 · D · 4H multiply-adds) takes about as
- * long as reading W_ih from the L3 cache on this machine; the native products also switch from
- * row dot products to their tiled kernel above 4 rows.
+ * lstmForward), and each step's recurrent product as row dot products on W_hh in place. At 4 rows
+ * a step's share of the input product (4 · D · 4H multiply-adds) takes about as long as reading
+ * W_ih from the L3 cache on this machine; the native products also switch from row dot products to
+ * their tiled kernel above 4 rows.
  */
 const FEW_ROWS = 4;
 
@@ -77,8 +78,34 @@ export function packedWhhLength(k: Kernels, H: number): number {
 }
 
 /**
+ * A layer's weights packed once for the backend's layer forward (k.packB's layout, transposed),
+ * for forwards over weights that do not change (Recurrent.frozenWeights): the packing then costs
+ * nothing per call. A single step of a large batch otherwise packs both matrices on every call,
+ * which takes about as long as the products themselves (2 × 512 LSTM, batch 64).
+ */
+export interface PackedLstmWeights {
+  wIh: Floats; // W_ihᵀ (D, 4H) packed, k.packedLength(D, 4H)
+  wHh: Floats; // W_hhᵀ (H, 4H) packed, k.packedLength(H, 4H)
+}
+
+/**
+ * Whether lstmForward reads packed weights for T steps of B rows, so that packing them once pays:
+ * on a backend with a layer forward, unless a single step of a few rows reads them in place.
+ */
+export function usesPackedWeights(k: Kernels, T: number, B: number): boolean {
+  return k.lstmLayerForward !== undefined && (T > 1 || B > FEW_ROWS);
+}
+
+/** Pack w into `out` (its buffers of packedLength(D, 4H) and packedLength(H, 4H)). */
+export function packLstmWeights(k: Kernels, w: LSTMWeights, D: number, H: number, out: PackedLstmWeights): void {
+  k.packB(true, D, 4 * H, w.wIh, D, out.wIh);
+  k.packB(true, H, 4 * H, w.wHh, H, out.wHh);
+}
+
+/**
  * Forward over T steps. Fills cache; outputs are cache.h[1..T], i.e. cache.h.subarray(B·H).
- *   x (T, B, D), h0 and c0 (B, H).
+ *   x (T, B, D), h0 and c0 (B, H). With `prepacked` (packLstmWeights of these weights), the runs
+ * that usesPackedWeights accepts read them instead of packing per call; the numbers are the same.
  */
 export function lstmForward(
   k: Kernels,
@@ -94,6 +121,7 @@ export function lstmForward(
   biasSum: Floats,
   packedWhh: Floats, // scratch of packedWhhLength: W_hhᵀ packed once, reused by every step
   packedWih: Floats, // scratch of k.packedLength(D, 4H), for a backend's lstmLayerForward
+  prepacked: PackedLstmWeights | null = null,
 ): void {
   const G = 4 * H;
   const BH = B * H;
@@ -102,29 +130,43 @@ export function lstmForward(
   k.addInPlace(G, w.bHh, biasSum);
   cache.h.set(h0.subarray(0, BH), 0);
   cache.c.set(c0.subarray(0, BH), 0);
+  const pre = prepacked !== null && usesPackedWeights(k, T, B) ? prepacked : null;
   // packing W_hhᵀ pays when it is reused; a single step (generation) multiplies in place
   const reuse = T > 1;
-  if (reuse) k.packB(true, H, G, w.wHh, H, packedWhh);
+  let whh: Floats | null = pre?.wHh ?? null; // W_hhᵀ packed, for the steps below
   // The backend's layer forward multiplies x_t · W_ihᵀ inside each step, which reads all of W_ih
   // for the step's B rows. With a few rows and many steps (streaming evaluation at batch 1) that
   // read costs more than the product: one product over every step (below) reads W_ih once.
   const fewRows = B <= FEW_ROWS && T > 1;
   if (k.lstmLayerForward !== undefined && !fewRows) {
     // the backend runs every step in one call (the same numbers as the calls below)
-    if (reuse) k.packB(true, D, G, w.wIh, D, packedWih);
-    const pIh = reuse ? packedWih : null; // a single step reads the weights in place
-    const pHh = reuse ? packedWhh : null;
+    let pIh: Floats | null = pre?.wIh ?? null; // null: a single step reads the weights in place
+    if (pre === null && reuse) {
+      k.packB(true, H, G, w.wHh, H, packedWhh);
+      k.packB(true, D, G, w.wIh, D, packedWih);
+      [pIh, whh] = [packedWih, packedWhh];
+    }
     const { gates, c, tanhC, h } = cache;
-    if (k.lstmLayerForward(T, B, D, H, x, w.wIh, w.wHh, pIh, pHh, biasSum, gates, c, tanhC, h)) return;
+    if (k.lstmLayerForward(T, B, D, H, x, w.wIh, w.wHh, pIh, whh, biasSum, gates, c, tanhC, h)) return;
   }
-  // a = (b_ih + b_hh) broadcast, then += X W_ihᵀ for all T·B rows at once
+  // Each step's recurrent product reads W_hh packed when it has more than FEW_ROWS rows; fewer
+  // rows read it in place as row dot products (a register tile of packed weights would do 8 rows'
+  // work for them: a 6-character prime read at batch 1 takes half the time in place)
+  if (B <= FEW_ROWS) whh = null;
+  else if (reuse && whh === null) {
+    k.packB(true, H, G, w.wHh, H, packedWhh);
+    whh = packedWhh;
+  }
+  // a = (b_ih + b_hh) broadcast, then += X W_ihᵀ for all T·B rows at once (a product of more than
+  // FEW_ROWS rows is the same sum from packed weights; fewer are row dot products in place)
   k.fillRows(T * B, G, biasSum, cache.gates, G);
-  k.gemm(false, true, T * B, G, D, x, D, w.wIh, D, cache.gates, G, 1);
+  if (pre !== null && T * B > FEW_ROWS) k.gemmPrepacked(T * B, G, D, x, D, pre.wIh, cache.gates, G, 1);
+  else k.gemm(false, true, T * B, G, D, x, D, w.wIh, D, cache.gates, G, 1);
   for (let t = 0; t < T; t++) {
     const gatesT = cache.gates.subarray(t * BG, (t + 1) * BG);
     const hPrev = cache.h.subarray(t * BH, (t + 1) * BH);
     // the recurrent product: (B, H) · W_hhᵀ (H, 4H)
-    if (reuse) k.gemmPrepacked(B, G, H, hPrev, H, packedWhh, gatesT, G, 1);
+    if (whh !== null) k.gemmPrepacked(B, G, H, hPrev, H, whh, gatesT, G, 1);
     else k.gemm(false, true, B, G, H, hPrev, H, w.wHh, H, gatesT, G, 1);
     k.lstmCellForward(
       B,

@@ -9,7 +9,7 @@
 import { ShapeError } from '../../errors.js';
 import type { Floats, Kernels } from '../../kernels/index.js';
 import { type CellConfig, type CellWeights, isPlainLstm } from '../cell-config.js';
-import { type LSTMCache, lstmBackward, lstmForward, packedWhhLength } from './lstm-fused.js';
+import { type LSTMCache, type PackedLstmWeights, lstmBackward, lstmForward, packedWhhLength } from './lstm-fused.js';
 import { gruCellSequenceBackward, gruCellSequenceForward } from './gru-cell.js';
 import { lstmCellSequenceBackward, lstmCellSequenceForward } from './lstm-cell.js';
 import { rnnCellSequenceBackward, rnnCellSequenceForward } from './rnn-cell.js';
@@ -37,7 +37,12 @@ function fusedCache(buf: Buffers, run: SequenceRun, cfg: CellConfig): LSTMCache 
   };
 }
 
-function lstmWeights(w: CellWeights): { wIh: Floats; wHh: Floats; bIh: Floats; bHh: Floats } {
+/** Whether a layer runs the fused LSTM forward, which can read prepacked weights. */
+export function takesPackedWeights(cfg: CellConfig, run: SequenceRun): boolean {
+  return cfg.kind === 'lstm' && fused(cfg, run);
+}
+
+export function lstmWeights(w: CellWeights): { wIh: Floats; wHh: Floats; bIh: Floats; bHh: Floats } {
   return { wIh: w.wIh, wHh: w.wHh, bIh: w.bIh, bHh: w.bHh };
 }
 
@@ -49,6 +54,7 @@ export function cellForward(
   h0: Floats,
   c0: Floats | null,
   buf: Buffers,
+  prepacked: PackedLstmWeights | null = null, // the plain LSTM's weights packed once (Recurrent.frozenWeights)
 ): CellResult {
   const { T, B } = run;
   const { R, H } = cfg;
@@ -59,7 +65,8 @@ export function cellForward(
       const cache = fusedCache(buf, run, cfg);
       const packedWih = buf('packedWih', k.lstmLayerForward === undefined ? 0 : k.packedLength(cfg.D, 4 * H));
       const packedWhh = buf('packedWhh', packedWhhLength(k, H));
-      lstmForward(k, lstmWeights(w), run.x, h0, c0, T, B, cfg.D, H, cache, buf('bias', 4 * H), packedWhh, packedWih);
+      const bias = buf('bias', 4 * H);
+      lstmForward(k, lstmWeights(w), run.x, h0, c0, T, B, cfg.D, H, cache, bias, packedWhh, packedWih, prepacked);
       return { y: cache.h.subarray(B * H), hT: last(cache.h, H), cT: last(cache.c, H) };
     }
     lstmCellSequenceForward(k, cfg, w, run, h0, c0, buf);
