@@ -16,7 +16,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import type { Floats, Kernels } from '../kernels/index.js';
 import { Rng } from '../rng.js';
 import { type CellConfig, type CellOptions, type CellWeights, cellParamSpecs, resolveCell } from './cell-config.js';
-import { cellBackward, cellForward, lstmWeights, takesPackedWeights } from './cells/run-cell.js';
+import { cellBackward, cellForward, lstmWeights, runsFusedLstm } from './cells/run-cell.js';
 import { type PackedLstmWeights, packLstmWeights, usesPackedWeights } from './cells/lstm-fused.js';
 import type { Buffers, SequenceRun } from './cells/sequence.js';
 import { initOrthogonal, initUniform, initXavierUniform } from './init.js';
@@ -215,7 +215,7 @@ export class Recurrent {
 
   /** Layer-direction s's weights packed (on first use), or null where they would not be read. */
   private packedWeights(s: number, cfg: CellConfig, run: SequenceRun): PackedLstmWeights | null {
-    if (!this.frozen || !takesPackedWeights(cfg, run) || !usesPackedWeights(this.k, run.T, run.B)) return null;
+    if (!this.frozen || !runsFusedLstm(cfg, run) || !usesPackedWeights(this.k, run.T, run.B)) return null;
     let packed = this.packed[s];
     if (packed === undefined) {
       const G = 4 * cfg.H;

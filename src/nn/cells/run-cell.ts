@@ -21,7 +21,8 @@ export interface CellResult {
   cT: Floats | null; // (B, H), LSTM only
 }
 
-function fused(cfg: CellConfig, run: SequenceRun): boolean {
+/** Whether a layer runs the plain LSTM's fused kernels (cells/lstm-fused.ts): no option they lack. */
+export function runsFusedLstm(cfg: CellConfig, run: SequenceRun): boolean {
   return isPlainLstm(cfg) && run.lengths === null && run.recMask === null;
 }
 
@@ -35,11 +36,6 @@ function fusedCache(buf: Buffers, run: SequenceRun, cfg: CellConfig): LSTMCache 
     c: buf('c', (T + 1) * B * H),
     tanhC: buf('tanhC', T * B * H),
   };
-}
-
-/** Whether a layer runs the fused LSTM forward, which can read prepacked weights. */
-export function takesPackedWeights(cfg: CellConfig, run: SequenceRun): boolean {
-  return cfg.kind === 'lstm' && fused(cfg, run);
 }
 
 export function lstmWeights(w: CellWeights): { wIh: Floats; wHh: Floats; bIh: Floats; bHh: Floats } {
@@ -61,7 +57,7 @@ export function cellForward(
   const last = (a: Floats, width: number): Floats => a.subarray(T * B * width, (T + 1) * B * width);
   if (cfg.kind === 'lstm') {
     if (c0 === null) throw new ShapeError('cellForward', 'an LSTM needs c0, its initial cell state.');
-    if (fused(cfg, run)) {
+    if (runsFusedLstm(cfg, run)) {
       const cache = fusedCache(buf, run, cfg);
       const packedWih = buf('packedWih', k.lstmLayerForward === undefined ? 0 : k.packedLength(cfg.D, 4 * H));
       const packedWhh = buf('packedWhh', packedWhhLength(k, H));
@@ -82,7 +78,7 @@ export function cellForward(
  * to the caller, dA (T, B, 4H) in buf('dGates'): the plain LSTM's fused path.
  */
 export function defersWeightProducts(cfg: CellConfig, run: SequenceRun): boolean {
-  return cfg.kind === 'lstm' && fused(cfg, run);
+  return runsFusedLstm(cfg, run);
 }
 
 export const cellBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf, deferWeightProducts = false) => {
@@ -91,7 +87,7 @@ export const cellBackward: CellSequenceBackward = (k, cfg, w, g, run, grads, buf
   if (cfg.kind === 'lstm') {
     const dc0 = grads.dc0;
     if (dc0 === null) throw new ShapeError('cellBackward', 'an LSTM needs dc0 to write its cell-state gradient.');
-    if (fused(cfg, run)) {
+    if (runsFusedLstm(cfg, run)) {
       const work = {
         dGates: buf('dGates', T * B * 4 * H),
         dhNext: buf('dhNext', B * H),
